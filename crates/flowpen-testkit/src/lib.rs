@@ -1,0 +1,122 @@
+//! Test helpers shared by the workspace's test suites: golden files and access to `../shared`.
+//!
+//! Tests as data: a golden file holds the expected output of a check. `UPDATE_GOLDEN=1` rewrites the
+//! golden files from the current output; otherwise a difference fails with a line diff.
+//!
+//! `../shared` (the Studio corpus, golden-liquid, the seeds) lives beside the repository. A test that
+//! needs it calls [`shared_dir`]: when it is missing the test fails under `CI=true` and otherwise
+//! skips with a printed reason.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Root of the workspace (the directory holding the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| here.to_path_buf())
+}
+
+/// The `../shared` directory, or `None` (after printing why) when it is missing outside CI.
+///
+/// # Panics
+///
+/// Under `CI=true` when the directory is missing: CI always has it, so a missing one is a failure.
+pub fn shared_dir(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("FLOWPEN_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("..").join("shared"));
+    if dir.join("fixtures").is_dir() {
+        return Some(dir);
+    }
+    let msg = format!(
+        "{test}: ../shared not found at {} (set FLOWPEN_SHARED to point at it)",
+        dir.display()
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg}");
+    }
+    eprintln!("SKIPPED {msg}");
+    None
+}
+
+/// The Studio flow corpus: `(file name, text)` for every `*.json` in `shared/fixtures/studio-flows`,
+/// sorted by name. `None` when `../shared` is missing (see [`shared_dir`]).
+pub fn corpus(test: &str) -> Option<Vec<(String, String)>> {
+    let dir = shared_dir(test)?.join("fixtures").join("studio-flows");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+            (name, text)
+        })
+        .collect();
+    files.sort();
+    Some(files)
+}
+
+/// Compares `actual` with the golden file at `path` (relative paths are relative to the calling
+/// crate's directory, passed as `crate_dir`). With `UPDATE_GOLDEN=1` the file is (re)written instead.
+///
+/// # Panics
+///
+/// When the file is missing or differs, with a line diff of the first differences.
+#[track_caller]
+pub fn assert_golden(crate_dir: &str, path: &str, actual: &str) {
+    let file = Path::new(crate_dir).join(path);
+    if std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).expect("create golden dir");
+        }
+        std::fs::write(&file, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&file).unwrap_or_else(|_| {
+        panic!(
+            "golden file {} is missing; run with UPDATE_GOLDEN=1 to create it",
+            file.display()
+        )
+    });
+    if expected != actual {
+        panic!(
+            "{} differs from the output (UPDATE_GOLDEN=1 rewrites it):\n{}",
+            file.display(),
+            line_diff(&expected, actual)
+        );
+    }
+}
+
+/// A short line-by-line diff: the first 20 lines that differ, `-` expected, `+` actual.
+pub fn line_diff(expected: &str, actual: &str) -> String {
+    let (exp, act): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let mut out = String::new();
+    let mut shown = 0;
+    for i in 0..exp.len().max(act.len()) {
+        let (e, a) = (exp.get(i), act.get(i));
+        if e != a {
+            if let Some(e) = e {
+                let _ = writeln!(out, "{:>5} - {e}", i + 1);
+            }
+            if let Some(a) = a {
+                let _ = writeln!(out, "{:>5} + {a}", i + 1);
+            }
+            shown += 1;
+            if shown == 20 {
+                out.push_str("      …\n");
+                break;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,5 @@
+//! The page's components.
+
+pub mod canvas;
+pub mod inspector;
+pub mod palette;
