@@ -436,7 +436,7 @@ pub fn write_string(out: &mut String, s: &str) {
 }
 
 /// One step of a location inside a document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
