@@ -1,3 +1,322 @@
-//! Twilio Studio's Liquid dialect on the `liquid` crate.
+//! Twilio Studio's Liquid dialect on the `liquid` crate (its engine, `liquid-core`; no fork).
+//!
+//! [`Liquid`] parses a template once (cached by source), renders it against a JSON context and
+//! reports typed errors with a line and column. [`Mode::Studio`] is what flows use: lenient
+//! lookups, loops capped at 15 iterations, output capped at 16 KB, dates in Pacific time, bare
+//! objects printed like Studio (`{k1=v1, k2=v2}`). [`Mode::Standard`] is Shopify Liquid without
+//! Studio's caps, for conformance with the golden-liquid suite.
+//!
+//! Modules: `source` (Ruby Liquid's lexical rules in front of liquid-core's grammar), `tags` and
+//! `filters` (everything registered through liquid-core's extension points), `runtime` (lenient
+//! lookups, scopes, limits), `value` (ordered values, printing, comparisons), `date`.
 //!
 //! **Architecture Invariant:** pure: no IO, and no clock (time is injected by the caller).
+//!
+//! **Architecture Invariant:** no input panics: every template, context and clock value gives
+//! output or a [`TemplateError`].
+
+mod date;
+mod error;
+mod filters;
+mod runtime;
+mod source;
+mod tags;
+mod value;
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use liquid_core::Language;
+
+use crate::error::{clean_message, payload, pest_position};
+pub use crate::error::{ErrorKind, TemplateError};
+use crate::runtime::{Limited, Partials, Scope, Shared};
+
+/// Which dialect to render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Twilio Studio: Pacific time, Studio's printing of objects, caps from [`Config`].
+    Studio,
+    /// Shopify Liquid (UTC, Ruby's printing), for conformance.
+    Standard,
+}
+
+/// Rendering options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub mode: Mode,
+    /// Iterations after which a `for`/`tablerow` loop stops (Studio: 15). With a limit, one render
+    /// also stops with an error after 10,000 loop iterations in total (nested loops).
+    pub loop_limit: Option<usize>,
+    /// Largest output in bytes (Studio: 16 KB). With a limit, strings and arrays built while
+    /// rendering are capped at 64 times it.
+    pub output_limit: Option<usize>,
+}
+
+impl Config {
+    /// What flows use.
+    pub fn studio() -> Config {
+        Config {
+            mode: Mode::Studio,
+            loop_limit: Some(15),
+            output_limit: Some(16 * 1024),
+        }
+    }
+
+    /// Shopify semantics without Studio's caps.
+    pub fn standard() -> Config {
+        Config {
+            mode: Mode::Standard,
+            loop_limit: None,
+            output_limit: None,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::studio()
+    }
+}
+
+/// A parsed template.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    template: liquid_core::Template,
+}
+
+type Parsed = Rc<Result<Rc<Compiled>, TemplateError>>;
+
+/// How many parsed templates a [`Liquid`] keeps.
+const CACHE_SIZE: usize = 512;
+
+/// The parser (built once) and what it needs to prepare templates.
+struct Engine {
+    language: Language,
+    filters: Vec<filters::Def>,
+}
+
+impl Engine {
+    fn new() -> Engine {
+        let mut language = Language::empty();
+        tags::register(&mut language);
+        filters::register(&mut language);
+        Engine {
+            language,
+            filters: filters::all(),
+        }
+    }
+
+    fn compile(&self, source: &str) -> Result<Compiled, TemplateError> {
+        let table = |name: &str| filters::arity(&self.filters, name);
+        let prepared = source::prepare(source, &table)
+            .map_err(|e| TemplateError::at(ErrorKind::Syntax, e.message, source, e.offset))?;
+        let elements = liquid_core::parser::parse(&prepared.text, &self.language).map_err(|e| {
+            let offset = match payload(&e).and_then(|p| p.offset) {
+                Some(offset) => offset,
+                None => pest_position(&e)
+                    .map(|(line, col)| {
+                        prepared.original_offset(byte_offset(&prepared.text, line, col))
+                    })
+                    .unwrap_or(0),
+            };
+            let message = payload(&e).map_or_else(|| clean_message(&e), |p| p.message.clone());
+            TemplateError::at(ErrorKind::Syntax, message, source, offset)
+        })?;
+        Ok(Compiled {
+            template: liquid_core::Template::new(elements),
+        })
+    }
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn byte_offset(text: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    text[start..]
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| start + i)
+}
+
+/// A bounded cache of parsed templates keyed by source.
+#[derive(Default)]
+struct Cache {
+    map: HashMap<Rc<str>, Parsed>,
+    order: VecDeque<Rc<str>>,
+}
+
+/// Partial templates by name, parsed on first use.
+struct PartialLibrary {
+    engine: Rc<Engine>,
+    sources: HashMap<String, String>,
+    parsed: RefCell<HashMap<String, Result<Rc<Compiled>, TemplateError>>>,
+}
+
+impl Partials for PartialLibrary {
+    fn load(&self, name: &str) -> Option<Result<Rc<Compiled>, TemplateError>> {
+        if let Some(done) = self.parsed.borrow().get(name) {
+            return Some(done.clone());
+        }
+        let source = self.sources.get(name)?;
+        let result = self.engine.compile(source).map(Rc::new);
+        self.parsed
+            .borrow_mut()
+            .insert(name.to_owned(), result.clone());
+        Some(result)
+    }
+}
+
+/// The template service: parse once, cache by source, render against a JSON context.
+pub struct Liquid {
+    config: Config,
+    engine: Rc<Engine>,
+    cache: RefCell<Cache>,
+    partials: Option<Rc<PartialLibrary>>,
+}
+
+impl Liquid {
+    pub fn new(config: Config) -> Liquid {
+        Liquid {
+            config,
+            engine: Rc::new(Engine::new()),
+            cache: RefCell::new(Cache::default()),
+            partials: None,
+        }
+    }
+
+    /// Studio mode, as flows use it.
+    pub fn studio() -> Liquid {
+        Liquid::new(Config::studio())
+    }
+
+    /// A service whose `include` and `render` tags find these partial templates (name → source).
+    pub fn with_partials(
+        config: Config,
+        partials: impl IntoIterator<Item = (String, String)>,
+    ) -> Liquid {
+        let mut liquid = Liquid::new(config);
+        liquid.partials = Some(Rc::new(PartialLibrary {
+            engine: Rc::clone(&liquid.engine),
+            sources: partials.into_iter().collect(),
+            parsed: RefCell::new(HashMap::new()),
+        }));
+        liquid
+    }
+
+    /// The configuration this service renders with.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// Parses only (uses the cache). `Err` is a syntax error with its position.
+    pub fn check(&self, template: &str) -> Result<(), TemplateError> {
+        self.parsed(template)
+            .as_ref()
+            .as_ref()
+            .map(|_| ())
+            .map_err(Clone::clone)
+    }
+
+    fn parsed(&self, template: &str) -> Parsed {
+        if let Some(hit) = self.cache.borrow().map.get(template) {
+            return Rc::clone(hit);
+        }
+        let parsed: Parsed = Rc::new(self.engine.compile(template).map(Rc::new));
+        let mut cache = self.cache.borrow_mut();
+        if cache.order.len() >= CACHE_SIZE {
+            if let Some(oldest) = cache.order.pop_front() {
+                cache.map.remove(&oldest);
+            }
+        }
+        let key: Rc<str> = Rc::from(template);
+        cache.order.push_back(Rc::clone(&key));
+        cache.map.insert(key, Rc::clone(&parsed));
+        parsed
+    }
+
+    /// Renders against a JSON context. `now_ms` is Unix time in milliseconds, used for
+    /// `now`/`today`.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &serde_json::Value,
+        now_ms: i64,
+    ) -> Result<String, TemplateError> {
+        let parsed = self.parsed(template);
+        let compiled = match parsed.as_ref() {
+            Ok(c) => Rc::clone(c),
+            Err(e) => return Err(e.clone()),
+        };
+        let shared = Rc::new(Shared {
+            mode: self.config.mode,
+            loop_limit: self.config.loop_limit,
+            output_limit: self.config.output_limit,
+            now_ms,
+            iterations: Cell::new(0),
+            cursor: Cell::new(0),
+            partial_depth: Cell::new(0),
+            partials: self.partials.clone().map(|p| p as Rc<dyn Partials>),
+        });
+        let scope = Scope::new(context, Rc::clone(&shared));
+        let mut buf = Vec::with_capacity(template.len() + 64);
+        let mut writer = Limited::new(&mut buf, self.config.output_limit);
+        let result = liquid_core::Renderable::render_to(&compiled.template, &mut writer, &scope);
+        if writer.exceeded {
+            let limit = self.config.output_limit.unwrap_or(0);
+            let offset = result
+                .as_ref()
+                .err()
+                .and_then(|e| payload(e))
+                .and_then(|p| p.offset)
+                .unwrap_or_else(|| shared.cursor.get());
+            return Err(TemplateError::at(
+                ErrorKind::OutputTooLarge,
+                format!("output exceeds the {} limit", human_size(limit)),
+                template,
+                offset,
+            ));
+        }
+        if let Err(e) = result {
+            let (kind, message, offset) = match payload(&e) {
+                Some(p) => (p.kind, p.message.clone(), p.offset),
+                None => (ErrorKind::Render, clean_message(&e), None),
+            };
+            let offset = offset.unwrap_or_else(|| shared.cursor.get());
+            return Err(TemplateError::at(kind, message, template, offset));
+        }
+        drop(writer);
+        Ok(String::from_utf8(buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+}
+
+/// `16 KB`, `1000 bytes`.
+fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 && bytes % 1024 == 0 {
+        format!("{} KB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+impl Default for Liquid {
+    fn default() -> Self {
+        Liquid::studio()
+    }
+}
+
+impl std::fmt::Debug for Liquid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Liquid")
+            .field("config", &self.config)
+            .field("cached", &self.cache.borrow().map.len())
+            .finish()
+    }
+}

@@ -1,0 +1,323 @@
+//! Tags and blocks, registered through liquid-core's `ParseTag`/`ParseBlock` extension points.
+//!
+//! Source preparation gives every tag the offset of its markup in the original template as its
+//! first argument and every block a "blank body" flag as its second (see `source`); [`TagDef`] and
+//! [`BlockDef`] read them so that each parser receives a [`Head`]. Render errors are located at the
+//! tag that raised them.
+
+mod cond;
+mod loops;
+mod partial;
+mod simple;
+
+use liquid_core::error::Result;
+use liquid_core::parser::{
+    BlockElement, BlockReflection, FilterChain, ParseBlock, ParseTag, TagBlock, TagReflection,
+    TagToken, TagTokenIter, TryMatchToken,
+};
+use liquid_core::{Language, Renderable};
+
+use crate::error::syntax_error;
+use crate::value::{kind, Kind};
+
+/// Where a tag is and whether its block body is blank.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Head {
+    pub at: usize,
+    pub blank: bool,
+}
+
+type TagParse = fn(Head, TagTokenIter<'_>, &Language) -> Result<Box<dyn Renderable>>;
+type BlockParse =
+    fn(Head, TagTokenIter<'_>, TagBlock<'_, '_>, &Language) -> Result<Box<dyn Renderable>>;
+
+#[derive(Clone)]
+struct TagDef {
+    name: &'static str,
+    /// Internal tags carry no offset.
+    positioned: bool,
+    parse: TagParse,
+}
+
+#[derive(Clone)]
+struct BlockDef {
+    start: &'static str,
+    end: &'static str,
+    parse: BlockParse,
+}
+
+impl TagReflection for TagDef {
+    fn tag(&self) -> &str {
+        self.name
+    }
+    fn description(&self) -> &str {
+        ""
+    }
+}
+
+impl ParseTag for TagDef {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        let at = if self.positioned {
+            offset(&mut arguments)?
+        } else {
+            0
+        };
+        (self.parse)(Head { at, blank: false }, arguments, options)
+    }
+    fn reflection(&self) -> &dyn TagReflection {
+        self
+    }
+}
+
+impl BlockReflection for BlockDef {
+    fn start_tag(&self) -> &str {
+        self.start
+    }
+    fn end_tag(&self) -> &str {
+        self.end
+    }
+    fn description(&self) -> &str {
+        ""
+    }
+}
+
+impl ParseBlock for BlockDef {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        block: TagBlock<'_, '_>,
+        options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
+        let at = offset(&mut arguments)?;
+        let blank = offset(&mut arguments)? == 1;
+        (self.parse)(Head { at, blank }, arguments, block, options)
+    }
+    fn reflection(&self) -> &dyn BlockReflection {
+        self
+    }
+}
+
+/// Registers every tag and block.
+pub(crate) fn register(language: &mut Language) {
+    let tags = [
+        TagDef {
+            name: "echo",
+            positioned: true,
+            parse: simple::echo,
+        },
+        TagDef {
+            name: "assign",
+            positioned: true,
+            parse: simple::assign,
+        },
+        TagDef {
+            name: "increment",
+            positioned: true,
+            parse: simple::increment,
+        },
+        TagDef {
+            name: "decrement",
+            positioned: true,
+            parse: simple::decrement,
+        },
+        TagDef {
+            name: "cycle",
+            positioned: true,
+            parse: simple::cycle,
+        },
+        TagDef {
+            name: "break",
+            positioned: true,
+            parse: simple::break_,
+        },
+        TagDef {
+            name: "continue",
+            positioned: true,
+            parse: simple::continue_,
+        },
+        TagDef {
+            name: "include",
+            positioned: true,
+            parse: partial::include,
+        },
+        TagDef {
+            name: "render",
+            positioned: true,
+            parse: partial::render,
+        },
+        TagDef {
+            name: "__raw",
+            positioned: false,
+            parse: simple::raw,
+        },
+        TagDef {
+            name: "__comment",
+            positioned: false,
+            parse: simple::comment,
+        },
+    ];
+    for t in tags {
+        language.tags.register(t.name.to_owned(), Box::new(t));
+    }
+    let blocks = [
+        BlockDef {
+            start: "if",
+            end: "endif",
+            parse: cond::if_,
+        },
+        BlockDef {
+            start: "unless",
+            end: "endunless",
+            parse: cond::unless,
+        },
+        BlockDef {
+            start: "case",
+            end: "endcase",
+            parse: cond::case,
+        },
+        BlockDef {
+            start: "for",
+            end: "endfor",
+            parse: loops::for_,
+        },
+        BlockDef {
+            start: "tablerow",
+            end: "endtablerow",
+            parse: loops::tablerow,
+        },
+        BlockDef {
+            start: "capture",
+            end: "endcapture",
+            parse: simple::capture,
+        },
+        BlockDef {
+            start: "ifchanged",
+            end: "endifchanged",
+            parse: simple::ifchanged,
+        },
+    ];
+    for b in blocks {
+        language.blocks.register(b.start.to_owned(), Box::new(b));
+    }
+}
+
+/// The integer that source preparation put first in a tag.
+fn offset(tokens: &mut TagTokenIter<'_>) -> Result<usize> {
+    let malformed = || syntax_error("malformed tag", 0);
+    let token = tokens.next().ok_or_else(malformed)?;
+    match token.expect_literal() {
+        TryMatchToken::Matches(v) => match kind(&v) {
+            Kind::Int(i) if i >= 0 => Ok(i as usize),
+            _ => Err(malformed()),
+        },
+        TryMatchToken::Fails(_) => Err(malformed()),
+    }
+}
+
+/// A value with optional filters.
+fn chain(token: TagToken<'_>, options: &Language, at: usize) -> Result<FilterChain> {
+    let text = token.as_str().to_owned();
+    match token.expect_filter_chain(options) {
+        TryMatchToken::Matches(c) => Ok(c),
+        TryMatchToken::Fails(_) => Err(syntax_error(
+            format!("expected a value, found '{}'", shown(&text)),
+            at,
+        )),
+    }
+}
+
+/// The next token as a value, or an error naming what was expected.
+fn next_chain(
+    tokens: &mut TagTokenIter<'_>,
+    options: &Language,
+    at: usize,
+    what: &str,
+) -> Result<FilterChain> {
+    match tokens.next() {
+        Some(t) => chain(t, options, at),
+        None => Err(syntax_error(format!("expected {what}"), at)),
+    }
+}
+
+/// Rejects anything left in a tag.
+fn nothing_more(tokens: &mut TagTokenIter<'_>, at: usize) -> Result<()> {
+    match tokens.next() {
+        Some(t) => Err(syntax_error(
+            format!("unexpected '{}'", shown(t.as_str())),
+            at,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A token's text as the user wrote it (undoing source preparation's rewrites).
+fn shown(text: &str) -> String {
+    let text = text.strip_prefix("nil | ___range: ").map_or_else(
+        || text.to_owned(),
+        |r| format!("({})", r.replacen(", ", "..", 1)),
+    );
+    match text.strip_prefix("___") {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
+}
+
+/// A name (assign target, loop variable…): a plain identifier, or one that source preparation put
+/// in brackets because the grammar cannot spell it (`x?`) when `awkward` is allowed.
+fn name(token: &TagToken<'_>, awkward: bool) -> Option<String> {
+    let text = token.as_str();
+    let plain = text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if plain {
+        return Some(text.to_owned());
+    }
+    if awkward {
+        let inner = text.strip_prefix("___[")?.strip_suffix(']')?;
+        let unquoted = inner
+            .strip_prefix('\'')
+            .and_then(|s| s.strip_suffix('\''))?;
+        return Some(unquoted.to_owned());
+    }
+    None
+}
+
+/// Parses a block body up to one of `stops` (returned with its tokens) or the end of the block.
+/// Whitespace-only text is dropped when the block is blank.
+#[allow(clippy::type_complexity)]
+fn body<'a>(
+    block: &mut TagBlock<'a, '_>,
+    options: &Language,
+    stops: &[&str],
+    blank: bool,
+) -> Result<(Vec<Box<dyn Renderable>>, Option<(String, TagTokenIter<'a>)>)> {
+    let mut items: Vec<Box<dyn Renderable>> = Vec::new();
+    loop {
+        match block.next()? {
+            None => return Ok((items, None)),
+            Some(BlockElement::Tag(tag)) if stops.contains(&tag.name()) => {
+                let name = tag.name().to_owned();
+                return Ok((items, Some((name, tag.into_tokens()))));
+            }
+            Some(BlockElement::Raw(raw)) => {
+                if !(blank
+                    && raw
+                        .as_str()
+                        .bytes()
+                        .all(|b| b.is_ascii_whitespace() || b == 0x0b))
+                {
+                    items.push(raw.into_renderable());
+                }
+            }
+            Some(element) => items.push(element.parse(block, options)?),
+        }
+    }
+}

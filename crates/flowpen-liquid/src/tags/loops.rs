@@ -1,0 +1,385 @@
+//! `for` and `tablerow`, iterating lazily: a range is never turned into a list, and with a loop
+//! limit (Studio: 15) a loop stops after that many iterations, so `(1..100000000)` costs 15.
+
+use std::io::Write;
+use std::rc::Rc;
+
+use liquid_core::error::Result;
+use liquid_core::model::{KString, ScalarCow, ValueCow, ValueView};
+use liquid_core::parser::{FilterChain, TagBlock, TagTokenIter, TryMatchToken};
+use liquid_core::runtime::{Expression, Interrupt, InterruptRegister, Template};
+use liquid_core::{Language, Renderable, Runtime};
+
+use super::simple::emit;
+use super::{body, chain, name, shown, Head};
+use crate::error::{locate, syntax_error};
+use crate::filters::to_integer;
+use crate::runtime::{shared, state, Frame, LoopInfo, Slot, DETACHED};
+use crate::value::{kind, to_number, Kind, Num, Val};
+
+#[derive(Debug)]
+enum Source {
+    Range(Expression, Expression),
+    Value(FilterChain),
+}
+
+#[derive(Debug)]
+enum Offset {
+    Value(FilterChain),
+    Continue,
+}
+
+/// What follows `for x in`: the collection and its attributes.
+#[derive(Debug)]
+struct Head2 {
+    var: KString,
+    source: Source,
+    /// Key of `offset: continue` positions (`var-collection`).
+    key: String,
+    reversed: bool,
+    limit: Option<FilterChain>,
+    offset: Option<Offset>,
+    cols: Option<FilterChain>,
+}
+
+fn parse_head(
+    at: usize,
+    mut tokens: TagTokenIter<'_>,
+    options: &Language,
+    tag: &str,
+) -> Result<Head2> {
+    let var_token = tokens
+        .next()
+        .ok_or_else(|| syntax_error(format!("expected a variable name after '{tag}'"), at))?;
+    let var = name(&var_token, true).ok_or_else(|| {
+        syntax_error(
+            format!(
+                "'{}' is not a valid variable name",
+                shown(var_token.as_str())
+            ),
+            at,
+        )
+    })?;
+    match tokens.next() {
+        Some(t) if t.as_str() == "in" => {}
+        _ => {
+            return Err(syntax_error(
+                format!("expected 'in' after '{tag} {var}'"),
+                at,
+            ))
+        }
+    }
+    let coll = tokens
+        .next()
+        .ok_or_else(|| syntax_error("expected a collection after 'in'", at))?;
+    let text = coll.as_str().to_owned();
+    let source = match coll.expect_range() {
+        TryMatchToken::Matches((a, b)) => Source::Range(a, b),
+        TryMatchToken::Fails(t) => Source::Value(chain(t, options, at)?),
+    };
+    let mut head = Head2 {
+        key: format!("{var}-{text}"),
+        var: KString::from_string(var),
+        source,
+        reversed: false,
+        limit: None,
+        offset: None,
+        cols: None,
+    };
+    while let Some(t) = tokens.next() {
+        let word = t.as_str().to_owned();
+        match word.as_str() {
+            "reversed" if tag == "for" => head.reversed = true,
+            "," => {}
+            "limit" | "offset" | "cols" => {
+                if !matches!(tokens.next(), Some(c) if c.as_str() == ":") {
+                    return Err(syntax_error(format!("expected ':' after '{word}'"), at));
+                }
+                let value = tokens
+                    .next()
+                    .ok_or_else(|| syntax_error(format!("expected a value after '{word}:'"), at))?;
+                match word.as_str() {
+                    "limit" => head.limit = Some(chain(value, options, at)?),
+                    "cols" if tag == "tablerow" => head.cols = Some(chain(value, options, at)?),
+                    "offset" if value.as_str() == "continue" && tag == "for" => {
+                        head.offset = Some(Offset::Continue)
+                    }
+                    "offset" => head.offset = Some(Offset::Value(chain(value, options, at)?)),
+                    _ => return Err(unexpected(&word, tag, at)),
+                }
+            }
+            _ => return Err(unexpected(&word, tag, at)),
+        }
+    }
+    Ok(head)
+}
+
+fn unexpected(word: &str, tag: &str, at: usize) -> liquid_core::Error {
+    syntax_error(format!("unexpected '{}' in '{tag}'", shown(word)), at)
+}
+
+/// The collection of one render.
+enum Items<'v> {
+    Range(i64, i64),
+    List(Vec<&'v dyn ValueView>),
+    Pairs(Vec<(KString, &'v dyn ValueView)>),
+}
+
+impl Items<'_> {
+    fn len(&self) -> i64 {
+        match self {
+            Items::Range(a, b) => b.saturating_sub(*a).saturating_add(1).max(0),
+            Items::List(l) => l.len() as i64,
+            Items::Pairs(p) => p.len() as i64,
+        }
+    }
+
+    fn item(&self, i: i64) -> Slot<'_> {
+        match self {
+            Items::Range(a, _) => Slot::Val(Val::Int(a.saturating_add(i))),
+            Items::List(l) => Slot::View(l[i as usize]),
+            Items::Pairs(p) => {
+                let (k, v) = &p[i as usize];
+                Slot::Val(Val::Array(Rc::new(vec![Val::str(k), Val::from_view(*v)])))
+            }
+        }
+    }
+}
+
+fn bound(e: &Expression, runtime: &dyn Runtime) -> Result<i64> {
+    Ok(match to_number(e.evaluate(runtime)?.as_view()) {
+        Num::Int(i) => i,
+        Num::Float(f) => f as i64,
+    })
+}
+
+/// Evaluates the collection. The value it borrows from is kept in `holder`.
+fn items<'v>(
+    source: &Source,
+    runtime: &dyn Runtime,
+    holder: &'v Option<ValueCow<'v>>,
+) -> Result<Items<'v>> {
+    if let Source::Range(a, b) = source {
+        return Ok(Items::Range(bound(a, runtime)?, bound(b, runtime)?));
+    }
+    let Some(value) = holder else {
+        return Ok(Items::List(Vec::new()));
+    };
+    let value = value.as_view();
+    Ok(match kind(value) {
+        Kind::Array(a) => Items::List(a.values().collect()),
+        Kind::Object(o) => Items::Pairs(
+            o.entries()
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v))
+                .collect(),
+        ),
+        Kind::Str(s) if !s.is_empty() => Items::List(vec![value]),
+        _ => Items::List(Vec::new()),
+    })
+}
+
+/// `[from, to)` of the collection after `offset` and `limit`.
+fn segment(head: &Head2, len: i64, runtime: &dyn Runtime) -> Result<(i64, i64)> {
+    let from = match &head.offset {
+        None => 0,
+        Some(Offset::Continue) => {
+            state(runtime).offsets.get(&head.key).copied().unwrap_or(0) as i64
+        }
+        Some(Offset::Value(e)) => {
+            let v = e.evaluate(runtime)?;
+            if v.is_nil() {
+                0
+            } else {
+                to_integer(v.as_view())?
+            }
+        }
+    }
+    .max(0);
+    let to = match &head.limit {
+        None => len,
+        Some(e) => {
+            let v = e.evaluate(runtime)?;
+            if v.is_nil() {
+                len
+            } else {
+                from.saturating_add(to_integer(v.as_view())?).min(len)
+            }
+        }
+    };
+    let from = from.min(len);
+    Ok((from, to.max(from)))
+}
+
+#[derive(Debug)]
+struct For {
+    at: usize,
+    head: Head2,
+    body: Template,
+    otherwise: Option<Template>,
+}
+
+pub(super) fn for_(
+    head: Head,
+    tokens: TagTokenIter<'_>,
+    mut block: TagBlock<'_, '_>,
+    options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    let loop_head = parse_head(head.at, tokens, options, "for")?;
+    let (items, stop) = body(&mut block, options, &["else"], head.blank)?;
+    let otherwise = match stop {
+        Some(_) => Some(Template::new(body(&mut block, options, &[], head.blank)?.0)),
+        None => None,
+    };
+    block.assert_empty();
+    Ok(Box::new(For {
+        at: head.at,
+        head: loop_head,
+        body: Template::new(items),
+        otherwise,
+    }))
+}
+
+impl Renderable for For {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let at = self.at;
+        let sh = shared(runtime);
+        sh.cursor.set(at);
+        let holder = match &self.head.source {
+            Source::Value(e) => Some(e.evaluate(runtime).map_err(|e| locate(e, at))?),
+            Source::Range(..) => None,
+        };
+        let items = items(&self.head.source, runtime, &holder).map_err(|e| locate(e, at))?;
+        let (from, to) = segment(&self.head, items.len(), runtime).map_err(|e| locate(e, at))?;
+        state(runtime)
+            .offsets
+            .insert(self.head.key.clone(), to as usize);
+        let total = to - from;
+        if total == 0 {
+            if let Some(otherwise) = &self.otherwise {
+                otherwise.render_to(writer, runtime)?;
+            }
+            return Ok(());
+        }
+        let n = match sh.loop_limit {
+            Some(limit) => total.min(limit as i64),
+            None => total,
+        };
+        let parent = runtime.get(&[ScalarCow::new("forloop")])?;
+        let parent = parent.as_view();
+        let parent = (!parent.is_nil()
+            && parent.as_object().is_none_or(|o| o.get(DETACHED).is_none()))
+        .then_some(parent);
+        let name: Rc<str> = Rc::from(self.head.key.as_str());
+        for k in 0..n {
+            sh.tick().map_err(|e| locate(e, at))?;
+            let i = if self.head.reversed {
+                to - 1 - k
+            } else {
+                from + k
+            };
+            let frame = Frame::new(
+                runtime,
+                vec![
+                    (self.head.var.clone(), items.item(i)),
+                    (
+                        KString::from_static("forloop"),
+                        Slot::Loop(LoopInfo::forloop(&name, k as usize, n as usize, parent)),
+                    ),
+                ],
+            );
+            self.body.render_to(writer, &frame)?;
+            match runtime.registers().get_mut::<InterruptRegister>().reset() {
+                Some(Interrupt::Break) => break,
+                Some(Interrupt::Continue) | None => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct TableRow {
+    at: usize,
+    head: Head2,
+    body: Template,
+}
+
+pub(super) fn tablerow(
+    head: Head,
+    tokens: TagTokenIter<'_>,
+    mut block: TagBlock<'_, '_>,
+    options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    let loop_head = parse_head(head.at, tokens, options, "tablerow")?;
+    let (items, _) = body(&mut block, options, &[], false)?;
+    block.assert_empty();
+    Ok(Box::new(TableRow {
+        at: head.at,
+        head: loop_head,
+        body: Template::new(items),
+    }))
+}
+
+impl Renderable for TableRow {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let at = self.at;
+        let sh = shared(runtime);
+        sh.cursor.set(at);
+        let holder = match &self.head.source {
+            Source::Value(e) => Some(e.evaluate(runtime).map_err(|e| locate(e, at))?),
+            Source::Range(..) => None,
+        };
+        if holder.as_ref().is_some_and(|v| v.is_nil()) {
+            return Ok(());
+        }
+        let items = items(&self.head.source, runtime, &holder).map_err(|e| locate(e, at))?;
+        let (from, to) = segment(&self.head, items.len(), runtime).map_err(|e| locate(e, at))?;
+        let total = to - from;
+        let n = match sh.loop_limit {
+            Some(limit) => total.min(limit as i64),
+            None => total,
+        };
+        let cols = match &self.head.cols {
+            Some(e) => {
+                let v = e.evaluate(runtime).map_err(|e| locate(e, at))?;
+                match to_number(v.as_view()) {
+                    _ if v.is_nil() => n,
+                    Num::Int(i) => i,
+                    Num::Float(f) => f as i64,
+                }
+            }
+            None => n,
+        };
+        let cols = if cols <= 0 { n.max(1) } else { cols } as usize;
+        emit(writer, "<tr class=\"row1\">\n", at)?;
+        for k in 0..n {
+            sh.tick().map_err(|e| locate(e, at))?;
+            let info = LoopInfo::tablerowloop(k as usize, n as usize, cols);
+            let col = k as usize % cols + 1;
+            emit(writer, &format!("<td class=\"col{col}\">"), at)?;
+            let frame = Frame::new(
+                runtime,
+                vec![
+                    (self.head.var.clone(), items.item(from + k)),
+                    (KString::from_static("tablerowloop"), Slot::Loop(info)),
+                ],
+            );
+            self.body.render_to(writer, &frame)?;
+            emit(writer, "</td>", at)?;
+            if let Some(Interrupt::Break) =
+                runtime.registers().get_mut::<InterruptRegister>().reset()
+            {
+                break;
+            }
+            if col == cols && k + 1 < n {
+                emit(
+                    writer,
+                    &format!("</tr>\n<tr class=\"row{}\">", k as usize / cols + 2),
+                    at,
+                )?;
+            }
+        }
+        emit(writer, "</tr>\n", at)
+    }
+}

@@ -1,0 +1,389 @@
+//! `echo` (every `{{ }}`), `assign`, `capture`, `increment`, `decrement`, `cycle`, `break`,
+//! `continue`, `ifchanged`, and the internal `__raw` and `__comment`.
+
+use std::io::Write;
+
+use liquid_core::error::Result;
+use liquid_core::model::KString;
+use liquid_core::parser::{FilterChain, TagBlock, TagTokenIter, TryMatchToken};
+use liquid_core::runtime::{Interrupt, InterruptRegister, Template};
+use liquid_core::{Language, Renderable, Runtime};
+
+use super::{body, chain, name, next_chain, nothing_more, shown, Head};
+use crate::error::{locate, raise, syntax_error, ErrorKind};
+use crate::runtime::{render_capped, shared, state};
+use crate::value::{print, to_text, Val};
+
+/// Writes rendered text, turning a refused write into an output-limit error.
+pub(crate) fn emit(writer: &mut dyn Write, text: &str, at: usize) -> Result<()> {
+    emit_at(writer, text, Some(at))
+}
+
+fn emit_at(writer: &mut dyn Write, text: &str, at: Option<usize>) -> Result<()> {
+    writer
+        .write_all(text.as_bytes())
+        .map_err(|_| raise(ErrorKind::OutputTooLarge, "output too large", at))
+}
+
+#[derive(Debug)]
+struct Echo {
+    at: usize,
+    expr: Option<FilterChain>,
+}
+
+pub(super) fn echo(
+    head: Head,
+    mut tokens: TagTokenIter<'_>,
+    options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    let expr = match tokens.next() {
+        Some(t) => Some(chain(t, options, head.at)?),
+        None => None,
+    };
+    nothing_more(&mut tokens, head.at)?;
+    Ok(Box::new(Echo { at: head.at, expr }))
+}
+
+impl Renderable for Echo {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let Some(expr) = &self.expr else {
+            return Ok(());
+        };
+        let sh = shared(runtime);
+        sh.cursor.set(self.at);
+        let value = expr.evaluate(runtime).map_err(|e| locate(e, self.at))?;
+        let mut text = String::new();
+        print(&mut text, value.as_view(), sh.studio());
+        emit(writer, &text, self.at)
+    }
+}
+
+#[derive(Debug)]
+struct Assign {
+    at: usize,
+    name: KString,
+    expr: FilterChain,
+}
+
+pub(super) fn assign(
+    head: Head,
+    mut tokens: TagTokenIter<'_>,
+    options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    let at = head.at;
+    let target = tokens
+        .next()
+        .ok_or_else(|| syntax_error("expected a variable name after 'assign'", at))?;
+    let name = name(&target, false).ok_or_else(|| {
+        syntax_error(
+            format!("'{}' is not a valid variable name", shown(target.as_str())),
+            at,
+        )
+    })?;
+    match tokens.next() {
+        Some(t) if t.as_str() == "=" => {}
+        _ => return Err(syntax_error("expected '=' in 'assign'", at)),
+    }
+    let expr = next_chain(&mut tokens, options, at, "a value after '='")?;
+    nothing_more(&mut tokens, at)?;
+    Ok(Box::new(Assign {
+        at,
+        name: KString::from_string(name),
+        expr,
+    }))
+}
+
+impl Renderable for Assign {
+    fn render_to(&self, _writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let value = self
+            .expr
+            .evaluate(runtime)
+            .map_err(|e| locate(e, self.at))?;
+        let value = Val::from_view(value.as_view());
+        state(runtime).inbox.push((self.name.clone(), value));
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct Capture {
+    at: usize,
+    name: KString,
+    body: Template,
+}
+
+pub(super) fn capture(
+    head: Head,
+    mut tokens: TagTokenIter<'_>,
+    mut block: TagBlock<'_, '_>,
+    options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    let at = head.at;
+    let target = tokens
+        .next()
+        .ok_or_else(|| syntax_error("expected a variable name after 'capture'", at))?;
+    let name = name(&target, true).ok_or_else(|| {
+        syntax_error(
+            format!("'{}' is not a valid variable name", shown(target.as_str())),
+            at,
+        )
+    })?;
+    nothing_more(&mut tokens, at)?;
+    let (items, _) = body(&mut block, options, &[], false)?;
+    block.assert_empty();
+    Ok(Box::new(Capture {
+        at,
+        name: KString::from_string(name),
+        body: Template::new(items),
+    }))
+}
+
+impl Renderable for Capture {
+    fn render_to(&self, _writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let limit = shared(runtime).value_limit();
+        let text = render_capped(&self.body, runtime, limit).map_err(|e| locate(e, self.at))?;
+        state(runtime)
+            .inbox
+            .push((self.name.clone(), Val::str(&text)));
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct Counter {
+    at: usize,
+    name: KString,
+    step: i64,
+}
+
+fn counter(head: Head, mut tokens: TagTokenIter<'_>, step: i64) -> Result<Box<dyn Renderable>> {
+    let at = head.at;
+    let target = tokens
+        .next()
+        .ok_or_else(|| syntax_error("expected a variable name", at))?;
+    let name = name(&target, true).ok_or_else(|| {
+        syntax_error(
+            format!("'{}' is not a valid variable name", shown(target.as_str())),
+            at,
+        )
+    })?;
+    nothing_more(&mut tokens, at)?;
+    Ok(Box::new(Counter {
+        at,
+        name: KString::from_string(name),
+        step,
+    }))
+}
+
+pub(super) fn increment(
+    head: Head,
+    tokens: TagTokenIter<'_>,
+    _options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    counter(head, tokens, 1)
+}
+
+pub(super) fn decrement(
+    head: Head,
+    tokens: TagTokenIter<'_>,
+    _options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    counter(head, tokens, -1)
+}
+
+impl Renderable for Counter {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let shown = {
+            let mut st = state(runtime);
+            let value = st.counters.entry(self.name.clone()).or_insert(0);
+            let before = *value;
+            *value = value.saturating_add(self.step);
+            if self.step > 0 {
+                before
+            } else {
+                *value
+            }
+        };
+        emit(writer, &shown.to_string(), self.at)
+    }
+}
+
+#[derive(Debug)]
+struct Cycle {
+    at: usize,
+    group: Option<FilterChain>,
+    key: String,
+    values: Vec<FilterChain>,
+}
+
+pub(super) fn cycle(
+    head: Head,
+    mut tokens: TagTokenIter<'_>,
+    options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    let at = head.at;
+    let mut group = None;
+    let mut values = Vec::new();
+    let mut texts = Vec::new();
+    let mut expect_value = true;
+    while let Some(t) = tokens.next() {
+        let text = t.as_str().to_owned();
+        match text.as_str() {
+            "," if !expect_value => expect_value = true,
+            ":" if !expect_value && group.is_none() && values.len() == 1 => {
+                group = values.pop();
+                texts.clear();
+                expect_value = true;
+            }
+            _ if expect_value => {
+                values.push(chain(t, options, at)?);
+                texts.push(text);
+                expect_value = false;
+            }
+            _ => {
+                return Err(syntax_error(
+                    format!("unexpected '{}' in 'cycle'", shown(&text)),
+                    at,
+                ))
+            }
+        }
+    }
+    if values.is_empty() || expect_value {
+        return Err(syntax_error("expected a value in 'cycle'", at));
+    }
+    Ok(Box::new(Cycle {
+        at,
+        group,
+        key: texts.join(","),
+        values,
+    }))
+}
+
+impl Renderable for Cycle {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let key = match &self.group {
+            Some(g) => {
+                let v = g.evaluate(runtime).map_err(|e| locate(e, self.at))?;
+                format!("named:{}", to_text(v.as_view()))
+            }
+            None => format!("list:{}", self.key),
+        };
+        let i = state(runtime).cycles.get(&key).copied().unwrap_or(0);
+        if let Some(expr) = self.values.get(i) {
+            let v = expr.evaluate(runtime).map_err(|e| locate(e, self.at))?;
+            let mut text = String::new();
+            print(&mut text, v.as_view(), shared(runtime).studio());
+            emit(writer, &text, self.at)?;
+        }
+        let next = if i + 1 >= self.values.len() { 0 } else { i + 1 };
+        state(runtime).cycles.insert(key, next);
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct Stop(Interrupt);
+
+pub(super) fn break_(
+    head: Head,
+    mut tokens: TagTokenIter<'_>,
+    _options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    nothing_more(&mut tokens, head.at)?;
+    Ok(Box::new(Stop(Interrupt::Break)))
+}
+
+pub(super) fn continue_(
+    head: Head,
+    mut tokens: TagTokenIter<'_>,
+    _options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    nothing_more(&mut tokens, head.at)?;
+    Ok(Box::new(Stop(Interrupt::Continue)))
+}
+
+impl Renderable for Stop {
+    fn render_to(&self, _writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        runtime
+            .registers()
+            .get_mut::<InterruptRegister>()
+            .set(self.0);
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct IfChanged {
+    at: usize,
+    body: Template,
+}
+
+pub(super) fn ifchanged(
+    head: Head,
+    mut tokens: TagTokenIter<'_>,
+    mut block: TagBlock<'_, '_>,
+    options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    nothing_more(&mut tokens, head.at)?;
+    let (items, _) = body(&mut block, options, &[], false)?;
+    block.assert_empty();
+    Ok(Box::new(IfChanged {
+        at: head.at,
+        body: Template::new(items),
+    }))
+}
+
+impl Renderable for IfChanged {
+    fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let limit = shared(runtime).value_limit();
+        let text = render_capped(&self.body, runtime, limit).map_err(|e| locate(e, self.at))?;
+        let changed = state(runtime).ifchanged.as_deref() != Some(text.as_str());
+        if changed {
+            emit(writer, &text, self.at)?;
+            state(runtime).ifchanged = Some(text);
+        }
+        Ok(())
+    }
+}
+
+/// Literal text that source preparation could not leave as plain text.
+#[derive(Debug)]
+struct Raw(String);
+
+pub(super) fn raw(
+    _head: Head,
+    tokens: TagTokenIter<'_>,
+    _options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    let mut text = String::new();
+    for t in tokens {
+        match t.expect_literal() {
+            TryMatchToken::Matches(v) => text.push_str(&to_text(&v)),
+            TryMatchToken::Fails(_) => return Err(syntax_error("malformed raw text", 0)),
+        }
+    }
+    Ok(Box::new(Raw(text)))
+}
+
+impl Renderable for Raw {
+    fn render_to(&self, writer: &mut dyn Write, _runtime: &dyn Runtime) -> Result<()> {
+        emit_at(writer, &self.0, None)
+    }
+}
+
+#[derive(Debug)]
+struct Nothing;
+
+pub(super) fn comment(
+    _head: Head,
+    _tokens: TagTokenIter<'_>,
+    _options: &Language,
+) -> Result<Box<dyn Renderable>> {
+    Ok(Box::new(Nothing))
+}
+
+impl Renderable for Nothing {
+    fn render_to(&self, _writer: &mut dyn Write, _runtime: &dyn Runtime) -> Result<()> {
+        Ok(())
+    }
+}
