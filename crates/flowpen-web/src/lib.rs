@@ -4,6 +4,7 @@
 //! (`flowpen-flow`, `flowpen-liquid`, `flowpen-engine`) stay pure.
 
 mod components;
+pub mod editor;
 pub mod functions;
 
 use yew::prelude::*;

@@ -1,0 +1,77 @@
+//! Widgets on the clipboard, as Studio JSON: `{"states": […]}` (what Flowpen copies) or a whole
+//! flow (what Studio exports). Pure text in, text out; the shell moves it to and from the
+//! system clipboard.
+
+use flowpen_flow::json::{self, Json, Object};
+use flowpen_flow::{Flow, State, WidgetType};
+
+/// The text for copying widgets `indices` of `flow` (the Trigger is left out: a flow has one).
+pub fn copy_text(flow: &Flow, indices: impl IntoIterator<Item = usize>) -> Option<String> {
+    let states: Vec<Json> = indices
+        .into_iter()
+        .filter_map(|i| flow.states.get(i))
+        .filter(|s| s.kind != WidgetType::Trigger)
+        .map(state_json)
+        .collect();
+    if states.is_empty() {
+        return None;
+    }
+    let mut top = Object::new();
+    top.set("states", Json::Array(states));
+    let mut text = Json::Object(top).to_pretty();
+    text.push('\n');
+    Some(text)
+}
+
+/// A widget exactly as it would be exported.
+pub fn state_json(state: &State) -> Json {
+    let mut flow = Flow::new();
+    flow.states = vec![state.clone()];
+    match flow.to_json() {
+        Json::Object(top) => top
+            .get("states")
+            .and_then(Json::as_array)
+            .and_then(|a| a.first())
+            .cloned()
+            .unwrap_or(Json::Null),
+        _ => Json::Null,
+    }
+}
+
+/// Reads widgets from clipboard text. Triggers are dropped (the flow already has one).
+pub fn parse_widgets(text: &str) -> Result<Vec<State>, String> {
+    let doc =
+        json::parse(text).map_err(|e| format!("the clipboard does not hold Studio JSON: {e}"))?;
+    if doc.as_object().and_then(|o| o.get("states")).is_none() {
+        return Err("the clipboard does not hold Studio widgets (no \"states\" list)".into());
+    }
+    let flow =
+        Flow::from_json(doc).map_err(|e| format!("the clipboard's widgets are not valid: {e}"))?;
+    let states: Vec<State> = flow
+        .states
+        .into_iter()
+        .filter(|s| s.kind != WidgetType::Trigger)
+        .collect();
+    if states.is_empty() {
+        return Err("the clipboard holds no widgets to paste (a Trigger cannot be pasted)".into());
+    }
+    Ok(states)
+}
+
+/// Reads one widget (the raw JSON view of the inspector).
+pub fn parse_widget(text: &str) -> Result<State, String> {
+    let doc = json::parse(text).map_err(|e| e.to_string())?;
+    let mut top = Object::new();
+    top.set("states", Json::Array(vec![doc]));
+    let flow = Flow::from_json(Json::Object(top)).map_err(|e| {
+        let path = json::path_string(&e.path);
+        match path.strip_prefix("$.states[0]") {
+            Some(rest) => format!("${rest}: {}", e.message),
+            None => format!("{path}: {}", e.message),
+        }
+    })?;
+    flow.states
+        .into_iter()
+        .next()
+        .ok_or_else(|| "no widget".to_owned())
+}

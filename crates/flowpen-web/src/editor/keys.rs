@@ -1,0 +1,125 @@
+//! Keyboard shortcuts: a pure mapping from a key press (and where the focus is) to an [`Action`].
+//! The shell's keyboard hook describes the key press as a [`KeyPress`] and dispatches the result.
+
+use super::{Action, EditorState, FocusTarget, Overlay};
+
+/// Where the keyboard focus is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focused {
+    /// Nothing in particular (the page, the canvas, a toolbar button).
+    #[default]
+    Other,
+    /// A text field: shortcuts that edit text stay with the field.
+    TextField,
+    /// A widget's card.
+    Card(usize),
+    /// A port of a card.
+    Port(usize, usize),
+}
+
+/// A key press, as the keyboard hook reads it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyPress {
+    /// `KeyboardEvent.key` (`"z"`, `"Delete"`, `"ArrowLeft"`, …).
+    pub key: String,
+    /// Ctrl, or Cmd on a Mac.
+    pub command: bool,
+    pub shift: bool,
+    pub alt: bool,
+    pub repeat: bool,
+    pub focused: Focused,
+}
+
+/// Grid steps moved by an arrow key (Shift: five).
+const ARROW_STEP: f64 = 20.0;
+
+/// The action for a key press, if it is a shortcut. The hook prevents the browser's default when
+/// an action is returned.
+pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
+    let in_field = k.focused == Focused::TextField;
+    let key = k.key.as_str();
+    if state.overlay.is_some() {
+        return (key == "Escape").then_some(Action::CloseOverlay);
+    }
+    if key == "Escape" {
+        if state.drag.is_some() || state.link.is_some() || state.marquee.is_some() {
+            return Some(Action::CancelGesture);
+        }
+        if in_field {
+            return state.single_selection().map(Action::FocusCard);
+        }
+        return Some(Action::ClearSelection);
+    }
+    if in_field {
+        return None;
+    }
+    if k.command && !k.alt {
+        return match key.to_ascii_lowercase().as_str() {
+            "z" if k.shift => Some(Action::Redo),
+            "z" => Some(Action::Undo),
+            "y" => Some(Action::Redo),
+            "a" => Some(Action::SelectAll),
+            "d" => Some(Action::Duplicate),
+            "k" => Some(Action::ShowOverlay(Overlay::Search)),
+            "o" => Some(Action::ShowOverlay(Overlay::Import)),
+            _ => None,
+        };
+    }
+    if k.command || k.alt {
+        return None;
+    }
+    let step = if k.shift {
+        ARROW_STEP * 5.0
+    } else {
+        ARROW_STEP
+    };
+    let arrow = |dx: f64, dy: f64| {
+        (!state.selection.is_empty()).then_some(Action::MoveSelection { dx, dy })
+    };
+    match key {
+        "Delete" | "Backspace" => Some(Action::Delete),
+        "ArrowLeft" => arrow(-step, 0.0),
+        "ArrowRight" => arrow(step, 0.0),
+        "ArrowUp" => arrow(0.0, -step),
+        "ArrowDown" => arrow(0.0, step),
+        "Enter" => match k.focused {
+            Focused::Card(_) => Some(Action::OpenInspector),
+            Focused::Port(i, p) => Some(Action::StartConnect { from: i, port: p }),
+            _ => None,
+        },
+        "c" | "C" => match k.focused {
+            Focused::Card(i) => Some(Action::StartConnect {
+                from: i,
+                port: first_open_port(state, i),
+            }),
+            Focused::Port(i, p) => Some(Action::StartConnect { from: i, port: p }),
+            _ => state.single_selection().map(|i| Action::StartConnect {
+                from: i,
+                port: first_open_port(state, i),
+            }),
+        },
+        "+" | "=" => Some(Action::ZoomBy(1.25)),
+        "-" | "_" => Some(Action::ZoomBy(0.8)),
+        "0" => Some(Action::FitView),
+        "?" => Some(Action::ShowOverlay(Overlay::Help)),
+        " " if !k.repeat && !matches!(k.focused, Focused::Port(..)) => Some(Action::SetSpace(true)),
+        _ => None,
+    }
+}
+
+/// The first port of widget `i` that leads nowhere (the first port when all are connected).
+fn first_open_port(state: &EditorState, i: usize) -> usize {
+    state
+        .cards
+        .get(i)
+        .and_then(|c| c.ports.iter().position(|p| p.target.is_none()))
+        .unwrap_or(0)
+}
+
+/// Whether a focus request targets this card (the card hook uses it to focus the element).
+pub fn focus_card(target: &FocusTarget) -> Option<usize> {
+    match target {
+        FocusTarget::Card(i) | FocusTarget::Port(i, _) => Some(*i),
+        FocusTarget::Inspector => None,
+    }
+}

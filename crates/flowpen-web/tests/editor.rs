@@ -1,0 +1,995 @@
+//! The editor's reducer, natively: actions, undo/redo, coalesced drags and typing, connections,
+//! clipboard, import errors, autosave restore, keyboard shortcuts, and every corpus flow.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::rc::Rc;
+
+use flowpen_flow::json::{self, Json};
+use flowpen_flow::{Flow, WidgetType};
+use flowpen_web::editor::geometry::{Point, Viewport};
+use flowpen_web::editor::keys::{key_action, Focused, KeyPress};
+use flowpen_web::editor::{
+    cards, persist, Action, CondField, EditorState, FocusTarget, KvField, Level, Overlay,
+    SelectMode,
+};
+
+/// An editor on an empty flow (just the Trigger) with a known canvas size.
+fn empty() -> EditorState {
+    let mut s = EditorState::new(flowpen_web::editor::new_flow());
+    s.update(Action::SetCanvasSize(Point::new(1000.0, 700.0)));
+    s
+}
+
+fn example() -> EditorState {
+    let mut s = EditorState::default();
+    s.update(Action::SetCanvasSize(Point::new(1000.0, 700.0)));
+    s
+}
+
+fn run(s: &mut EditorState, actions: impl IntoIterator<Item = Action>) {
+    for a in actions {
+        s.update(a);
+    }
+}
+
+fn add(s: &mut EditorState, kind: WidgetType) -> usize {
+    s.update(Action::AddWidget {
+        kind,
+        at: None,
+        link: None,
+    });
+    s.flow.states.len() - 1
+}
+
+fn index(s: &EditorState, name: &str) -> usize {
+    s.flow
+        .index_of(name)
+        .unwrap_or_else(|| panic!("no widget {name}"))
+}
+
+fn port(s: &EditorState, widget: &str, event: &str) -> usize {
+    let i = index(s, widget);
+    s.cards[i]
+        .ports
+        .iter()
+        .position(|p| p.event == event)
+        .unwrap_or_else(|| panic!("{widget} has no {event} port"))
+}
+
+fn connect(s: &mut EditorState, from: &str, event: &str, to: &str) {
+    let (f, p, t) = (index(s, from), port(s, from, event), index(s, to));
+    s.update(Action::Connect {
+        from: f,
+        port: p,
+        target: Some(t),
+    });
+}
+
+fn next_of(s: &EditorState, widget: &str, event: &str) -> Option<String> {
+    s.flow
+        .state(widget)
+        .and_then(|w| w.transition(event))
+        .and_then(|t| t.next.clone())
+}
+
+fn text(s: &str) -> Option<Json> {
+    Some(Json::str(s))
+}
+
+/// The flow's JSON without offsets (positions depend on where things were dropped).
+fn without_offsets(mut v: Json) -> Json {
+    if let Some(states) = v
+        .as_object_mut()
+        .and_then(|o| o.get_mut("states"))
+        .and_then(Json::as_array_mut)
+    {
+        for s in states {
+            if let Some(p) = s
+                .as_object_mut()
+                .and_then(|o| o.get_mut("properties"))
+                .and_then(Json::as_object_mut)
+            {
+                p.remove("offset");
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn first_load_opens_the_example_with_cards_and_edges() {
+    let s = example();
+    assert_eq!(s.flow.description(), Some("Random number generator"));
+    assert_eq!(s.cards.len(), s.flow.states.len());
+    assert_eq!(s.edges.len(), 5, "Trigger→min→max→get_num→(result, error)");
+    assert!(s.history.undo_len() == 0 && !s.history.can_redo());
+    // The view was fitted once the canvas size was known: every card is visible.
+    let seen = s.viewport.visible(s.canvas_size);
+    for c in s.cards.iter() {
+        assert!(seen.contains(c.at()), "{} is visible", c.name);
+    }
+}
+
+#[test]
+fn adding_a_widget_names_it_uniquely_selects_it_and_is_one_undo_step() {
+    let mut s = empty();
+    let a = add(&mut s, WidgetType::SendAndWaitForReply);
+    let b = add(&mut s, WidgetType::SendAndWaitForReply);
+    assert_eq!(s.flow.states[a].name, "send_and_reply_1");
+    assert_eq!(s.flow.states[b].name, "send_and_reply_2");
+    assert_ne!(
+        s.flow.states[a].offset(),
+        s.flow.states[b].offset(),
+        "no stacking"
+    );
+    assert_eq!(s.selection.iter().copied().collect::<Vec<_>>(), vec![b]);
+    assert_eq!(
+        s.focus.as_ref().map(|f| &f.target),
+        Some(&FocusTarget::Card(b))
+    );
+    assert_eq!(s.history.undo_len(), 2);
+    s.update(Action::Undo);
+    assert_eq!(s.flow.states.len(), 2);
+    assert_eq!(
+        s.selection.iter().copied().collect::<Vec<_>>(),
+        vec![a],
+        "undo restores the selection from before"
+    );
+    s.update(Action::Redo);
+    assert_eq!(s.flow.states.len(), 3);
+    assert_eq!(s.flow.states[b].name, "send_and_reply_2");
+    // A Trigger is never added.
+    s.update(Action::AddWidget {
+        kind: WidgetType::Trigger,
+        at: None,
+        link: None,
+    });
+    assert_eq!(s.flow.states.len(), 3);
+}
+
+#[test]
+fn a_drag_is_transient_until_it_ends_and_then_one_undo_step() {
+    let mut s = example();
+    let min = index(&s, "min_value");
+    let max = index(&s, "max_value");
+    run(
+        &mut s,
+        [
+            Action::Select {
+                index: min,
+                mode: SelectMode::Only,
+            },
+            Action::Select {
+                index: max,
+                mode: SelectMode::Toggle,
+            },
+        ],
+    );
+    let flow_before = Rc::clone(&s.flow);
+    let diagnostics_before = Rc::clone(&s.diagnostics);
+    let undo_before = s.history.undo_len();
+    let (min_at, max_at) = (s.flow.states[min].offset(), s.flow.states[max].offset());
+    s.update(Action::BeginDrag { index: min });
+    for step in 1..=60 {
+        s.update(Action::DragTo {
+            dx: f64::from(step) * 2.1,
+            dy: f64::from(step) * -1.3,
+        });
+        assert!(
+            Rc::ptr_eq(&s.flow, &flow_before),
+            "no flow edit while dragging"
+        );
+    }
+    let drag = s.drag.clone().expect("dragging");
+    assert_eq!(drag.ids.len(), 2, "the whole selection moves");
+    assert_eq!(
+        (drag.dx % 20.0, drag.dy % 20.0),
+        (0.0, 0.0),
+        "snapped to the grid"
+    );
+    s.update(Action::EndDrag);
+    assert!(s.drag.is_none());
+    assert_eq!(s.history.undo_len(), undo_before + 1, "one undo step");
+    let moved = s.flow.states[min].offset();
+    assert_eq!(moved.x - min_at.x, drag.dx);
+    assert_eq!(moved.y - min_at.y, drag.dy);
+    assert_eq!(s.flow.states[max].offset().x - max_at.x, drag.dx);
+    assert!(
+        Rc::ptr_eq(&s.diagnostics, &diagnostics_before),
+        "a move does not revalidate"
+    );
+    s.update(Action::Undo);
+    assert_eq!(s.flow.states[min].offset(), min_at);
+    assert_eq!(s.flow.states[max].offset(), max_at);
+    s.update(Action::Redo);
+    assert_eq!(s.flow.states[min].offset(), moved);
+    // A click (a drag that does not move) changes nothing.
+    let n = s.history.undo_len();
+    run(&mut s, [Action::BeginDrag { index: min }, Action::EndDrag]);
+    assert_eq!(s.history.undo_len(), n);
+}
+
+#[test]
+fn an_unchanged_card_keeps_its_view_model() {
+    let mut s = example();
+    let before = Rc::clone(&s.cards);
+    let min = index(&s, "min_value");
+    s.update(Action::SetProperty {
+        index: min,
+        key: "body".into(),
+        value: text("Smallest?"),
+    });
+    for (i, (a, b)) in before.iter().zip(s.cards.iter()).enumerate() {
+        assert_eq!(Rc::ptr_eq(a, b), i != min, "card {i}");
+    }
+}
+
+#[test]
+fn typing_into_one_field_is_one_undo_step_until_the_field_is_left() {
+    let mut s = example();
+    let min = index(&s, "min_value");
+    let original = s.flow.states[min].prop_str("body").unwrap().to_owned();
+    let n = s.history.undo_len();
+    for typed in ["H", "He", "Hel", "Hell", "Hello"] {
+        s.update(Action::SetProperty {
+            index: min,
+            key: "body".into(),
+            value: text(typed),
+        });
+    }
+    assert_eq!(s.history.undo_len(), n + 1);
+    run(
+        &mut s,
+        [
+            Action::SealHistory,
+            Action::SetProperty {
+                index: min,
+                key: "body".into(),
+                value: text("Hello!"),
+            },
+        ],
+    );
+    assert_eq!(s.history.undo_len(), n + 2);
+    s.update(Action::Undo);
+    assert_eq!(s.flow.states[min].prop_str("body"), Some("Hello"));
+    s.update(Action::Undo);
+    assert_eq!(s.flow.states[min].prop_str("body"), Some(original.as_str()));
+    s.update(Action::Redo);
+    assert_eq!(s.flow.states[min].prop_str("body"), Some("Hello"));
+}
+
+#[test]
+fn rename_updates_transitions_and_references_and_rejects_bad_names() {
+    let mut s = example();
+    let min = index(&s, "min_value");
+    s.update(Action::Rename {
+        index: min,
+        name: "lowest".into(),
+    });
+    assert_eq!(
+        next_of(&s, "Trigger", "incomingMessage").as_deref(),
+        Some("lowest")
+    );
+    let get_num = s.flow.state("get_num").unwrap();
+    assert_eq!(
+        get_num.key_values("parameters")[0].1,
+        "{{widgets.lowest.inbound.Body}}"
+    );
+    let flow_before = Rc::clone(&s.flow);
+    for bad in ["", "two words", "max_value", "9lives"] {
+        s.update(Action::Rename {
+            index: min,
+            name: bad.into(),
+        });
+        assert!(Rc::ptr_eq(&s.flow, &flow_before), "{bad:?} is rejected");
+        assert_eq!(s.notice.as_ref().map(|n| n.level), Some(Level::Error));
+    }
+    s.update(Action::Undo);
+    assert_eq!(s.flow.states[min].name, "min_value");
+    assert_eq!(
+        next_of(&s, "Trigger", "incomingMessage").as_deref(),
+        Some("min_value")
+    );
+}
+
+#[test]
+fn connecting_by_dragging_a_port_and_dropping_on_a_card_or_on_empty_canvas() {
+    let mut s = empty();
+    let f = add(&mut s, WidgetType::RunFunction);
+    let m = add(&mut s, WidgetType::SendMessage);
+    let success = port(&s, "function_1", "success");
+    let target = s.cards[m].rect.center();
+    run(
+        &mut s,
+        [
+            Action::BeginLink {
+                from: f,
+                port: success,
+                at: Point::default(),
+            },
+            Action::LinkTo(Point::new(5.0, 5.0)),
+            Action::EndLink(target),
+        ],
+    );
+    assert_eq!(
+        next_of(&s, "function_1", "success").as_deref(),
+        Some("send_message_1")
+    );
+    assert_eq!(s.edges.len(), 1);
+    // Dropped where there is no card: the palette opens there, and the new widget is connected
+    // in the same undo step.
+    let fail = port(&s, "function_1", "fail");
+    let empty_spot = Point::new(-5000.0, -5000.0);
+    run(
+        &mut s,
+        [
+            Action::BeginLink {
+                from: f,
+                port: fail,
+                at: Point::default(),
+            },
+            Action::EndLink(empty_spot),
+        ],
+    );
+    assert_eq!(
+        s.overlay,
+        Some(Overlay::AddMenu {
+            at: empty_spot,
+            link: Some((f, fail))
+        })
+    );
+    let n = s.history.undo_len();
+    s.update(Action::AddWidget {
+        kind: WidgetType::SendMessage,
+        at: Some(empty_spot),
+        link: Some((f, fail)),
+    });
+    assert_eq!(s.overlay, None);
+    assert_eq!(
+        next_of(&s, "function_1", "fail").as_deref(),
+        Some("send_message_2")
+    );
+    let added = s.flow.state("send_message_2").unwrap().offset();
+    assert!(
+        (added.y - empty_spot.y).abs() <= 20.0,
+        "placed where dropped"
+    );
+    assert_eq!(s.history.undo_len(), n + 1);
+    s.update(Action::Undo);
+    assert!(s.flow.state("send_message_2").is_none());
+    assert_eq!(next_of(&s, "function_1", "fail"), None);
+}
+
+#[test]
+fn a_selected_transition_is_removed_by_delete() {
+    let mut s = example();
+    let from = index(&s, "get_num");
+    let p = port(&s, "get_num", "fail");
+    run(
+        &mut s,
+        [Action::SelectEdge { from, port: p }, Action::Delete],
+    );
+    assert_eq!(next_of(&s, "get_num", "fail"), None);
+    assert!(
+        s.flow.state("send_error").is_some(),
+        "only the transition goes"
+    );
+    assert_eq!(s.selected_edge, None);
+    s.update(Action::Undo);
+    assert_eq!(
+        next_of(&s, "get_num", "fail").as_deref(),
+        Some("send_error")
+    );
+}
+
+#[test]
+fn deleting_widgets_clears_transitions_into_them_but_never_deletes_the_trigger() {
+    let mut s = example();
+    s.update(Action::SelectAll);
+    s.update(Action::Delete);
+    assert_eq!(s.flow.states.len(), 1);
+    assert_eq!(s.flow.states[0].kind, WidgetType::Trigger);
+    assert_eq!(next_of(&s, "Trigger", "incomingMessage"), None);
+    assert_eq!(s.notice.as_ref().map(|n| n.level), Some(Level::Info));
+    s.update(Action::Undo);
+    assert_eq!(s.flow.states.len(), 6);
+    assert_eq!(
+        s.selection.len(),
+        6,
+        "the selection comes back with the undo"
+    );
+}
+
+#[test]
+fn copy_paste_cut_and_duplicate_use_studio_json() {
+    let mut s = example();
+    let (min, max) = (index(&s, "min_value"), index(&s, "max_value"));
+    run(
+        &mut s,
+        [
+            Action::Select {
+                index: min,
+                mode: SelectMode::Only,
+            },
+            Action::Select {
+                index: max,
+                mode: SelectMode::Toggle,
+            },
+        ],
+    );
+    let copied = s.copy_text().expect("something to copy");
+    let doc = json::parse(&copied).unwrap();
+    let states = doc
+        .as_object()
+        .unwrap()
+        .get("states")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    assert_eq!(states.len(), 2);
+    s.update(Action::Paste {
+        text: copied.clone(),
+    });
+    assert_eq!(
+        next_of(&s, "Copy_of_min_value", "incomingMessage").as_deref(),
+        Some("Copy_of_max_value")
+    );
+    let original = s.flow.state("min_value").unwrap().offset();
+    let pasted = s.flow.state("Copy_of_min_value").unwrap().offset();
+    assert_eq!((pasted.x - original.x, pasted.y - original.y), (40.0, 40.0));
+    assert_eq!(s.selection.len(), 2, "the pasted widgets are selected");
+    // A whole exported flow pastes its widgets (not its Trigger).
+    let n = s.flow.states.len();
+    s.update(Action::Paste {
+        text: flowpen_web::editor::examples::EXAMPLES[2].json.into(),
+    });
+    assert_eq!(s.flow.states.len(), n + 5);
+    assert_eq!(
+        s.flow
+            .states
+            .iter()
+            .filter(|w| w.kind == WidgetType::Trigger)
+            .count(),
+        1
+    );
+    // Text that is not widgets changes nothing.
+    let before = Rc::clone(&s.flow);
+    s.update(Action::Paste {
+        text: "hello".into(),
+    });
+    assert!(Rc::ptr_eq(&s.flow, &before));
+    assert_eq!(s.notice.as_ref().map(|n| n.level), Some(Level::Error));
+    // Cut = copy (by the shell) + delete; duplicate = paste in place.
+    let get_num = index(&s, "get_num");
+    run(
+        &mut s,
+        [
+            Action::Select {
+                index: get_num,
+                mode: SelectMode::Only,
+            },
+            Action::Duplicate,
+        ],
+    );
+    assert!(s.flow.state("Copy_of_get_num").is_some());
+    let dup = index(&s, "Copy_of_get_num");
+    run(
+        &mut s,
+        [
+            Action::Select {
+                index: dup,
+                mode: SelectMode::Only,
+            },
+            Action::Cut,
+        ],
+    );
+    assert!(s.flow.state("Copy_of_get_num").is_none());
+}
+
+#[test]
+fn a_broken_import_shows_line_and_column_and_keeps_the_flow() {
+    let mut s = example();
+    let before = Rc::clone(&s.flow);
+    let undo = s.history.undo_len();
+    s.update(Action::Open {
+        text: "{\n  \"states\": [\n    {\"name\": \"x\",, }\n  ]\n}".into(),
+        source: "broken.json".into(),
+    });
+    assert!(Rc::ptr_eq(&s.flow, &before));
+    assert_eq!(s.history.undo_len(), undo);
+    let notice = s.notice.clone().expect("an error is shown");
+    assert_eq!(notice.level, Level::Error);
+    assert!(notice.text.contains("broken.json"), "{}", notice.text);
+    assert!(notice.text.contains("line 3, column"), "{}", notice.text);
+    // JSON that is not a flow is refused the same way.
+    s.update(Action::Open {
+        text: "[1, 2]".into(),
+        source: "list.json".into(),
+    });
+    assert!(Rc::ptr_eq(&s.flow, &before));
+}
+
+#[test]
+fn opening_a_flow_is_undoable_and_new_flow_asks_first() {
+    let mut s = example();
+    s.update(Action::Open {
+        text: flowpen_web::editor::examples::EXAMPLES[1].json.into(),
+        source: "dog-breed.json".into(),
+    });
+    assert_eq!(s.flow.description(), Some("Dog breed pictures"));
+    assert!(s.selection.is_empty());
+    s.update(Action::NewFlow);
+    assert_eq!(s.overlay, Some(Overlay::ConfirmNew));
+    assert_eq!(
+        s.flow.states.len(),
+        5,
+        "nothing is discarded before confirming"
+    );
+    s.update(Action::ConfirmNewFlow);
+    assert_eq!(s.flow.states.len(), 1);
+    s.update(Action::Undo);
+    assert_eq!(s.flow.description(), Some("Dog breed pictures"));
+    s.update(Action::Undo);
+    assert_eq!(s.flow.description(), Some("Random number generator"));
+    s.update(Action::Redo);
+    assert_eq!(s.flow.description(), Some("Dog breed pictures"));
+}
+
+#[test]
+fn autosave_restores_flow_selection_and_viewport() {
+    let mut s = example();
+    let get_num = index(&s, "get_num");
+    run(
+        &mut s,
+        [
+            Action::Select {
+                index: get_num,
+                mode: SelectMode::Only,
+            },
+            Action::Pan {
+                dx: 33.0,
+                dy: -12.0,
+            },
+            Action::ZoomBy(1.25),
+            Action::ToggleSnap,
+            Action::SetTheme(flowpen_web::editor::Theme::Dark),
+        ],
+    );
+    let flow_text = s.flow.to_json().to_compact();
+    let view_text = persist::view_text(&s.saved_view());
+    let r = EditorState::restore(Some(&flow_text), Some(&view_text));
+    assert!(r.unreadable.is_none());
+    assert_eq!(r.state.flow.to_json(), s.flow.to_json());
+    assert_eq!(*r.state.selection, *s.selection);
+    let (a, b) = (r.state.viewport, s.viewport);
+    assert!(
+        (a.x - b.x).abs() < 0.01 && (a.y - b.y).abs() < 0.01 && (a.zoom - b.zoom).abs() < 0.001
+    );
+    assert!(!r.state.snap);
+    assert_eq!(r.state.theme, flowpen_web::editor::Theme::Dark);
+    // A restored viewport is not replaced by "fit" when the canvas size arrives.
+    let mut restored = r.state;
+    restored.update(Action::SetCanvasSize(Point::new(1000.0, 700.0)));
+    assert!((restored.viewport.x - b.x).abs() < 0.01);
+}
+
+#[test]
+fn unreadable_autosave_falls_back_to_the_example_and_hands_the_text_back() {
+    let r = EditorState::restore(Some("{\"states\": [oops"), Some("not json either"));
+    assert_eq!(r.unreadable.as_deref(), Some("{\"states\": [oops"));
+    assert_eq!(r.state.flow.description(), Some("Random number generator"));
+    assert_eq!(r.state.notice.as_ref().map(|n| n.level), Some(Level::Error));
+    let r = EditorState::restore(None, None);
+    assert!(r.unreadable.is_none() && r.state.notice.is_none());
+    // A view with impossible numbers is ignored.
+    let r = EditorState::restore(None, Some(r#"{"viewport":{"x":1,"y":2,"zoom":0}}"#));
+    assert_eq!(r.state.viewport, Viewport::default());
+}
+
+#[test]
+fn split_conditions_and_key_value_lists_are_edited_in_place() {
+    let mut s = empty();
+    let split = add(&mut s, WidgetType::SplitBasedOn);
+    run(
+        &mut s,
+        [
+            Action::SetSplitInput {
+                index: split,
+                text: "{{trigger.message.Body}}".into(),
+            },
+            Action::AddCondition { index: split },
+            Action::AddCondition { index: split },
+            Action::SetCondition {
+                index: split,
+                nth: 0,
+                field: CondField::Value,
+                text: "yes".into(),
+            },
+            Action::SetCondition {
+                index: split,
+                nth: 1,
+                field: CondField::Kind,
+                text: "contains".into(),
+            },
+        ],
+    );
+    let conds: Vec<_> = s.flow.states[split]
+        .transitions
+        .iter()
+        .filter(|t| t.event == "match")
+        .flat_map(|t| t.condition_list())
+        .collect();
+    assert_eq!(conds.len(), 2);
+    assert_eq!(conds[0].friendly_name, "If value equal_to yes");
+    assert_eq!(
+        conds[0].arguments,
+        vec!["{{trigger.message.Body}}".to_owned()]
+    );
+    assert_eq!(conds[1].kind, "contains");
+    assert_eq!(
+        s.cards[split].ports.len(),
+        3,
+        "No Condition Matches + one per condition"
+    );
+    s.update(Action::MoveCondition {
+        index: split,
+        from: 1,
+        to: 0,
+    });
+    s.update(Action::SetSplitInput {
+        index: split,
+        text: "{{flow.variables.x}}".into(),
+    });
+    let first = s.flow.states[split]
+        .transitions
+        .iter()
+        .find(|t| t.event == "match")
+        .unwrap()
+        .condition_list();
+    assert_eq!(first[0].kind, "contains");
+    assert_eq!(first[0].arguments, vec!["{{flow.variables.x}}".to_owned()]);
+    s.update(Action::RemoveCondition {
+        index: split,
+        nth: 0,
+    });
+    assert_eq!(s.cards[split].ports.len(), 2);
+
+    let f = add(&mut s, WidgetType::RunFunction);
+    run(
+        &mut s,
+        [
+            Action::AddKeyValue {
+                index: f,
+                key: "parameters".into(),
+            },
+            Action::SetKeyValue {
+                index: f,
+                key: "parameters".into(),
+                item: 0,
+                field: KvField::Key,
+                text: "min".into(),
+            },
+            Action::SetKeyValue {
+                index: f,
+                key: "parameters".into(),
+                item: 0,
+                field: KvField::Value,
+                text: "{{x}}".into(),
+            },
+            Action::AddKeyValue {
+                index: f,
+                key: "parameters".into(),
+            },
+            Action::RemoveKeyValue {
+                index: f,
+                key: "parameters".into(),
+                item: 1,
+            },
+        ],
+    );
+    assert_eq!(
+        s.flow.states[f].key_values("parameters"),
+        vec![("min".to_owned(), "{{x}}".to_owned())]
+    );
+}
+
+#[test]
+fn liquid_errors_become_diagnostics_on_the_card() {
+    let mut s = example();
+    let min = index(&s, "min_value");
+    assert_eq!(s.cards[min].severity, None);
+    s.update(Action::SetProperty {
+        index: min,
+        key: "body".into(),
+        value: text("Hi {{ widgets.x.y"),
+    });
+    assert!(
+        s.diagnostics_of(min).any(|d| d.code == "liquid-syntax"),
+        "{:?}",
+        s.diagnostics
+    );
+    assert_eq!(s.cards[min].severity, Some(flowpen_flow::Severity::Error));
+}
+
+#[test]
+fn rubber_band_selects_the_cards_it_touches() {
+    let mut s = example();
+    let min = s.cards[index(&s, "min_value")].rect;
+    let max = s.cards[index(&s, "max_value")].rect;
+    run(
+        &mut s,
+        [
+            Action::BeginMarquee {
+                at: Point::new(min.x - 5.0, min.y - 5.0),
+                additive: false,
+            },
+            Action::MarqueeTo(Point::new(max.x + 5.0, max.y + 5.0)),
+            Action::EndMarquee,
+        ],
+    );
+    let names: Vec<&str> = s
+        .selection
+        .iter()
+        .map(|&i| s.flow.states[i].name.as_str())
+        .collect();
+    assert_eq!(names, vec!["min_value", "max_value"]);
+}
+
+#[test]
+fn keyboard_shortcuts_map_to_actions_but_not_while_typing() {
+    let mut s = example();
+    let press = |key: &str, command: bool, shift: bool, focused: Focused| KeyPress {
+        key: key.into(),
+        command,
+        shift,
+        alt: false,
+        repeat: false,
+        focused,
+    };
+    assert_eq!(
+        key_action(&s, &press("z", true, false, Focused::Other)),
+        Some(Action::Undo)
+    );
+    assert_eq!(
+        key_action(&s, &press("Z", true, true, Focused::Other)),
+        Some(Action::Redo)
+    );
+    assert_eq!(
+        key_action(&s, &press("z", true, false, Focused::TextField)),
+        None
+    );
+    assert_eq!(
+        key_action(&s, &press("Delete", false, false, Focused::TextField)),
+        None
+    );
+    assert_eq!(
+        key_action(&s, &press("k", true, false, Focused::Other)),
+        Some(Action::ShowOverlay(Overlay::Search))
+    );
+    assert_eq!(
+        key_action(&s, &press("Enter", false, false, Focused::Card(2))),
+        Some(Action::OpenInspector)
+    );
+    assert_eq!(
+        key_action(&s, &press("c", false, false, Focused::Port(3, 1))),
+        Some(Action::StartConnect { from: 3, port: 1 })
+    );
+    // A card's first port that leads nowhere (Send & Wait: No Reply).
+    assert_eq!(
+        key_action(&s, &press("c", false, false, Focused::Card(1))),
+        Some(Action::StartConnect { from: 1, port: 1 })
+    );
+    assert_eq!(
+        key_action(&s, &press("ArrowLeft", false, false, Focused::Other)),
+        None,
+        "nothing selected"
+    );
+    s.update(Action::Select {
+        index: 1,
+        mode: SelectMode::Only,
+    });
+    assert_eq!(
+        key_action(&s, &press("ArrowLeft", false, true, Focused::Card(1))),
+        Some(Action::MoveSelection {
+            dx: -100.0,
+            dy: 0.0
+        })
+    );
+    s.update(Action::ShowOverlay(Overlay::Search));
+    assert_eq!(
+        key_action(&s, &press("Delete", false, false, Focused::Other)),
+        None
+    );
+    assert_eq!(
+        key_action(&s, &press("Escape", false, false, Focused::TextField)),
+        Some(Action::CloseOverlay)
+    );
+}
+
+#[test]
+fn keyboard_only_connection_and_inspector_path() {
+    let mut s = empty();
+    let f = add(&mut s, WidgetType::RunFunction);
+    let m = add(&mut s, WidgetType::SendMessage);
+    s.update(Action::FocusCard(f));
+    s.update(Action::StartConnect { from: f, port: 0 });
+    assert_eq!(s.overlay, Some(Overlay::ConnectMenu { from: f, port: 0 }));
+    assert_eq!(s.selection.iter().copied().collect::<Vec<_>>(), vec![f]);
+    s.update(Action::Connect {
+        from: f,
+        port: 0,
+        target: Some(m),
+    });
+    assert_eq!(s.overlay, None);
+    assert_eq!(
+        next_of(&s, "function_1", "success").as_deref(),
+        Some("send_message_1")
+    );
+    s.update(Action::MoveSelection { dx: 20.0, dy: 0.0 });
+    s.update(Action::OpenInspector);
+    assert_eq!(
+        s.focus.as_ref().map(|f| &f.target),
+        Some(&FocusTarget::Inspector)
+    );
+}
+
+/// The seed's random-number flow (two Send & Wait, a Run Function with `min`/`max`, a Send
+/// Message), built with the actions the UI dispatches; the e2e test builds the same by mouse.
+#[test]
+fn building_the_random_number_flow_exports_the_expected_studio_json() {
+    let mut s = empty();
+    for kind in [
+        WidgetType::SendAndWaitForReply,
+        WidgetType::SendAndWaitForReply,
+        WidgetType::RunFunction,
+        WidgetType::SendMessage,
+    ] {
+        add(&mut s, kind);
+    }
+    let names = [
+        ("send_and_reply_1", "min_value"),
+        ("send_and_reply_2", "max_value"),
+        ("function_1", "get_num"),
+        ("send_message_1", "send_result"),
+    ];
+    for (old, new) in names {
+        let i = index(&s, old);
+        s.update(Action::Rename {
+            index: i,
+            name: new.into(),
+        });
+    }
+    let (min, max, f, m) = (
+        index(&s, "min_value"),
+        index(&s, "max_value"),
+        index(&s, "get_num"),
+        index(&s, "send_result"),
+    );
+    let set = |s: &mut EditorState, index: usize, key: &str, v: &str| {
+        s.update(Action::SetProperty {
+            index,
+            key: key.into(),
+            value: text(v),
+        });
+    };
+    set(
+        &mut s,
+        min,
+        "body",
+        "Hi! I pick random numbers. What is the smallest number I may pick?",
+    );
+    set(&mut s, max, "body", "And the largest?");
+    set(&mut s, f, "url", "https://flowpen.local/random");
+    set(
+        &mut s,
+        m,
+        "body",
+        "Your random number is {{widgets.get_num.parsed.number}}.",
+    );
+    for (k, v) in [
+        ("min", "{{widgets.min_value.inbound.Body}}"),
+        ("max", "{{widgets.max_value.inbound.Body}}"),
+    ] {
+        let item = s.flow.states[f].key_values("parameters").len();
+        run(
+            &mut s,
+            [
+                Action::AddKeyValue {
+                    index: f,
+                    key: "parameters".into(),
+                },
+                Action::SetKeyValue {
+                    index: f,
+                    key: "parameters".into(),
+                    item,
+                    field: KvField::Key,
+                    text: k.into(),
+                },
+                Action::SetKeyValue {
+                    index: f,
+                    key: "parameters".into(),
+                    item,
+                    field: KvField::Value,
+                    text: v.into(),
+                },
+            ],
+        );
+    }
+    connect(&mut s, "Trigger", "incomingMessage", "min_value");
+    connect(&mut s, "min_value", "incomingMessage", "max_value");
+    connect(&mut s, "max_value", "incomingMessage", "get_num");
+    connect(&mut s, "get_num", "success", "send_result");
+    s.update(Action::SetDescription("Random number generator".into()));
+
+    let expected_text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/e2e/fixtures/random-number.expected.json"),
+    )
+    .expect("the expected export");
+    let expected = json::parse(&expected_text).unwrap();
+    let exported = json::parse(&s.export_text()).unwrap();
+    assert_eq!(
+        without_offsets(exported).to_pretty(),
+        without_offsets(expected).to_pretty()
+    );
+    let errors: Vec<_> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == flowpen_flow::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn every_corpus_flow_opens_with_a_card_per_widget_and_a_port_per_transition() {
+    let Some(files) = flowpen_testkit::corpus(
+        "every_corpus_flow_opens_with_a_card_per_widget_and_a_port_per_transition",
+    ) else {
+        return;
+    };
+    let mut s = example();
+    for (file, text) in &files {
+        s.update(Action::Open {
+            text: text.clone(),
+            source: file.clone(),
+        });
+        assert_eq!(
+            s.notice.as_ref().map(|n| n.level),
+            Some(Level::Info),
+            "{file}"
+        );
+        let flow = Flow::parse(text).unwrap();
+        assert_eq!(s.flow.to_json(), flow.to_json(), "{file}: opened unchanged");
+        assert_eq!(s.cards.len(), flow.states.len(), "{file}");
+        for (i, state) in flow.states.iter().enumerate() {
+            let card = &s.cards[i];
+            assert_eq!(card.name, state.name);
+            for t in 0..state.transitions.len() {
+                assert!(
+                    card.ports.iter().any(|p| p.transition == Some(t)),
+                    "{file}: {} transition #{t} has a port",
+                    state.name
+                );
+            }
+            let (w, h) = cards::card_size(card.ports.len());
+            assert_eq!((card.rect.w, card.rect.h), (w, h));
+        }
+        for e in s.edges.iter() {
+            let port = &s.cards[e.from].ports[e.port];
+            assert_eq!(
+                port.target.as_deref(),
+                Some(s.cards[e.to].name.as_str()),
+                "{file}"
+            );
+        }
+        // The view shows the whole flow.
+        let seen = s.viewport.visible(s.canvas_size);
+        if let Some(b) = cards::bounds(&s.cards) {
+            assert!(
+                seen.x <= b.x + 1.0 && seen.y <= b.y + 1.0 || s.viewport.zoom <= 0.1 + 1e-9,
+                "{file}: fitted"
+            );
+        }
+    }
+    assert_eq!(files.len(), 39);
+}
