@@ -291,7 +291,6 @@ impl Liquid {
             let offset = offset.unwrap_or_else(|| shared.cursor.get());
             return Err(TemplateError::at(kind, message, template, offset));
         }
-        drop(writer);
         Ok(String::from_utf8(buf)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
@@ -299,7 +298,7 @@ impl Liquid {
 
 /// `16 KB`, `1000 bytes`.
 fn human_size(bytes: usize) -> String {
-    if bytes >= 1024 && bytes % 1024 == 0 {
+    if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KB", bytes / 1024)
     } else {
         format!("{bytes} bytes")

@@ -513,6 +513,9 @@ impl Runtime for Scope<'_> {
 
 /// A variable held by a [`Frame`]: borrowed from the collection being looped over, owned, or a
 /// `forloop`/`tablerowloop` object.
+// The loop object is large, but a frame lives on the stack for one iteration: boxing it would
+// allocate on every iteration instead.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Slot<'p> {
     View(&'p dyn ValueView),
     Val(Val),

@@ -659,7 +659,12 @@ impl Prep<'_, '_> {
 
     fn put(&mut self, tok: &Tok) {
         self.anchor(tok.start);
-        self.out.push_str(&self.src[tok.start..tok.end]);
+        let text = &self.src[tok.start..tok.end];
+        self.out.push_str(text);
+        // liquid-core panics on an integer literal that does not fit an i64: make it a float.
+        if tok.t == T::Num && !text.contains('.') && text.parse::<i64>().is_err() {
+            self.out.push_str(".0");
+        }
     }
 
     /// Emits tag arguments in liquid-core's syntax, each token preceded by a space.
@@ -668,6 +673,11 @@ impl Prep<'_, '_> {
         while i < toks.len() {
             let t = toks[i];
             self.out.push(' ');
+            let after_value =
+                i > 0 && matches!(toks[i - 1].t, T::Ident | T::Str | T::Num | T::RBr | T::RPar);
+            if t.t == T::Pipe && !after_value {
+                return fail(t.start, "expected a value before '|'");
+            }
             match t.t {
                 T::Ident | T::LBr => i = self.path(toks, i, 0)?,
                 T::LPar => {

@@ -218,7 +218,7 @@ struct Cycle {
 
 pub(super) fn cycle(
     head: Head,
-    mut tokens: TagTokenIter<'_>,
+    tokens: TagTokenIter<'_>,
     options: &Language,
 ) -> Result<Box<dyn Renderable>> {
     let at = head.at;
@@ -226,7 +226,7 @@ pub(super) fn cycle(
     let mut values = Vec::new();
     let mut texts = Vec::new();
     let mut expect_value = true;
-    while let Some(t) = tokens.next() {
+    for t in tokens {
         let text = t.as_str().to_owned();
         match text.as_str() {
             "," if !expect_value => expect_value = true,
