@@ -6,7 +6,7 @@
 //! - [`json`] is a lossless JSON value (order, duplicates and number text kept) and its printer.
 //! - [`Flow`] and friends are the typed model, with the input's exact layout.
 //! - [`spec`] lists the events and properties of the typed widgets.
-//! - [`validate_with`] returns diagnostics.
+//! - [`validate()`] returns diagnostics.
 //! - [`edit`] holds the invertible edit operations.
 //! - [`templates`] finds templated fields and `widgets.NAME` references.
 
@@ -21,6 +21,6 @@ mod widget_type;
 pub use json::Json;
 pub use model::{Condition, Flow, ImportError, Offset, ShapeError, State, Transition};
 pub use validate::{
-    name_problem, validate_with, Diagnostic, Severity, TemplateChecker, CODES, MAX_STATES,
+    name_problem, validate, validate_with, Diagnostic, Severity, TemplateChecker, CODES, MAX_STATES,
 };
 pub use widget_type::WidgetType;

@@ -151,6 +151,20 @@ pub const CODES: &[(&str, Severity, &str)] = &[
 /// parse. The flow crate uses Studio's dialect from `flowpen-liquid`.
 pub type TemplateChecker<'a> = &'a dyn Fn(&str) -> Result<(), (usize, usize, String)>;
 
+thread_local! {
+    /// One Studio Liquid service per thread: building a parser is costly and its cache of parsed
+    /// templates makes repeated validation of an edited flow cheap.
+    static LIQUID: flowpen_liquid::Liquid = flowpen_liquid::Liquid::studio();
+}
+
+/// Validates a flow, checking templates with Studio's Liquid dialect.
+pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
+    LIQUID.with(|liquid| {
+        let check = |t: &str| liquid.check(t).map_err(|e| (e.line, e.column, e.message));
+        validate_with(flow, &check)
+    })
+}
+
 /// Validates a flow, checking templates with `check_template`.
 pub fn validate_with(flow: &Flow, check_template: TemplateChecker<'_>) -> Vec<Diagnostic> {
     let mut v = Validator { out: Vec::new() };

@@ -4,7 +4,7 @@
 
 use flowpen_flow::edit;
 use flowpen_flow::json::{self, Json, Object};
-use flowpen_flow::{validate_with, Flow, Offset, WidgetType};
+use flowpen_flow::{validate, Flow, Offset, WidgetType};
 use flowpen_testkit::corpus;
 
 /// xorshift64*: small, fast and good enough to pick mutations.
@@ -179,8 +179,7 @@ fn mutate_tree(rng: &mut Rng, doc: &mut Json, depth: usize) {
 
 /// Everything the editor and CLI do with an imported flow; must never panic.
 fn exercise(flow: &Flow) {
-    let no_liquid = |_: &str| Ok(());
-    let _ = validate_with(flow, &no_liquid);
+    let _ = validate(flow);
     let text = flow.to_pretty_string();
     let again = Flow::parse(&text).expect("an export always re-imports");
     assert!(
