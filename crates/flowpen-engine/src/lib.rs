@@ -1,4 +1,19 @@
 //! A sans-IO Studio execution engine: inputs go in through `handle_*`, effects come out through
 //! `poll_*`, time is passed in.
 //!
-//! **Architecture Invariant:** pure: no clock, no randomness, no IO.
+//! **Architecture Invariant:** pure: no clock, no randomness, no IO. Liquid rendering is pure too,
+//! so the engine renders templates itself (`flowpen-liquid`); only what touches the outside world
+//! (sending messages, waiting for replies, HTTP requests, timers) is an [`Effect`].
+
+mod conditions;
+mod engine;
+mod io;
+mod step;
+
+pub use conditions::{Conditions, Evaluation};
+pub use engine::{form_encode, Config, Engine, InputError, Status};
+pub use io::{
+    Effect, EndReason, HttpRequest, HttpResponse, InboundMessage, MessageId, OutboundMessage,
+    RequestId, TransportError, TransportErrorKind, Trigger,
+};
+pub use step::{Change, Comparison, Step, StepDetail};

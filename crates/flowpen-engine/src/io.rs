@@ -1,0 +1,250 @@
+//! What goes into the engine (triggers, messages, HTTP responses) and what comes out of it
+//! (effects). All plain data: the shell carries effects out and reports back with inputs.
+
+use std::fmt;
+
+use serde_json::{json, Map, Value};
+
+/// Identifies an outbound message, so the shell can report its delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageId(pub u32);
+
+/// Identifies an HTTP request, so the shell can hand back its response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u32);
+
+impl fmt::Display for MessageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// How an execution starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trigger {
+    /// An inbound message (the Trigger's `incomingMessage`): `trigger.message.*`.
+    Message(InboundMessage),
+    /// A REST API request (`incomingRequest`): `Parameters` become `flow.data`; `To` is the contact
+    /// and `From` the flow's address.
+    Rest {
+        from: String,
+        to: String,
+        parameters: Value,
+    },
+    /// An incoming call (`incomingCall`): `trigger.call.*`.
+    Call { from: String, to: String },
+}
+
+impl Trigger {
+    /// The Trigger widget's event for this kind of start.
+    pub fn event(&self) -> &'static str {
+        match self {
+            Trigger::Message(_) => "incomingMessage",
+            Trigger::Rest { .. } => "incomingRequest",
+            Trigger::Call { .. } => "incomingCall",
+        }
+    }
+}
+
+/// A message from the contact.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InboundMessage {
+    /// The contact's address (`From`).
+    pub from: String,
+    /// The flow's address (`To`).
+    pub to: String,
+    pub body: String,
+    pub media_urls: Vec<String>,
+}
+
+/// A message the flow sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboundMessage {
+    pub id: MessageId,
+    /// The widget that sent it.
+    pub widget: String,
+    pub to: String,
+    pub from: String,
+    pub body: String,
+    pub media_url: Option<String>,
+    /// The message's SID in Flow Data (`SM…`).
+    pub sid: String,
+}
+
+/// An HTTP request for the shell to perform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub id: RequestId,
+    /// The widget that makes it.
+    pub widget: String,
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    /// Give up (and report [`TransportErrorKind::Timeout`]) after this long.
+    pub timeout_ms: u64,
+    /// Bodies longer than this fail the widget; the shell may stop reading after one byte more.
+    pub max_response_bytes: usize,
+}
+
+/// An HTTP response handed back to the engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// The `Content-Type` header, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request produced no response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransportError {
+    pub kind: TransportErrorKind,
+    /// What happened, for the log (the browser shell explains CORS blocks here).
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// No response within the request's `timeout_ms`.
+    Timeout,
+    /// The body was larger than `max_response_bytes`.
+    TooLarge,
+    /// The network failed, or the browser blocked the response (CORS).
+    Network,
+}
+
+/// What the shell must do next; drained with `Engine::poll_effect`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Deliver this message to `to`. For a Send Message widget the engine then waits for
+    /// `Engine::handle_sent` or `Engine::handle_send_failure`; for Send & Wait For Reply it waits for
+    /// the reply and needs nothing, unless delivery fails (`Engine::handle_send_failure`).
+    Send(OutboundMessage),
+    /// The execution waits for the contact's reply until `deadline_ms` (then `timeout`).
+    WaitForReply { widget: String, deadline_ms: u64 },
+    /// Perform this request and report with `Engine::handle_http_response`.
+    Http(HttpRequest),
+    /// The execution is over.
+    Ended(EndReason),
+}
+
+/// Why an execution ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// A transition without `next`: the normal end of a flow.
+    NoNext { widget: String, event: String },
+    /// A transition to a widget that does not exist.
+    MissingWidget {
+        widget: String,
+        event: String,
+        target: String,
+    },
+    /// The same widget would run more often than allowed.
+    RunLimit { widget: String, limit: u32 },
+    /// The execution took more steps than allowed.
+    StepLimit { limit: u32 },
+    /// The simulator cannot run this widget type.
+    Unsupported { widget: String, widget_type: String },
+    /// A template or property could not be used.
+    Error { widget: String, message: String },
+    /// Stopped by the user.
+    Stopped,
+}
+
+impl EndReason {
+    /// Whether the flow ended the way flows normally end (a transition without `next`).
+    pub fn is_normal(&self) -> bool {
+        matches!(self, EndReason::NoNext { .. })
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut o = Map::new();
+        let (kind, fields): (&str, Vec<(&str, Value)>) = match self {
+            EndReason::NoNext { widget, event } => (
+                "no-next",
+                vec![("widget", json!(widget)), ("event", json!(event))],
+            ),
+            EndReason::MissingWidget {
+                widget,
+                event,
+                target,
+            } => (
+                "missing-widget",
+                vec![
+                    ("widget", json!(widget)),
+                    ("event", json!(event)),
+                    ("target", json!(target)),
+                ],
+            ),
+            EndReason::RunLimit { widget, limit } => (
+                "run-limit",
+                vec![("widget", json!(widget)), ("limit", json!(limit))],
+            ),
+            EndReason::StepLimit { limit } => ("step-limit", vec![("limit", json!(limit))]),
+            EndReason::Unsupported {
+                widget,
+                widget_type,
+            } => (
+                "unsupported",
+                vec![
+                    ("widget", json!(widget)),
+                    ("widget_type", json!(widget_type)),
+                ],
+            ),
+            EndReason::Error { widget, message } => (
+                "error",
+                vec![("widget", json!(widget)), ("message", json!(message))],
+            ),
+            EndReason::Stopped => ("stopped", vec![]),
+        };
+        o.insert("kind".into(), json!(kind));
+        for (k, v) in fields {
+            o.insert(k.into(), v);
+        }
+        o.insert("message".into(), json!(self.to_string()));
+        Value::Object(o)
+    }
+}
+
+impl fmt::Display for EndReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndReason::NoNext { widget, event } => {
+                write!(f, "ended: \"{widget}\" has no next widget for \"{event}\"")
+            }
+            EndReason::MissingWidget { widget, event, target } => write!(
+                f,
+                "error: \"{widget}\" leads to \"{target}\" on \"{event}\", but no widget has that name"
+            ),
+            EndReason::RunLimit { widget, limit } => write!(
+                f,
+                "limit reached: \"{widget}\" already ran {limit} times in this execution (Studio stops a flow there)"
+            ),
+            EndReason::StepLimit { limit } => {
+                write!(f, "limit reached: the execution took {limit} steps (Studio's maximum)")
+            }
+            EndReason::Unsupported { widget, widget_type } => write!(
+                f,
+                "unsupported: \"{widget}\" is a {widget_type} widget, which the simulator cannot run"
+            ),
+            EndReason::Error { widget, message } => write!(f, "error in \"{widget}\": {message}"),
+            EndReason::Stopped => f.write_str("stopped by the user"),
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The execution log: one [`Step`] per widget run, like Studio's Steps, with what was rendered,
+//! what happened, and the Flow Data changes the step made.
+
+use serde_json::{json, Map, Value};
+
+use crate::io::{HttpRequest, HttpResponse, TransportError};
+
+/// One widget run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Position in the log, from 0.
+    pub index: usize,
+    pub widget: String,
+    pub widget_type: String,
+    /// The event that left the widget (`None` when the execution ended inside it).
+    pub event: Option<String>,
+    /// Where the execution went next (`None`: it ended).
+    pub next: Option<String>,
+    pub started_ms: u64,
+    pub ended_ms: u64,
+    /// Rendered inputs, in the widget's property order (`body`, `to`, `url`, parameters…).
+    pub inputs: Vec<(String, String)>,
+    /// A one-line summary of what happened.
+    pub outcome: String,
+    pub detail: StepDetail,
+    /// Flow Data changes made at the end of the step ("variables get set at the end of a step").
+    pub changes: Vec<Change>,
+}
+
+/// Widget-specific detail of a step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepDetail {
+    None,
+    /// A split: the subject and every comparison made, in order.
+    Split {
+        subject: String,
+        comparisons: Vec<Comparison>,
+    },
+    /// A Run Function or Make HTTP Request: the request and what came back.
+    Http {
+        request: HttpRequest,
+        response: Result<HttpResponse, TransportError>,
+    },
+}
+
+/// One condition a split evaluated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    /// Index of the transition in the widget's `transitions`.
+    pub transition: usize,
+    /// Condition type (`equal_to`, …).
+    pub kind: String,
+    /// The rendered value compared against.
+    pub value: String,
+    pub matched: bool,
+    /// Why the comparison could not be made, if so.
+    pub note: Option<String>,
+}
+
+/// A value set in Flow Data: `path` (like `["widgets", "ask"]` or `["flow", "variables", "count"]`)
+/// now holds `value`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub path: Vec<String>,
+    pub value: Value,
+}
+
+impl Change {
+    /// Applies the change to a context.
+    pub fn apply(&self, ctx: &mut Value) {
+        let mut cur = ctx;
+        for key in &self.path {
+            if !cur.is_object() {
+                *cur = Value::Object(Map::new());
+            }
+            let Value::Object(o) = cur else { return };
+            cur = o.entry(key.clone()).or_insert(Value::Null);
+        }
+        *cur = self.value.clone();
+    }
+}
+
+impl Step {
+    /// The step as JSON (for the browser's log view and `flowpen run --steps`).
+    pub fn to_json(&self) -> Value {
+        let detail = match &self.detail {
+            StepDetail::None => Value::Null,
+            StepDetail::Split {
+                subject,
+                comparisons,
+            } => json!({
+                "subject": subject,
+                "comparisons": comparisons.iter().map(|c| json!({
+                    "transition": c.transition,
+                    "type": c.kind,
+                    "value": c.value,
+                    "matched": c.matched,
+                    "note": c.note,
+                })).collect::<Vec<_>>(),
+            }),
+            StepDetail::Http { request, response } => json!({
+                "request": {
+                    "method": request.method,
+                    "url": request.url,
+                    "headers": pairs(&request.headers),
+                    "body": request.body,
+                },
+                "response": match response {
+                    Ok(r) => json!({"status": r.status, "headers": pairs(&r.headers), "body": r.body}),
+                    Err(e) => json!({"error": e.message}),
+                },
+            }),
+        };
+        json!({
+            "index": self.index,
+            "widget": self.widget,
+            "type": self.widget_type,
+            "event": self.event,
+            "next": self.next,
+            "started_ms": self.started_ms,
+            "ended_ms": self.ended_ms,
+            "inputs": pairs(&self.inputs),
+            "outcome": self.outcome,
+            "detail": detail,
+        })
+    }
+}
+
+fn pairs(p: &[(String, String)]) -> Value {
+    Value::Array(p.iter().map(|(k, v)| json!([k, v])).collect())
+}
