@@ -1,8 +1,143 @@
-//! `flowpen`: check, format and run Studio flows from a terminal.
+//! `flowpen`: check, format and run Studio flows from a terminal, on the same core as the browser.
+//!
+//! ```text
+//! flowpen check [--json] FLOW.json…   diagnostics; exit 1 when a flow has errors
+//! flowpen fmt FLOW.json               the canonical export (Studio's formatting)
+//! flowpen run [options] FLOW.json     a terminal simulator (see `flowpen help`)
+//! ```
+
+mod http;
+mod run;
 
 use std::process::ExitCode;
 
+use flowpen_flow::{validate, Flow, Severity};
+use serde_json::json;
+
+const USAGE: &str = "\
+usage:
+  flowpen check [--json] FLOW.json...
+      Prints the diagnostics of each flow as `file:widget:field: severity code message`
+      (or a JSON list with --json). Exits 1 when a flow has errors or cannot be read.
+  flowpen fmt FLOW.json
+      Prints the flow as Studio exports it (2-space indent). An unedited Studio export comes back
+      unchanged.
+  flowpen run [--rest JSON] [--from ADDR] [--to ADDR] [--steps] [--flow-data] FLOW.json
+      Runs the flow in the terminal. The first line of standard input is the inbound message that
+      triggers it (or --rest '{\"From\":…,\"To\":…,\"Parameters\":{…}}' starts it as a REST API
+      execution); every message the flow sends prints as `> text`; each further line is the
+      contact's reply. Run Function and Make HTTP Request call their URLs for real (10 s, 64 kB,
+      2xx/3xx). When standard input ends, a waiting Send & Wait For Reply times out.
+      --from/--to: the contact's and the flow's addresses (defaults +15550001111, +15550002222).
+      --steps prints the step log, --flow-data the final Flow Data as JSON (both on stdout, after
+      the conversation). Exits 0 when the execution ended normally, 1 otherwise.";
+
 fn main() -> ExitCode {
-    eprintln!("usage: flowpen <check|fmt|run> FLOW.json");
-    ExitCode::from(2)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("check") => check(&args[1..]),
+        Some("fmt") => fmt(&args[1..]),
+        Some("run") => run::run(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads and imports a flow file; the error is printed as `file:line:column: error …`.
+pub(crate) fn load(path: &str) -> Result<Flow, String> {
+    load_text(path).map(|(flow, _)| flow)
+}
+
+/// Like [`load`], also giving the file's text.
+fn load_text(path: &str) -> Result<(Flow, String), String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("{path}: error read-error {e}"))?;
+    let flow = Flow::parse(&text).map_err(|e| {
+        format!(
+            "{path}:{}:{}: error parse-error {} (at {})",
+            e.line, e.column, e.message, e.path
+        )
+    })?;
+    Ok((flow, text))
+}
+
+fn check(args: &[String]) -> ExitCode {
+    let as_json = args.iter().any(|a| a == "--json");
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    if files.is_empty() {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut failed = false;
+    let mut report = Vec::new();
+    for path in files {
+        match load(path) {
+            Err(e) => {
+                failed = true;
+                if as_json {
+                    report.push(json!({ "file": path, "severity": "error", "code": "parse-error", "message": e }));
+                } else {
+                    eprintln!("{e}");
+                }
+            }
+            Ok(flow) => {
+                for d in validate(&flow) {
+                    failed |= d.severity == Severity::Error;
+                    if as_json {
+                        report.push(json!({
+                            "file": path,
+                            "severity": d.severity.to_string(),
+                            "code": d.code,
+                            "widget": d.widget,
+                            "field": d.field,
+                            "line": d.position.map(|p| p.0),
+                            "column": d.position.map(|p| p.1),
+                            "message": d.message,
+                        }));
+                    } else {
+                        println!("{path}:{d}");
+                    }
+                }
+            }
+        }
+    }
+    if as_json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn fmt(args: &[String]) -> ExitCode {
+    let [path] = args else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match load_text(path) {
+        Ok((flow, text)) => {
+            let mut out = flow.to_pretty_string();
+            // Studio's export box has no final newline; files saved by editors do. Keep the input's.
+            if !text.ends_with('\n') {
+                out.pop();
+            }
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
 }

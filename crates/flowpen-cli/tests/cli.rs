@@ -1,0 +1,266 @@
+//! The `flowpen` command end to end: check, fmt and run, with real processes, real standard
+//! input/output and a real HTTP server on loopback.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::{Command, Output, Stdio};
+use std::thread;
+
+use flowpen_testkit::{corpus, shared_dir, workspace_root};
+
+fn flowpen(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowpen"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start flowpen");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("flowpen runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn example(name: &str) -> String {
+    workspace_root()
+        .join("www/examples")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Serves `responses.len()` HTTP requests on loopback, answering each with the next response
+/// (status line + headers + body), and returns the base URL and the requests it saw.
+// A test-only server thread; the core's no-threads rule is about wasm32, not native tests.
+#[allow(clippy::disallowed_methods)]
+fn serve(responses: Vec<String>) -> (String, thread::JoinHandle<Vec<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let handle = thread::spawn(move || {
+        let mut seen = Vec::new();
+        for response in responses {
+            let (mut stream, _) = listener.accept().expect("accept");
+            let mut buf = vec![0u8; 65536];
+            let mut request = Vec::new();
+            // Read the head, then as much body as Content-Length says.
+            loop {
+                let n = stream.read(&mut buf).expect("read");
+                request.extend_from_slice(&buf[..n]);
+                let head_end = request.windows(4).position(|w| w == b"\r\n\r\n");
+                if let Some(h) = head_end {
+                    let head = String::from_utf8_lossy(&request[..h]).to_lowercase();
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            l.strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= h + 4 + len {
+                        break;
+                    }
+                }
+                if n == 0 {
+                    break;
+                }
+            }
+            seen.push(String::from_utf8_lossy(&request).into_owned());
+            stream.write_all(response.as_bytes()).expect("write");
+        }
+        seen
+    });
+    (url, handle)
+}
+
+fn json_response(status: &str, body: &str) -> String {
+    format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+}
+
+/// The random number example with its Function URL pointed at `url`.
+fn random_number_flow(url: &str) -> tempfile_path::TempFile {
+    let text = std::fs::read_to_string(example("random-number.json")).expect("example");
+    tempfile_path::TempFile::new(
+        "random.json",
+        &text.replace("https://flowpen.local/random", &format!("{url}/random")),
+    )
+}
+
+mod tempfile_path {
+    //! A file in the system temp dir, removed on drop.
+    pub struct TempFile(pub std::path::PathBuf);
+
+    impl TempFile {
+        pub fn new(name: &str, text: &str) -> TempFile {
+            let path =
+                std::env::temp_dir().join(format!("flowpen-cli-{}-{name}", std::process::id()));
+            std::fs::write(&path, text).expect("write temp file");
+            TempFile(path)
+        }
+
+        pub fn path(&self) -> &str {
+            self.0.to_str().expect("utf-8 path")
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+#[test]
+fn check_reports_the_dangling_transition_of_corpus_31() {
+    let Some(shared) = shared_dir("check_reports_the_dangling_transition_of_corpus_31") else {
+        return;
+    };
+    let file = shared.join("fixtures/studio-flows/31_twilio-labs__function-templates__vaccine-standby-list_sms-studio-flow.json");
+    let out = flowpen(&["check", file.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(":Goodbye:transitions[0].next: error dangling-next"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"SaveToAirtable\""), "{stdout}");
+    let json = flowpen(&["check", "--json", file.to_str().unwrap()], "");
+    let list: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "dangling-next" && d["widget"] == "Goodbye"));
+}
+
+#[test]
+fn check_passes_a_clean_flow_and_explains_broken_json() {
+    let out = flowpen(&["check", &example("random-number.json")], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let bad = tempfile_path::TempFile::new("bad.json", "{\n  \"states\": [\n    {\"name\": }\n");
+    let out = flowpen(&["check", bad.path()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(":3:14: error parse-error expected a value"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn fmt_gives_back_studio_exports_unchanged() {
+    let Some(files) = corpus("fmt_gives_back_studio_exports_unchanged") else {
+        return;
+    };
+    let dir = shared_dir("fmt")
+        .expect("shared")
+        .join("fixtures/studio-flows");
+    let mut identical = 0;
+    for (name, original) in &files {
+        let out = flowpen(&["fmt", dir.join(name).to_str().unwrap()], "");
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let printed = text(&out.stdout);
+        // Files not written by Studio's export (4-space or hand-formatted) differ in whitespace only.
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squash(&printed), squash(original), "{name}");
+        if printed == *original {
+            identical += 1;
+        }
+    }
+    assert!(
+        identical >= 23,
+        "{identical} of {} files came back byte-for-byte",
+        files.len()
+    );
+}
+
+#[test]
+fn run_plays_the_random_number_flow_against_a_real_server() {
+    let (url, server) = serve(vec![json_response("200 OK", "{\"number\": 4}")]);
+    let flow = random_number_flow(&url);
+    let out = flowpen(
+        &["run", "--steps", "--flow-data", flow.path()],
+        "hi\n1\n6\n",
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.starts_with(
+        "> Hi! I pick random numbers. What is the smallest number I may pick?\n> And the largest?\n> Your random number is 4.\n"
+    ), "{stdout}");
+    assert!(
+        stdout.contains("step 3 get_num [run-function] success -> send_result: HTTP 200"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"number\": 4"), "{stdout}");
+    let requests = server.join().expect("server");
+    assert!(
+        requests[0].starts_with("POST /random HTTP/1.1"),
+        "{}",
+        requests[0]
+    );
+    assert!(requests[0].contains("min=1&max=6"), "{}", requests[0]);
+    assert!(text(&out.stderr).contains("ended: \"send_result\" has no next widget for \"sent\""));
+}
+
+#[test]
+fn run_follows_fail_on_a_server_error_and_times_out_at_end_of_input() {
+    let (url, server) = serve(vec![json_response(
+        "500 Internal Server Error",
+        "{\"message\":\"boom\"}",
+    )]);
+    let flow = random_number_flow(&url);
+    let out = flowpen(&["run", flow.path()], "hi\n1\n6\n");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("> Sorry, I could not pick a number (500): {\"message\":\"boom\"}"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    server.join().expect("server");
+    // Input ends while the flow waits for the maximum: the wait times out, which ends the flow.
+    let out = flowpen(&["run", &example("random-number.json")], "hi\n1\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("has no next widget for \"timeout\""),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn run_starts_rest_executions_and_reports_abnormal_ends() {
+    let (url, server) = serve(vec![
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy".to_owned(),
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".to_owned(),
+    ]);
+    let text_flow = std::fs::read_to_string(example("retry-counter.json"))
+        .unwrap()
+        .replace("https://flowpen.local/flaky", &format!("{url}/flaky"));
+    let flow = tempfile_path::TempFile::new("retry.json", &text_flow);
+    let rest = r#"{"From":"+15559870000","To":"+15551230000","Parameters":"{\"order\":\"A-17\"}"}"#;
+    let out = flowpen(&["run", "--rest", rest, "--flow-data", flow.path()], "");
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with("> Done after 2 attempt(s): ok\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"order\": \"A-17\""), "{stdout}");
+    server.join().expect("server");
+    // A flow that reaches a widget the simulator cannot run (Send to Flex) ends abnormally.
+    let Some(shared) = shared_dir("run_starts_rest_executions_and_reports_abnormal_ends") else {
+        return;
+    };
+    let flex = shared
+        .join("fixtures/studio-flows/28_strogzy__twilio-flex-custom-channel-chat__StudioFlow.json");
+    let out = flowpen(&["run", flex.to_str().unwrap()], "hello\n");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("is a send-to-flex widget, which the simulator cannot run"));
+}
