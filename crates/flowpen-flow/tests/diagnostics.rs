@@ -275,3 +275,13 @@ fn more_than_a_thousand_widgets_is_an_error() {
             >= 2
     );
 }
+
+#[test]
+fn generated_benchmark_flows_are_valid() {
+    for mixed in [true, false] {
+        let flow = Flow::parse(&flowpen_testkit::generated_flow(200, mixed)).expect("imports");
+        assert_eq!(flow.states.len(), 201);
+        let problems: Vec<_> = validate(&flow).into_iter().map(|d| d.to_string()).collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}

@@ -120,3 +120,79 @@ pub fn line_diff(expected: &str, actual: &str) -> String {
     }
     out
 }
+
+/// A generated Studio flow of `n` widgets after the Trigger, as JSON text, for benchmarks.
+///
+/// `mixed`: a realistic mix of every typed widget (Send & Wait, Split, Send Message, Run Function,
+/// Set Variables, Make HTTP Request) with Liquid in their fields, laid out on a grid. Otherwise a
+/// chain of Set Variables and Split widgets that runs from start to end without any input (for
+/// engine throughput: `n + 1` steps).
+pub fn generated_flow(n: usize, mixed: bool) -> String {
+    let mut states = Vec::with_capacity(n + 1);
+    let name = |i: usize| format!("w{i}");
+    let next = |i: usize| {
+        if i < n {
+            format!("\"next\": \"{}\", ", name(i + 1))
+        } else {
+            String::new()
+        }
+    };
+    states.push(format!(
+        "{{\"name\": \"Trigger\", \"type\": \"trigger\", \"transitions\": [{{\"next\": \"w1\", \"event\": \"incomingMessage\"}}, {{\"next\": \"w1\", \"event\": \"incomingRequest\"}}], \"properties\": {{\"offset\": {{\"x\": 0, \"y\": 0}}}}}}"
+    ));
+    for i in 1..=n {
+        let (x, y) = ((i % 10) * 300, (i / 10) * 250);
+        let offset = format!("\"offset\": {{\"x\": {x}, \"y\": {y}}}");
+        let prev = if i > 1 { name(i - 1) } else { "w1".to_owned() };
+        let kind = match (mixed, i % 2) {
+            (true, _) => i % 6,
+            (false, 1) => 4,
+            (false, _) => 1,
+        };
+        let state = match kind {
+            0 => format!(
+                "{{\"name\": \"{}\", \"type\": \"send-and-wait-for-reply\", \"transitions\": [{{{}\"event\": \"incomingMessage\"}}, {{\"event\": \"timeout\"}}, {{\"event\": \"deliveryFailure\"}}], \"properties\": {{{offset}, \"from\": \"{{{{flow.channel.address}}}}\", \"body\": \"Question {i}? You said {{{{widgets.{prev}.inbound.Body}}}}\", \"timeout\": \"3600\"}}}}",
+                name(i), next(i)
+            ),
+            1 => format!(
+                "{{\"name\": \"{}\", \"type\": \"split-based-on\", \"transitions\": [{{{}\"event\": \"noMatch\"}}, {{{}\"event\": \"match\", \"conditions\": [{{\"friendly_name\": \"If value equal_to {i}\", \"arguments\": [\"{{{{flow.variables.v{i}}}}}\"], \"type\": \"equal_to\", \"value\": \"x{i}\"}}]}}], \"properties\": {{{offset}, \"input\": \"{{{{flow.variables.v{i}}}}}\"}}}}",
+                name(i), next(i), next(i)
+            ),
+            2 => format!(
+                "{{\"name\": \"{}\", \"type\": \"send-message\", \"transitions\": [{{{}\"event\": \"sent\"}}, {{\"event\": \"failed\"}}], \"properties\": {{{offset}, \"from\": \"{{{{flow.channel.address}}}}\", \"to\": \"{{{{contact.channel.address}}}}\", \"body\": \"Step {i}: {{{{flow.variables.count | default: 0}}}}\"}}}}",
+                name(i), next(i)
+            ),
+            3 => format!(
+                "{{\"name\": \"{}\", \"type\": \"run-function\", \"transitions\": [{{{}\"event\": \"success\"}}, {{\"event\": \"fail\"}}], \"properties\": {{{offset}, \"parameters\": [{{\"key\": \"n\", \"value\": \"{{{{widgets.{prev}.parsed.n | plus: 1}}}}\"}}], \"url\": \"https://example.twil.io/f{i}\"}}}}",
+                name(i), next(i)
+            ),
+            5 => format!(
+                "{{\"name\": \"{}\", \"type\": \"make-http-request\", \"transitions\": [{{{}\"event\": \"success\"}}, {{\"event\": \"failed\"}}], \"properties\": {{{offset}, \"method\": \"GET\", \"content_type\": \"application/x-www-form-urlencoded;charset=utf-8\", \"parameters\": [{{\"key\": \"q\", \"value\": \"{{{{flow.variables.v{i}}}}}\"}}], \"url\": \"https://example.com/api/{i}\"}}}}",
+                name(i), next(i)
+            ),
+            _ => format!(
+                "{{\"name\": \"{}\", \"type\": \"set-variables\", \"transitions\": [{{{}\"event\": \"next\"}}], \"properties\": {{\"variables\": [{{\"key\": \"count\", \"value\": \"{{% if flow.variables.count %}}{{{{flow.variables.count | plus: 1}}}}{{% else %}}1{{% endif %}}\"}}, {{\"key\": \"v{}\", \"value\": \"x{{{{flow.variables.count}}}}\"}}], {offset}}}}}",
+                name(i), next(i), i + 1
+            ),
+        };
+        states.push(state);
+    }
+    format!(
+        "{{\n  \"description\": \"Generated flow of {n} widgets\",\n  \"states\": [\n    {}\n  ],\n  \"initial_state\": \"Trigger\",\n  \"flags\": {{\"allow_concurrent_calls\": true}}\n}}\n",
+        states.join(",\n    ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::generated_flow;
+
+    #[test]
+    fn generated_flows_are_json_with_the_asked_size() {
+        for mixed in [true, false] {
+            let text = generated_flow(12, mixed);
+            assert_eq!(text.matches("\"name\": \"w").count(), 12, "{text}");
+            assert!(text.contains("\"name\": \"w12\""));
+        }
+    }
+}
