@@ -137,9 +137,10 @@ pub fn generated_flow(n: usize, mixed: bool) -> String {
             String::new()
         }
     };
-    states.push(format!(
-        "{{\"name\": \"Trigger\", \"type\": \"trigger\", \"transitions\": [{{\"next\": \"w1\", \"event\": \"incomingMessage\"}}, {{\"next\": \"w1\", \"event\": \"incomingRequest\"}}], \"properties\": {{\"offset\": {{\"x\": 0, \"y\": 0}}}}}}"
-    ));
+    states.push(
+        r#"{"name": "Trigger", "type": "trigger", "transitions": [{"next": "w1", "event": "incomingMessage"}, {"next": "w1", "event": "incomingRequest"}], "properties": {"offset": {"x": 0, "y": 0}}}"#
+            .to_owned(),
+    );
     for i in 1..=n {
         let (x, y) = ((i % 10) * 300, (i / 10) * 250);
         let offset = format!("\"offset\": {{\"x\": {x}, \"y\": {y}}}");
