@@ -14,3 +14,15 @@ for f in dist/*.wasm dist/*.js; do
   br=$(brotli -q 11 -c "$f" | wc -c)
   printf '| %s | %s | %s | %s |\n' "$(basename "$f" | sed -E 's/-[0-9a-f]{16}//')" "$raw" "$gz" "$br"
 done
+
+# --- Liquid (crates/flowpen-liquid) -------------------------------------------------------------
+# (a) the crate natively, (b) the crate compiled to wasm (release profile, as shipped) and (c)
+# liquidjs, (b) and (c) in one Node process. See the `## Liquid` section of BENCHMARKS.md.
+echo
+echo "## Liquid, native (cargo run --profile bench -p flowpen-liquid --example bench)"
+cargo run --quiet --profile bench -p flowpen-liquid --example bench
+echo
+echo "## Liquid, wasm vs liquidjs (node tests/bench/liquid.mjs)"
+cargo build --quiet --release --target wasm32-unknown-unknown -p flowpen-bindings
+wasm-bindgen --target nodejs --out-dir target/bench-wasm target/wasm32-unknown-unknown/release/flowpen_bindings.wasm
+node tests/bench/liquid.mjs

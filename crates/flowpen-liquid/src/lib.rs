@@ -25,6 +25,7 @@ mod value;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use liquid_core::Language;
@@ -145,11 +146,81 @@ fn byte_offset(text: &str, line: usize, col: usize) -> usize {
         .map_or(text.len(), |(i, _)| start + i)
 }
 
-/// A bounded cache of parsed templates keyed by source.
+/// Templates whose sampled hashes collide.
+type Bucket = Vec<(Rc<str>, Parsed)>;
+
+/// A bounded cache of parsed templates keyed by source. Lookups hash a sample of the source (its
+/// length, ends and a spread of bytes) and then compare the whole source, so a hit on a long
+/// template costs a `memcmp` rather than a full hash.
 #[derive(Default)]
 struct Cache {
-    map: HashMap<Rc<str>, Parsed>,
-    order: VecDeque<Rc<str>>,
+    map: HashMap<u64, Bucket, BuildHasherDefault<Prehashed>>,
+    /// Insertion order, for eviction.
+    order: VecDeque<(u64, Rc<str>)>,
+}
+
+impl Cache {
+    fn get(&self, key: u64, template: &str) -> Option<Parsed> {
+        let bucket = self.map.get(&key)?;
+        bucket
+            .iter()
+            .find(|(source, _)| &**source == template)
+            .map(|(_, p)| Rc::clone(p))
+    }
+
+    fn insert(&mut self, key: u64, template: &str, parsed: Parsed) {
+        if self.order.len() >= CACHE_SIZE {
+            if let Some((old_key, old)) = self.order.pop_front() {
+                if let Some(bucket) = self.map.get_mut(&old_key) {
+                    bucket.retain(|(source, _)| !Rc::ptr_eq(source, &old));
+                    if bucket.is_empty() {
+                        self.map.remove(&old_key);
+                    }
+                }
+            }
+        }
+        let source: Rc<str> = Rc::from(template);
+        self.order.push_back((key, Rc::clone(&source)));
+        self.map.entry(key).or_default().push((source, parsed));
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+}
+
+/// A hash of a template from its length and at most 192 of its bytes (FxHash's mixing).
+fn sample_hash(template: &str) -> u64 {
+    let b = template.as_bytes();
+    let mut h: u64 = b.len() as u64;
+    let mut mix = |x: u64| h = (h.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    if b.len() <= 192 {
+        b.iter().for_each(|&x| mix(u64::from(x)));
+    } else {
+        b[..64].iter().for_each(|&x| mix(u64::from(x)));
+        b[b.len() - 64..].iter().for_each(|&x| mix(u64::from(x)));
+        let step = (b.len() - 128) / 64;
+        (0..64).for_each(|i| mix(u64::from(b[64 + i * step])));
+    }
+    h
+}
+
+/// A `Hasher` for keys that are already hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// Partial templates by name, parsed on first use.
@@ -225,19 +296,14 @@ impl Liquid {
     }
 
     fn parsed(&self, template: &str) -> Parsed {
-        if let Some(hit) = self.cache.borrow().map.get(template) {
-            return Rc::clone(hit);
+        let key = sample_hash(template);
+        if let Some(hit) = self.cache.borrow().get(key, template) {
+            return hit;
         }
         let parsed: Parsed = Rc::new(self.engine.compile(template).map(Rc::new));
-        let mut cache = self.cache.borrow_mut();
-        if cache.order.len() >= CACHE_SIZE {
-            if let Some(oldest) = cache.order.pop_front() {
-                cache.map.remove(&oldest);
-            }
-        }
-        let key: Rc<str> = Rc::from(template);
-        cache.order.push_back(Rc::clone(&key));
-        cache.map.insert(key, Rc::clone(&parsed));
+        self.cache
+            .borrow_mut()
+            .insert(key, template, Rc::clone(&parsed));
         parsed
     }
 
@@ -315,7 +381,7 @@ impl std::fmt::Debug for Liquid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Liquid")
             .field("config", &self.config)
-            .field("cached", &self.cache.borrow().map.len())
+            .field("cached", &self.cache.borrow().len())
             .finish()
     }
 }

@@ -231,34 +231,37 @@ impl<'a> Scope<'a> {
         scope
     }
 
-    /// Moves pending assignments in.
-    fn drain(&self) {
-        let mut state = self.registers.get_mut::<State>();
-        if state.inbox.is_empty() {
-            return;
-        }
-        let mut assigned = self.assigned.borrow_mut();
-        for (name, value) in state.inbox.drain(..) {
-            let i = self.arena.push(value);
-            assigned.insert(name, i);
-        }
-    }
-
     fn lookup(&self, path: &[ScalarCow<'_>]) -> ValueCow<'_> {
-        self.drain();
         let Some((root, rest)) = split_root(path) else {
             return ValueCow::Borrowed(&UNDEFINED);
         };
-        let assigned = self.assigned.borrow().get(root.as_str()).copied();
+        let counter = {
+            let mut state = self.registers.get_mut::<State>();
+            if !state.inbox.is_empty() {
+                // Move pending assignments in.
+                let mut assigned = self.assigned.borrow_mut();
+                for (name, value) in state.inbox.drain(..) {
+                    let i = self.arena.push(value);
+                    assigned.insert(name, i);
+                }
+            }
+            if state.counters.is_empty() {
+                None
+            } else {
+                state.counters.get(root.as_str()).copied()
+            }
+        };
+        let assigned = {
+            let assigned = self.assigned.borrow();
+            if assigned.is_empty() {
+                None
+            } else {
+                assigned.get(root.as_str()).copied()
+            }
+        };
         if let Some(v) = assigned.and_then(|i| self.arena.get(i)) {
             return walk(v, rest);
         }
-        let counter = self
-            .registers
-            .get_mut::<State>()
-            .counters
-            .get(root.as_str())
-            .copied();
         if let Some(n) = counter {
             return walk_owned(Value::scalar(n), rest);
         }

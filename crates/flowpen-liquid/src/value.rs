@@ -400,11 +400,15 @@ pub(crate) fn kind(v: &dyn ValueView) -> Kind<'_> {
     if v.is_nil() {
         return Kind::Nil;
     }
-    if let Some(state) = v.as_state() {
-        return match state {
-            State::Empty => Kind::Empty,
-            State::Blank => Kind::Blank,
-            State::Truthy | State::DefaultValue => Kind::Nil,
+    // Scalars first: they are the most common. `type_name` tells them apart by its first letter
+    // ("whole number", "fractional number", "boolean", "string", "date"/"date time").
+    if let Some(s) = v.as_scalar() {
+        return match s.type_name().as_bytes().first() {
+            Some(b'w') => s.to_integer().map_or(Kind::Nil, Kind::Int),
+            Some(b'f') => s.to_float().map_or(Kind::Nil, Kind::Float),
+            Some(b'b') => s.to_bool().map_or(Kind::Nil, Kind::Bool),
+            Some(b's') => Kind::Str(s.into_cow_str()),
+            _ => Kind::Str(Cow::Owned(s.into_cow_str().into_owned())),
         };
     }
     if let Some(a) = v.as_array() {
@@ -416,15 +420,10 @@ pub(crate) fn kind(v: &dyn ValueView) -> Kind<'_> {
     if let Some(o) = v.as_object() {
         return Kind::Object(ObjRef::View(o));
     }
-    match v.as_scalar() {
-        Some(s) => match s.type_name() {
-            "whole number" => s.to_integer().map_or(Kind::Nil, Kind::Int),
-            "fractional number" => s.to_float().map_or(Kind::Nil, Kind::Float),
-            "boolean" => s.to_bool().map_or(Kind::Nil, Kind::Bool),
-            "string" => Kind::Str(s.into_cow_str()),
-            _ => Kind::Str(Cow::Owned(s.into_cow_str().into_owned())),
-        },
-        None => Kind::Nil,
+    match v.as_state() {
+        Some(State::Empty) => Kind::Empty,
+        Some(State::Blank) => Kind::Blank,
+        _ => Kind::Nil,
     }
 }
 

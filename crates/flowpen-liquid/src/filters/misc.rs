@@ -1,5 +1,7 @@
 //! `default`, `date`, `size`, `slice`, `to_json` and the internal `___range`.
 
+use std::fmt::Write as _;
+
 use liquid_core::model::{Value, ValueView};
 use liquid_core::Result;
 
@@ -86,27 +88,73 @@ pub(super) fn slice(call: &Call<'_>) -> Result<Value> {
     })
 }
 
-/// JSON of any value (objects keep insertion order when they have one).
-pub(crate) fn json(v: &dyn ValueView) -> serde_json::Value {
+/// Writes compact JSON of any value (objects keep insertion order when they have one).
+pub(crate) fn write_json(out: &mut String, v: &dyn ValueView) {
     match kind(v) {
-        Kind::Nil | Kind::Empty | Kind::Blank => serde_json::Value::Null,
-        Kind::Bool(b) => serde_json::Value::Bool(b),
-        Kind::Int(i) => serde_json::Value::from(i),
-        Kind::Float(f) => serde_json::Number::from_f64(f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Kind::Str(s) => serde_json::Value::String(s.into_owned()),
-        Kind::Array(a) => serde_json::Value::Array(a.values().map(json).collect()),
-        Kind::Object(o) => serde_json::Value::Object(
-            o.entries()
-                .into_iter()
-                .map(|(k, v)| (k.as_str().to_owned(), json(v)))
-                .collect(),
-        ),
+        Kind::Nil | Kind::Empty | Kind::Blank => out.push_str("null"),
+        Kind::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Kind::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Kind::Float(f) if f.is_finite() => {
+            let _ = write!(
+                out,
+                "{}",
+                serde_json::Number::from_f64(f).map_or_else(String::new, |n| n.to_string())
+            );
+        }
+        Kind::Float(_) => out.push_str("null"),
+        Kind::Str(s) => json_string(out, &s),
+        Kind::Array(a) => {
+            out.push('[');
+            for (i, item) in a.values().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(out, item);
+            }
+            out.push(']');
+        }
+        Kind::Object(o) => {
+            out.push('{');
+            for (i, (k, item)) in o.entries().into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_string(out, k.as_str());
+                out.push(':');
+                write_json(out, item);
+            }
+            out.push('}');
+        }
     }
 }
 
+/// A JSON string literal, escaped like `serde_json`.
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 pub(super) fn to_json(call: &Call<'_>) -> Result<Value> {
-    Ok(string(json(call.input).to_string()))
+    let mut out = String::new();
+    write_json(&mut out, call.input);
+    Ok(string(out))
 }
 
 /// `(a..b)` outside a `for` loop: the array of integers from `a` to `b`.
@@ -128,4 +176,18 @@ pub(super) fn range(call: &Call<'_>) -> Result<Value> {
 /// Ends an internal range chain so that a following `,` is not read as one of its arguments.
 pub(super) fn identity(call: &Call<'_>) -> Result<Value> {
     Ok(call.input.to_value())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Val;
+
+    #[test]
+    fn json_matches_serde_json() {
+        let v = serde_json::json!({"b": "q\"\\\n\u{1}é", "a": [1, 2.5, null, true, {"x": -0.0}], "n": 1e300});
+        let mut out = String::new();
+        write_json(&mut out, &Val::from_json(&v));
+        assert_eq!(out, v.to_string());
+    }
 }
