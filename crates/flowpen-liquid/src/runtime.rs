@@ -8,10 +8,10 @@
 //!
 //! Layout of a render: a [`Scope`] at the bottom holds the context (JSON, walked in place and
 //! converted to [`Val`] only for containers that a template takes whole), the assigned variables
-//! and the `increment` counters; [`Frame`]s on top hold loop variables. Tags reach shared state
-//! through liquid-core's registers ([`State`], one per scope) and the [`Shared`] data of the render.
-//! Assignments travel through `State::inbox`, because a tag only sees `&dyn Runtime`: the scope
-//! moves them into its append-only [`Arena`] on the next lookup, so lookups can return borrows.
+//! and the `increment` counters; [`Frame`]s on top hold loop variables and pass assignments down
+//! (`Runtime::set_global`, `set_index`). The scope keeps assigned values in an append-only
+//! [`Arena`], so lookups return borrows. Tags reach per-scope state (cycles, `ifchanged`, `offset:
+//! continue`) through liquid-core's registers ([`State`]) and the render's [`Shared`] data.
 
 use std::cell::{Cell, OnceCell, RefCell, RefMut};
 use std::collections::{BTreeSet, HashMap};
@@ -92,9 +92,6 @@ impl Shared {
 #[derive(Default)]
 pub(crate) struct State {
     pub shared: Option<Rc<Shared>>,
-    /// Assignments not yet moved into the scope.
-    pub inbox: Vec<(KString, Val)>,
-    pub counters: HashMap<KString, i64>,
     pub cycles: HashMap<String, usize>,
     pub ifchanged: Option<String>,
     /// `offset: continue` positions of `for` loops.
@@ -199,6 +196,8 @@ pub(crate) struct Scope<'a> {
     converted: RefCell<HashMap<usize, usize>>,
     arena: Arena<Val>,
     assigned: RefCell<HashMap<KString, usize>>,
+    /// `increment`/`decrement` counters (liquid-core's "index" variables).
+    counters: RefCell<HashMap<KString, i64>>,
     registers: Registers,
 }
 
@@ -225,6 +224,7 @@ impl<'a> Scope<'a> {
             converted: RefCell::new(HashMap::new()),
             arena: Arena::new(),
             assigned: RefCell::new(HashMap::new()),
+            counters: RefCell::new(HashMap::new()),
             registers: Registers::default(),
         };
         scope.registers.get_mut::<State>().shared = Some(shared);
@@ -236,19 +236,11 @@ impl<'a> Scope<'a> {
             return ValueCow::Borrowed(&UNDEFINED);
         };
         let counter = {
-            let mut state = self.registers.get_mut::<State>();
-            if !state.inbox.is_empty() {
-                // Move pending assignments in.
-                let mut assigned = self.assigned.borrow_mut();
-                for (name, value) in state.inbox.drain(..) {
-                    let i = self.arena.push(value);
-                    assigned.insert(name, i);
-                }
-            }
-            if state.counters.is_empty() {
+            let counters = self.counters.borrow();
+            if counters.is_empty() {
                 None
             } else {
-                state.counters.get(root.as_str()).copied()
+                counters.get(root.as_str()).copied()
             }
         };
         let assigned = {
@@ -482,31 +474,25 @@ impl Runtime for Scope<'_> {
     fn get(&self, path: &[ScalarCow<'_>]) -> Result<ValueCow<'_>> {
         Ok(self.lookup(path))
     }
+    /// `assign` and `capture` (an ordered object arrives encoded, see `value::encode_object`).
     fn set_global(&self, name: KString, val: Value) -> Option<Value> {
-        self.registers
-            .get_mut::<State>()
-            .inbox
-            .push((name, Val::from_view(&val)));
+        let i = self.arena.push(Val::from_view(&val));
+        self.assigned.borrow_mut().insert(name, i);
         None
     }
+    /// `increment` and `decrement`.
     fn set_index(&self, name: KString, val: Value) -> Option<Value> {
         let n = match kind(&val) {
             Kind::Int(n) => n,
             _ => 0,
         };
-        self.registers
-            .get_mut::<State>()
-            .counters
+        self.counters
+            .borrow_mut()
             .insert(name, n)
             .map(Value::scalar)
     }
     fn get_index<'s>(&'s self, name: &str) -> Option<ValueCow<'s>> {
-        let n = self
-            .registers
-            .get_mut::<State>()
-            .counters
-            .get(name)
-            .copied()?;
+        let n = self.counters.borrow().get(name).copied()?;
         Some(ValueCow::Owned(Value::scalar(n)))
     }
     fn registers(&self) -> &Registers {

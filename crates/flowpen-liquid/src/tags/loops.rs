@@ -31,7 +31,7 @@ enum Offset {
 
 /// What follows `for x in`: the collection and its attributes.
 #[derive(Debug)]
-struct Head2 {
+struct LoopHead {
     var: KString,
     source: Source,
     /// Key of `offset: continue` positions (`var-collection`).
@@ -47,7 +47,7 @@ fn parse_head(
     mut tokens: TagTokenIter<'_>,
     options: &Language,
     tag: &str,
-) -> Result<Head2> {
+) -> Result<LoopHead> {
     let var_token = tokens
         .next()
         .ok_or_else(|| syntax_error(format!("expected a variable name after '{tag}'"), at))?;
@@ -77,7 +77,7 @@ fn parse_head(
         TryMatchToken::Matches((a, b)) => Source::Range(a, b),
         TryMatchToken::Fails(t) => Source::Value(chain(t, options, at)?),
     };
-    let mut head = Head2 {
+    let mut head = LoopHead {
         key: format!("{var}-{text}"),
         var: KString::from_string(var),
         source,
@@ -180,7 +180,7 @@ fn items<'v>(
 }
 
 /// `[from, to)` of the collection after `offset` and `limit`.
-fn segment(head: &Head2, len: i64, runtime: &dyn Runtime) -> Result<(i64, i64)> {
+fn segment(head: &LoopHead, len: i64, runtime: &dyn Runtime) -> Result<(i64, i64)> {
     let from = match &head.offset {
         None => 0,
         Some(Offset::Continue) => {
@@ -214,7 +214,7 @@ fn segment(head: &Head2, len: i64, runtime: &dyn Runtime) -> Result<(i64, i64)> 
 #[derive(Debug)]
 struct For {
     at: usize,
-    head: Head2,
+    head: LoopHead,
     body: Template,
     otherwise: Option<Template>,
 }
@@ -301,7 +301,7 @@ impl Renderable for For {
 #[derive(Debug)]
 struct TableRow {
     at: usize,
-    head: Head2,
+    head: LoopHead,
     body: Template,
 }
 

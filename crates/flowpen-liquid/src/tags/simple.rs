@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use liquid_core::error::Result;
-use liquid_core::model::KString;
+use liquid_core::model::{KString, Value};
 use liquid_core::parser::{FilterChain, TagBlock, TagTokenIter, TryMatchToken};
 use liquid_core::runtime::{Interrupt, InterruptRegister, Template};
 use liquid_core::{Language, Renderable, Runtime};
@@ -12,7 +12,7 @@ use liquid_core::{Language, Renderable, Runtime};
 use super::{body, chain, name, next_chain, nothing_more, shown, Head};
 use crate::error::{locate, raise, syntax_error, ErrorKind};
 use crate::runtime::{render_capped, shared, state};
-use crate::value::{print, to_text, Val};
+use crate::value::{kind, print, to_text, Kind};
 
 /// Writes rendered text, turning a refused write into an output-limit error.
 pub(crate) fn emit(writer: &mut dyn Write, text: &str, at: usize) -> Result<()> {
@@ -52,9 +52,15 @@ impl Renderable for Echo {
         let sh = shared(runtime);
         sh.cursor.set(self.at);
         let value = expr.evaluate(runtime).map_err(|e| locate(e, self.at))?;
-        let mut text = String::new();
-        print(&mut text, value.as_view(), sh.studio());
-        emit(writer, &text, self.at)
+        match kind(value.as_view()) {
+            Kind::Str(s) => emit(writer, &s, self.at),
+            Kind::Nil => Ok(()),
+            _ => {
+                let mut text = String::new();
+                print(&mut text, value.as_view(), sh.studio());
+                emit(writer, &text, self.at)
+            }
+        }
     }
 }
 
@@ -99,8 +105,7 @@ impl Renderable for Assign {
             .expr
             .evaluate(runtime)
             .map_err(|e| locate(e, self.at))?;
-        let value = Val::from_view(value.as_view());
-        state(runtime).inbox.push((self.name.clone(), value));
+        runtime.set_global(self.name.clone(), value.into_owned());
         Ok(())
     }
 }
@@ -142,9 +147,7 @@ impl Renderable for Capture {
     fn render_to(&self, _writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
         let limit = shared(runtime).value_limit();
         let text = render_capped(&self.body, runtime, limit).map_err(|e| locate(e, self.at))?;
-        state(runtime)
-            .inbox
-            .push((self.name.clone(), Val::str(&text)));
+        runtime.set_global(self.name.clone(), Value::scalar(text));
         Ok(())
     }
 }
@@ -193,17 +196,17 @@ pub(super) fn decrement(
 
 impl Renderable for Counter {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
-        let shown = {
-            let mut st = state(runtime);
-            let value = st.counters.entry(self.name.clone()).or_insert(0);
-            let before = *value;
-            *value = value.saturating_add(self.step);
-            if self.step > 0 {
-                before
-            } else {
-                *value
-            }
+        let before = match runtime
+            .get_index(&self.name)
+            .as_ref()
+            .map(|v| kind(v.as_view()))
+        {
+            Some(Kind::Int(n)) => n,
+            _ => 0,
         };
+        let after = before.saturating_add(self.step);
+        runtime.set_index(self.name.clone(), Value::scalar(after));
+        let shown = if self.step > 0 { before } else { after };
         emit(writer, &shown.to_string(), self.at)
     }
 }
