@@ -734,15 +734,26 @@ pub(crate) fn is_blank(v: &dyn ValueView) -> bool {
 }
 
 /// Ruby `<=>` for `<`, `>`, `<=`, `>=`: `None` when Ruby would answer nil (no ordering, the
-/// condition is false), `Err` when Ruby raises (a number against a string).
+/// condition is false), `Err` when Ruby raises (a number against a string). With `numeric_strings`
+/// (Studio, whose Set Variables widget stores strings) a string that is a number compares as one,
+/// and other mixes are unordered instead of an error.
 pub(crate) fn compare(
     a: &dyn ValueView,
     b: &dyn ValueView,
+    numeric_strings: bool,
 ) -> Result<Option<std::cmp::Ordering>, String> {
     let (ka, kb) = (kind(a), kind(b));
     let num = |k: &Kind<'_>| match k {
         Kind::Int(i) => Some(*i as f64),
         Kind::Float(f) => Some(*f),
+        Kind::Str(s) if numeric_strings => {
+            let t = s.trim();
+            t.parse::<f64>().ok().filter(|_| {
+                !t.is_empty()
+                    && t.bytes()
+                        .all(|c| c.is_ascii_digit() || c == b'.' || c == b'-')
+            })
+        }
         _ => None,
     };
     match (&ka, &kb) {
@@ -751,7 +762,8 @@ pub(crate) fn compare(
         _ => match (num(&ka), num(&kb)) {
             (Some(x), Some(y)) => Ok(x.partial_cmp(&y)),
             (Some(_), None) | (None, Some(_))
-                if matches!(ka, Kind::Str(_)) || matches!(kb, Kind::Str(_)) =>
+                if !numeric_strings
+                    && (matches!(ka, Kind::Str(_)) || matches!(kb, Kind::Str(_))) =>
             {
                 Err(format!(
                     "comparison of {} with {} failed",

@@ -148,7 +148,7 @@ pub(super) fn map(call: &Call<'_>) -> Result<Value> {
 
 /// Ruby's `<=>` for sorting: nil sorts last, incompatible types are an error.
 fn nil_safe(a: &dyn ValueView, b: &dyn ValueView) -> Result<Ordering> {
-    match compare(a, b) {
+    match compare(a, b, false) {
         Ok(Some(o)) => Ok(o),
         _ => match (kind(a), kind(b)) {
             (Kind::Nil, Kind::Nil) => Ok(Ordering::Equal),

@@ -12,6 +12,7 @@ use liquid_core::{Language, Renderable, Runtime};
 
 use super::{body, next_chain, nothing_more, offset, shown, Head};
 use crate::error::{locate, render_error, syntax_error};
+use crate::runtime::shared;
 use crate::value::{compare, equals, kind, to_text, truthy, Kind};
 
 #[derive(Debug, Clone, Copy)]
@@ -103,13 +104,16 @@ fn contains(a: &dyn ValueView, b: &dyn ValueView) -> bool {
 }
 
 fn eval(cond: &Cond, runtime: &dyn Runtime) -> Result<bool> {
+    let studio = || shared(runtime).studio();
     Ok(match cond {
         Cond::Value(e) => truthy(e.evaluate(runtime)?.as_view()),
         Cond::Compare(l, o, r) => {
             let (a, b) = (l.evaluate(runtime)?, r.evaluate(runtime)?);
             let (a, b) = (a.as_view(), b.as_view());
             let ordered = |want: fn(Ordering) -> bool| -> Result<bool> {
-                Ok(compare(a, b).map_err(render_error)?.is_some_and(want))
+                Ok(compare(a, b, studio())
+                    .map_err(render_error)?
+                    .is_some_and(want))
             };
             match o {
                 Op::Eq => equals(a, b),
