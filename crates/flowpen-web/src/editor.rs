@@ -293,8 +293,9 @@ pub enum Action {
     EndDrag,
     /// Abandons any gesture (drag, rubber band, link).
     CancelGesture,
-    /// Moves the selection (arrow keys).
+    /// Moves the selection (arrow keys); a focused card that is not selected becomes the selection.
     MoveSelection {
+        focused: Option<usize>,
         dx: f64,
         dy: f64,
     },
@@ -336,6 +337,8 @@ pub enum Action {
     OpenInspector,
     /// Moves the focus to a widget's card.
     FocusCard(usize),
+    /// Pans so that a widget is on screen (its card got the keyboard focus).
+    EnsureVisible(usize),
     Notify {
         level: Level,
         text: String,
@@ -486,25 +489,7 @@ impl EditorState {
 
     /// A file name for the export, from the flow's description.
     pub fn export_file_name(&self) -> String {
-        let slug: String = self
-            .flow
-            .description()
-            .unwrap_or("flow")
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let slug = slug
-            .split('-')
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        format!("{}.json", if slug.is_empty() { "flow" } else { &slug })
+        export_file_name(&self.flow)
     }
 
     /// The clipboard text for the selection (`None` when nothing copyable is selected).
@@ -688,7 +673,12 @@ impl EditorState {
                 self.marquee = None;
                 self.link = None;
             }
-            Action::MoveSelection { dx, dy } => {
+            Action::MoveSelection { focused, dx, dy } => {
+                if let Some(i) = focused.filter(|i| !self.selection.contains(i)) {
+                    if i < self.flow.states.len() {
+                        self.set_selection(BTreeSet::from([i]));
+                    }
+                }
                 let ids: Vec<usize> = self.selection.iter().copied().collect();
                 self.move_widgets(&ids, dx, dy);
                 if let Some(&i) = ids.first() {
@@ -791,6 +781,7 @@ impl EditorState {
                     self.request_focus(FocusTarget::Card(i));
                 }
             }
+            Action::EnsureVisible(i) => self.ensure_visible(i, false),
             Action::Notify { level, text } => self.notify(level, text),
             Action::DismissNotice => self.notice = None,
             Action::ToggleSnap => self.snap = !self.snap,
@@ -1001,10 +992,16 @@ impl EditorState {
             self.notify(Level::Info, "A flow has exactly one Trigger.".into());
             return;
         }
-        let (w, _) = cards::card_size(
-            flowpen_flow::spec::widget_spec(&kind)
-                .map_or(1, |s| s.events.iter().filter(|e| !e.repeatable).count()),
-        );
+        let labels: Vec<&str> = flowpen_flow::spec::widget_spec(&kind)
+            .map(|s| {
+                s.events
+                    .iter()
+                    .filter(|e| !e.repeatable)
+                    .map(|e| e.label)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (w, _) = cards::card_size(&labels);
         let top_centre = at.unwrap_or_else(|| {
             let c = self.view_centre();
             Point::new(c.x, c.y - 60.0)
@@ -1327,7 +1324,18 @@ impl EditorState {
         let auto = old.friendly_name == auto_friendly_name(&old.kind, &old.value)
             || old.friendly_name.is_empty();
         match field {
-            CondField::Kind => new.kind = text,
+            CondField::Kind => {
+                // Studio stores its placeholder text as the value of the blank tests.
+                if let Some((_, label)) = flowpen_flow::spec::CONDITION_TYPES
+                    .iter()
+                    .find(|(k, _)| *k == text && matches!(*k, "is_blank" | "is_not_blank"))
+                {
+                    new.value = (*label).to_owned();
+                } else if matches!(old.kind.as_str(), "is_blank" | "is_not_blank") {
+                    new.value = String::new();
+                }
+                new.kind = text;
+            }
             CondField::Value => new.value = text,
             CondField::FriendlyName => new.friendly_name = text,
         }
@@ -1427,6 +1435,28 @@ impl EditorState {
             }
         }
     }
+}
+
+/// A file name for exporting `flow`, from its description (`random-number-generator.json`).
+pub fn export_file_name(flow: &Flow) -> String {
+    let slug: String = flow
+        .description()
+        .unwrap_or("flow")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("{}.json", if slug.is_empty() { "flow" } else { &slug })
 }
 
 /// An empty flow as Studio creates it: a Trigger listing all its events, connected to nothing.

@@ -784,6 +784,15 @@ fn keyboard_shortcuts_map_to_actions_but_not_while_typing() {
         None,
         "nothing selected"
     );
+    // A focused card moves even when it is not selected.
+    assert_eq!(
+        key_action(&s, &press("ArrowUp", false, false, Focused::Card(4))),
+        Some(Action::MoveSelection {
+            focused: Some(4),
+            dx: 0.0,
+            dy: -20.0
+        })
+    );
     s.update(Action::Select {
         index: 1,
         mode: SelectMode::Only,
@@ -791,6 +800,7 @@ fn keyboard_shortcuts_map_to_actions_but_not_while_typing() {
     assert_eq!(
         key_action(&s, &press("ArrowLeft", false, true, Focused::Card(1))),
         Some(Action::MoveSelection {
+            focused: Some(1),
             dx: -100.0,
             dy: 0.0
         })
@@ -825,7 +835,11 @@ fn keyboard_only_connection_and_inspector_path() {
         next_of(&s, "function_1", "success").as_deref(),
         Some("send_message_1")
     );
-    s.update(Action::MoveSelection { dx: 20.0, dy: 0.0 });
+    s.update(Action::MoveSelection {
+        focused: Some(f),
+        dx: 20.0,
+        dy: 0.0,
+    });
     s.update(Action::OpenInspector);
     assert_eq!(
         s.focus.as_ref().map(|f| &f.target),
@@ -971,8 +985,17 @@ fn every_corpus_flow_opens_with_a_card_per_widget_and_a_port_per_transition() {
                     state.name
                 );
             }
-            let (w, h) = cards::card_size(card.ports.len());
-            assert_eq!((card.rect.w, card.rect.h), (w, h));
+            let labels: Vec<&str> = card.ports.iter().map(|p| p.label.as_str()).collect();
+            assert_eq!((card.rect.w, card.rect.h), cards::card_size(&labels));
+            for p in &card.ports {
+                let r = p.rect;
+                assert!(
+                    r.x >= 0.0 && r.x + r.w <= card.rect.w && r.y + r.h <= card.rect.h,
+                    "{file}: {}'s port {} lies inside the card",
+                    state.name,
+                    p.label
+                );
+            }
         }
         for e in s.edges.iter() {
             let port = &s.cards[e.from].ports[e.port];

@@ -12,10 +12,6 @@ use flowpen_flow::{Diagnostic, Flow, Json, Severity, State, WidgetType};
 
 use super::geometry::{Point, Rect};
 
-/// Width of one port slot.
-pub const PORT_W: f64 = 104.0;
-/// Ports per row before they wrap.
-pub const PORTS_PER_ROW: usize = 3;
 /// Height of the coloured header band.
 pub const HEADER_H: f64 = 28.0;
 /// Height of the name and summary block.
@@ -199,12 +195,46 @@ fn summary_of(state: &State) -> String {
     }
 }
 
-/// The size of a card with `ports` ports.
-pub fn card_size(ports: usize) -> (f64, f64) {
-    let cols = ports.clamp(1, PORTS_PER_ROW) as f64;
-    let rows = ports.div_ceil(PORTS_PER_ROW).max(1) as f64;
-    let w = (cols * PORT_W + 2.0 * PAD).max(MIN_W);
+/// Widest card (ports wrap to more rows beyond it).
+pub const MAX_W: f64 = 380.0;
+/// Gap between port pills.
+const PORT_GAP: f64 = 6.0;
+
+/// The width of a port pill showing `label`.
+fn pill_width(label: &str) -> f64 {
+    (label.chars().count() as f64 * 6.6 + 24.0).clamp(58.0, 170.0)
+}
+
+/// Lays out port pills in rows (left to right, wrapping at [`MAX_W`]); returns each pill's box
+/// (relative to the card) and the card's size.
+pub fn layout(labels: &[&str]) -> (Vec<Rect>, f64, f64) {
+    let inner = MAX_W - 2.0 * PAD;
+    let mut rects = Vec::with_capacity(labels.len());
+    let (mut x, mut row, mut widest) = (0.0_f64, 0.0_f64, 0.0_f64);
+    for label in labels {
+        let w = pill_width(label);
+        if x > 0.0 && x + w > inner {
+            row += 1.0;
+            x = 0.0;
+        }
+        rects.push(Rect {
+            x: PAD + x,
+            y: HEADER_H + BODY_H + row * PORT_ROW_H + 2.0,
+            w,
+            h: PORT_H,
+        });
+        x += w + PORT_GAP;
+        widest = widest.max(x - PORT_GAP);
+    }
+    let rows = if labels.is_empty() { 1.0 } else { row + 1.0 };
+    let w = (widest + 2.0 * PAD).max(MIN_W);
     let h = HEADER_H + BODY_H + rows * PORT_ROW_H + 6.0;
+    (rects, w, h)
+}
+
+/// The size of a card whose ports show `labels`.
+pub fn card_size(labels: &[&str]) -> (f64, f64) {
+    let (_, w, h) = layout(labels);
     (w, h)
 }
 
@@ -218,15 +248,12 @@ fn card(
 ) -> CardModel {
     let state = &flow.states[i];
     let raw = ports_of(state);
-    let (w, h) = card_size(raw.len());
-    let cols = raw.len().clamp(1, PORTS_PER_ROW);
-    let slot = (w - 2.0 * PAD) / cols as f64;
+    let labels: Vec<&str> = raw.iter().map(|(_, label, _)| label.as_str()).collect();
+    let (rects, w, h) = layout(&labels);
     let ports = raw
         .into_iter()
-        .enumerate()
-        .map(|(n, (event, label, transition))| {
-            let row = (n / PORTS_PER_ROW) as f64;
-            let col = (n % PORTS_PER_ROW) as f64;
+        .zip(rects)
+        .map(|((event, label, transition), rect)| {
             let target = transition.and_then(|t| state.transitions[t].next.clone());
             let target_index = target.as_deref().and_then(|t| names.get(t).copied());
             Port {
@@ -235,12 +262,7 @@ fn card(
                 transition,
                 target,
                 target_index,
-                rect: Rect {
-                    x: PAD + col * slot + 2.0,
-                    y: HEADER_H + BODY_H + row * PORT_ROW_H + 2.0,
-                    w: slot - 4.0,
-                    h: PORT_H,
-                },
+                rect,
             }
         })
         .collect();

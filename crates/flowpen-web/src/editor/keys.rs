@@ -11,6 +11,8 @@ pub enum Focused {
     Other,
     /// A text field: shortcuts that edit text stay with the field.
     TextField,
+    /// A button or link: Space and Enter activate it.
+    Control,
     /// A widget's card.
     Card(usize),
     /// A port of a card.
@@ -73,8 +75,16 @@ pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
     } else {
         ARROW_STEP
     };
+    let focused_card = match k.focused {
+        Focused::Card(i) | Focused::Port(i, _) => Some(i),
+        _ => None,
+    };
     let arrow = |dx: f64, dy: f64| {
-        (!state.selection.is_empty()).then_some(Action::MoveSelection { dx, dy })
+        (focused_card.is_some() || !state.selection.is_empty()).then_some(Action::MoveSelection {
+            focused: focused_card,
+            dx,
+            dy,
+        })
     };
     match key {
         "Delete" | "Backspace" => Some(Action::Delete),
@@ -102,7 +112,9 @@ pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
         "-" | "_" => Some(Action::ZoomBy(0.8)),
         "0" => Some(Action::FitView),
         "?" => Some(Action::ShowOverlay(Overlay::Help)),
-        " " if !k.repeat && !matches!(k.focused, Focused::Port(..)) => Some(Action::SetSpace(true)),
+        " " if !k.repeat && matches!(k.focused, Focused::Other | Focused::Card(_)) => {
+            Some(Action::SetSpace(true))
+        }
         _ => None,
     }
 }

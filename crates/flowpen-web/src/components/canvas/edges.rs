@@ -1,0 +1,169 @@
+//! Transitions drawn as SVG curves from a port to the top of the target card: a static layer
+//! (unchanged during a drag) and a live layer for the edges touching dragged cards.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::HighlightContext;
+use crate::components::Ptr;
+use crate::editor::cards::{CardModel, Edge};
+use crate::editor::geometry::{Point, Rect};
+use crate::editor::Drag;
+
+/// The curve from `from` (a port's bottom) to `to` (a card's top centre). A transition to its
+/// own widget (`own` is that card) loops around the card's right side.
+pub fn curve(from: Point, to: Point, own: Option<Rect>) -> String {
+    if let Some(r) = own {
+        let right = r.x + r.w + 36.0;
+        let mid = r.y + r.h / 2.0;
+        return format!(
+            "M{:.1} {:.1}C{:.1} {:.1} {right:.1} {:.1} {right:.1} {mid:.1}C{right:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+            from.x,
+            from.y,
+            from.x,
+            from.y + 40.0,
+            from.y + 40.0,
+            to.y - 40.0,
+            to.x,
+            to.y - 40.0,
+            to.x,
+            to.y
+        );
+    }
+    let dy = to.y - from.y;
+    let k = if dy >= 60.0 {
+        (dy / 2.0).max(30.0)
+    } else {
+        60.0 + (-dy).max(0.0) / 3.0
+    };
+    format!(
+        "M{:.1} {:.1}C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+        from.x,
+        from.y,
+        from.x,
+        from.y + k,
+        to.x,
+        to.y - k,
+        to.x,
+        to.y
+    )
+}
+
+/// The end points of an edge, with cards in `moved` shifted by `(dx, dy)`.
+pub fn ends(cards: &[Rc<CardModel>], e: &Edge, moved: Option<&Drag>) -> Option<(Point, Point)> {
+    let from = cards.get(e.from)?;
+    let to = cards.get(e.to)?;
+    let shift = |i: usize| match moved {
+        Some(d) if d.ids.contains(&i) => (d.dx, d.dy),
+        _ => (0.0, 0.0),
+    };
+    let (fx, fy) = shift(e.from);
+    let (tx, ty) = shift(e.to);
+    let a = from.ports.get(e.port)?.anchor();
+    let inlet = to.inlet();
+    Some((
+        Point::new(from.rect.x + a.x + fx, from.rect.y + a.y + fy),
+        Point::new(inlet.x + tx, inlet.y + ty),
+    ))
+}
+
+/// One edge's SVG.
+pub fn edge_html(
+    cards: &[Rc<CardModel>],
+    e: &Edge,
+    moved: Option<&Drag>,
+    selected: bool,
+    visited: bool,
+) -> Html {
+    let Some((a, b)) = ends(cards, e, moved) else {
+        return Html::default();
+    };
+    let own = (e.from == e.to).then(|| {
+        let c = &cards[e.from];
+        let (dx, dy) = moved.map_or((0.0, 0.0), |d| (d.dx, d.dy));
+        Rect {
+            x: c.rect.x + dx,
+            y: c.rect.y + dy,
+            ..c.rect
+        }
+    });
+    let d = curve(a, b, own);
+    let from = &cards[e.from];
+    let event = from
+        .ports
+        .get(e.port)
+        .map(|p| p.event.clone())
+        .unwrap_or_default();
+    let marker = if selected {
+        "url(#fp-arrow-selected)"
+    } else if visited {
+        "url(#fp-arrow-visited)"
+    } else {
+        "url(#fp-arrow)"
+    };
+    html! {
+        <g class={classes!("edge", selected.then_some("selected"), visited.then_some("visited"))}
+            data-testid="edge" data-edge={format!("{}:{}", e.from, e.port)}
+            data-from={from.name.clone()} data-event={event} data-to={cards[e.to].name.clone()}>
+            <path class="edge-hit" d={d.clone()} />
+            <path class="edge-line" d={d} marker-end={marker} />
+        </g>
+    }
+}
+
+fn is_visited(hl: &HighlightContext, cards: &[Rc<CardModel>], e: &Edge) -> bool {
+    let name = |i: usize| cards.get(i).map(|c| c.name.as_str());
+    let pos = |n: Option<&str>| n.and_then(|n| hl.visited.iter().position(|v| v == n));
+    // The path went from `from` straight to `to`.
+    matches!((pos(name(e.from)), pos(name(e.to))), (Some(a), Some(b)) if b == a + 1)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StaticEdgesProps {
+    pub cards: Ptr<Vec<Rc<CardModel>>>,
+    pub edges: Ptr<Vec<Edge>>,
+    pub exclude: Option<Ptr<BTreeSet<usize>>>,
+    pub selected_edge: Option<(usize, usize)>,
+    pub highlight: HighlightContext,
+}
+
+/// Edges not touching a dragged card.
+#[function_component(StaticEdges)]
+pub fn static_edges(props: &StaticEdgesProps) -> Html {
+    let touches = |e: &Edge| {
+        props
+            .exclude
+            .as_ref()
+            .is_some_and(|x| x.contains(&e.from) || x.contains(&e.to))
+    };
+    html! {
+        <g class="edges">
+            { for props.edges.iter().filter(|e| !touches(e)).map(|e| edge_html(
+                &props.cards, e, None,
+                props.selected_edge == Some((e.from, e.port)),
+                !props.highlight.visited.is_empty() && is_visited(&props.highlight, &props.cards, e))) }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LiveEdgesProps {
+    pub cards: Ptr<Vec<Rc<CardModel>>>,
+    pub edges: Ptr<Vec<Edge>>,
+    pub drag: Ptr<Drag>,
+}
+
+/// Edges touching a dragged card, following it.
+#[function_component(LiveEdges)]
+pub fn live_edges(props: &LiveEdgesProps) -> Html {
+    let d = &*props.drag;
+    html! {
+        <g class="edges live">
+            { for props.edges.iter()
+                .filter(|e| d.ids.contains(&e.from) || d.ids.contains(&e.to))
+                .map(|e| edge_html(&props.cards, e, Some(d), false, false)) }
+        </g>
+    }
+}

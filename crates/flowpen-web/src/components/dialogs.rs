@@ -1,0 +1,396 @@
+//! Dialogs over the editor: open (file or pasted JSON), confirm "New flow", find a widget, choose
+//! where a port leads (the keyboard's way to connect), and the list of shortcuts.
+
+use std::rc::Rc;
+
+use flowpen_flow::{Flow, WidgetType};
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use super::icons::{self, Glyph, TypeIcon};
+use super::inspector::fields::event_value;
+use super::{send, use_dispatch, Ptr};
+use crate::editor::cards::{type_class, type_label, CardModel};
+use crate::editor::geometry::Point;
+use crate::editor::{Action, Overlay};
+use crate::hooks::browser;
+
+#[derive(Properties, PartialEq)]
+pub struct ModalProps {
+    pub title: AttrValue,
+    pub testid: AttrValue,
+    #[prop_or_default]
+    pub wide: bool,
+    pub children: Html,
+}
+
+/// A dialog with a backdrop; clicking the backdrop or pressing Escape closes it.
+#[function_component(Modal)]
+pub fn modal(props: &ModalProps) -> Html {
+    let dispatch = use_dispatch();
+    let onbackdrop = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let on_backdrop = e
+                .target_dyn_into::<web_sys::Element>()
+                .is_some_and(|t| t.class_list().contains("modal-backdrop"));
+            if on_backdrop {
+                dispatch.dispatch(Action::CloseOverlay);
+            }
+        })
+    };
+    html! {
+        <div class="modal-backdrop" onclick={onbackdrop}>
+            <div class={classes!("modal", props.wide.then_some("wide"))} role="dialog" aria-modal="true"
+                aria-label={props.title.clone()} data-testid={props.testid.clone()}>
+                <div class="modal-head">
+                    <h2>{ &props.title }</h2>
+                    <button type="button" class="icon-btn" aria-label="Close" title="Close (Esc)"
+                        onclick={send(&dispatch, Action::CloseOverlay)}>
+                        <Glyph d={icons::CLOSE} />
+                    </button>
+                </div>
+                { props.children.clone() }
+            </div>
+        </div>
+    }
+}
+
+/// Focuses an element once it is mounted.
+#[hook]
+fn use_autofocus() -> NodeRef {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = node.cast::<HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    node
+}
+
+/// Open a Studio JSON file, or paste its text.
+#[function_component(ImportDialog)]
+pub fn import_dialog() -> Html {
+    let dispatch = use_dispatch();
+    let text = use_state(String::new);
+    let node = use_autofocus();
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| text.set(event_value(&e)))
+    };
+    let open = {
+        let (dispatch, text) = (dispatch.clone(), text.clone());
+        Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Action::Open {
+                text: (*text).clone(),
+                source: "the pasted JSON".into(),
+            })
+        })
+    };
+    let choose = Callback::from(|_: MouseEvent| {
+        if let Some(input) = browser::query("#import-file")
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(e).ok())
+        {
+            input.click();
+        }
+    });
+    html! {
+        <Modal title="Open a Studio flow" testid="import-dialog" wide=true>
+            <p class="muted">{ "Choose an exported Flow JSON file, drop one anywhere on the page, or paste its text below. The current flow stays if the file cannot be read (and Undo brings it back after an import)." }</p>
+            <div class="button-row">
+                <button type="button" class="btn" data-testid="import-choose" onclick={choose}>
+                    <Glyph d={icons::FILE} />{ "Choose file…" }
+                </button>
+            </div>
+            <textarea ref={node} class="input mono" rows="12" data-testid="import-text"
+                placeholder="{ \"description\": …, \"states\": [ … ], \"initial_state\": \"Trigger\", … }"
+                value={(*text).clone()} {oninput} spellcheck="false" aria-label="Flow JSON" />
+            <div class="button-row end">
+                <button type="button" class="btn" onclick={send(&dispatch, Action::CloseOverlay)}>{ "Cancel" }</button>
+                <button type="button" class="btn primary" data-testid="import-open"
+                    disabled={text.trim().is_empty()} onclick={open}>{ "Open" }</button>
+            </div>
+        </Modal>
+    }
+}
+
+/// "New flow" replaces the current one: confirm first.
+#[function_component(ConfirmNew)]
+pub fn confirm_new() -> Html {
+    let dispatch = use_dispatch();
+    let node = use_autofocus();
+    html! {
+        <Modal title="Start a new flow?" testid="confirm-new">
+            <p>{ "The current flow will be replaced by an empty one with just a Trigger. You can undo this, and Export keeps a copy." }</p>
+            <div class="button-row end">
+                <button type="button" class="btn" ref={node} data-testid="confirm-new-cancel"
+                    onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep editing" }</button>
+                <button type="button" class="btn danger" data-testid="confirm-new-ok"
+                    onclick={send(&dispatch, Action::ConfirmNewFlow)}>{ "Discard and start new" }</button>
+            </div>
+        </Modal>
+    }
+}
+
+/// One choice in a [`Picker`].
+#[derive(Clone, PartialEq)]
+pub struct PickItem {
+    pub label: String,
+    pub detail: String,
+    pub kind: Option<WidgetType>,
+    pub testid: &'static str,
+    /// Matched by the filter (items without it show only while the filter is empty).
+    pub searchable: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    pub items: Rc<Vec<PickItem>>,
+    pub placeholder: AttrValue,
+    pub testid: AttrValue,
+    pub onpick: Callback<usize>,
+}
+
+/// A filterable list: type to filter, arrows to move, Enter to choose.
+#[function_component(Picker)]
+pub fn picker(props: &PickerProps) -> Html {
+    let filter = use_state(String::new);
+    let active = use_state(|| 0usize);
+    let node = use_autofocus();
+    let needle = filter.trim().to_lowercase();
+    let shown: Vec<usize> = props
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| {
+            needle.is_empty() || (it.searchable && it.label.to_lowercase().contains(&needle))
+        })
+        .map(|(i, _)| i)
+        .take(200)
+        .collect();
+    let current = (*active).min(shown.len().saturating_sub(1));
+    let oninput = {
+        let (filter, active) = (filter.clone(), active.clone());
+        Callback::from(move |e: InputEvent| {
+            filter.set(event_value(&e));
+            active.set(0);
+        })
+    };
+    let onkeydown = {
+        let (active, shown, onpick) = (active.clone(), shown.clone(), props.onpick.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "ArrowDown" => {
+                e.prevent_default();
+                active.set((current + 1).min(shown.len().saturating_sub(1)));
+            }
+            "ArrowUp" => {
+                e.prevent_default();
+                active.set(current.saturating_sub(1));
+            }
+            "Enter" => {
+                e.prevent_default();
+                if let Some(&i) = shown.get(current) {
+                    onpick.emit(i);
+                }
+            }
+            _ => {}
+        })
+    };
+    html! {
+        <div class="picker">
+            <input ref={node} class="input" type="text" data-testid={props.testid.clone()}
+                placeholder={props.placeholder.clone()} value={(*filter).clone()} {oninput} {onkeydown}
+                autocomplete="off" spellcheck="false" role="combobox" aria-expanded="true"
+                aria-controls="picker-list" />
+            <ul class="picker-list" id="picker-list" role="listbox">
+                if shown.is_empty() {
+                    <li class="muted">{ "Nothing matches." }</li>
+                }
+                { for shown.iter().enumerate().map(|(pos, &i)| {
+                    let it = &props.items[i];
+                    let onclick = {
+                        let onpick = props.onpick.clone();
+                        Callback::from(move |_: MouseEvent| onpick.emit(i))
+                    };
+                    html! {
+                        <li role="option" aria-selected={(pos == current).to_string()}>
+                            <button type="button" tabindex="-1"
+                                class={classes!("pick", (pos == current).then_some("active"),
+                                    it.kind.as_ref().map(type_class))}
+                                data-testid={it.testid} data-name={it.label.clone()} {onclick}>
+                                if let Some(k) = &it.kind { <TypeIcon kind={k.clone()} /> }
+                                <span class="pick-label">{ &it.label }</span>
+                                <span class="pick-detail">{ &it.detail }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SearchDialogProps {
+    pub flow: Ptr<Flow>,
+}
+
+/// Find a widget by name (Ctrl/Cmd+K).
+#[function_component(SearchDialog)]
+pub fn search_dialog(props: &SearchDialogProps) -> Html {
+    let dispatch = use_dispatch();
+    let items = use_memo(props.flow.clone(), |flow| {
+        flow.states
+            .iter()
+            .map(|s| PickItem {
+                label: s.name.clone(),
+                detail: type_label(&s.kind),
+                kind: Some(s.kind.clone()),
+                testid: "search-result",
+                searchable: true,
+            })
+            .collect::<Vec<_>>()
+    });
+    let onpick = Callback::from(move |i: usize| dispatch.dispatch(Action::Reveal(i)));
+    html! {
+        <Modal title="Find a widget" testid="search-dialog">
+            <Picker items={items} placeholder="Widget name…" testid="search-input" {onpick} />
+        </Modal>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ConnectMenuProps {
+    pub flow: Ptr<Flow>,
+    pub cards: Ptr<Vec<Rc<CardModel>>>,
+    pub from: usize,
+    pub port: usize,
+}
+
+/// Where does this port lead? A widget, a new widget, or nowhere (the flow ends).
+#[function_component(ConnectMenu)]
+pub fn connect_menu(props: &ConnectMenuProps) -> Html {
+    let dispatch = use_dispatch();
+    let (from, port) = (props.from, props.port);
+    let card = props.cards.get(from).cloned();
+    let items = use_memo((props.flow.clone(), from), |(flow, _)| {
+        let mut items = vec![PickItem {
+            label: "(nothing: the flow ends here)".into(),
+            detail: String::new(),
+            kind: None,
+            testid: "connect-none",
+            searchable: false,
+        }];
+        items.extend(flow.states.iter().map(|s| PickItem {
+            label: s.name.clone(),
+            detail: type_label(&s.kind),
+            kind: Some(s.kind.clone()),
+            testid: "connect-target",
+            searchable: true,
+        }));
+        items.extend(WidgetType::PALETTE.iter().map(|k| PickItem {
+            label: format!("New {}", k.label()),
+            detail: "adds and connects".into(),
+            kind: Some(k.clone()),
+            testid: "connect-new",
+            searchable: true,
+        }));
+        items
+    });
+    let Some(card) = card else {
+        return Html::default();
+    };
+    let Some(p) = card.ports.get(port) else {
+        return Html::default();
+    };
+    let n = props.flow.states.len();
+    let below = Point::new(card.rect.x + p.anchor().x, card.rect.y + card.rect.h + 80.0);
+    let onpick = Callback::from(move |i: usize| {
+        let action = if i == 0 {
+            Action::Connect {
+                from,
+                port,
+                target: None,
+            }
+        } else if i <= n {
+            Action::Connect {
+                from,
+                port,
+                target: Some(i - 1),
+            }
+        } else {
+            Action::AddWidget {
+                kind: WidgetType::PALETTE[i - n - 1].clone(),
+                at: Some(below),
+                link: Some((from, port)),
+            }
+        };
+        dispatch.dispatch(action);
+    });
+    let title = format!("Connect “{}” of {} to…", p.label, card.name);
+    html! {
+        <Modal title={title} testid="connect-menu">
+            <Picker items={items} placeholder="Widget name…" testid="connect-filter" {onpick} />
+        </Modal>
+    }
+}
+
+/// The keyboard shortcuts.
+#[function_component(HelpDialog)]
+pub fn help_dialog() -> Html {
+    let rows: &[(&str, &str)] = &[
+        ("Tab / Shift+Tab", "Move through widgets and their ports"),
+        ("Enter (on a widget)", "Open it in the inspector"),
+        ("Esc (in the inspector)", "Back to the widget on the canvas"),
+        ("Enter or C (on a port)", "Choose where the port leads"),
+        ("Arrows (Shift: ×5)", "Move the selected widgets"),
+        (
+            "Delete / Backspace",
+            "Delete the selected widgets or transition",
+        ),
+        ("Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z", "Undo, redo"),
+        ("Ctrl/Cmd+C, X, V", "Copy, cut, paste widgets (Studio JSON)"),
+        ("Ctrl/Cmd+D", "Duplicate the selection"),
+        ("Ctrl/Cmd+A", "Select every widget"),
+        ("Ctrl/Cmd+K", "Find a widget by name"),
+        ("Ctrl/Cmd+O", "Open a flow"),
+        ("+ / − / 0", "Zoom in, zoom out, fit to view"),
+        ("Space + drag, drag the background", "Pan"),
+        ("Shift + drag the background", "Select with a rubber band"),
+        ("Shift + click", "Add or remove a widget from the selection"),
+    ];
+    html! {
+        <Modal title="Keyboard shortcuts" testid="help-dialog">
+            <table class="shortcuts">
+                { for rows.iter().map(|(k, what)| html! {
+                    <tr><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr>
+                }) }
+            </table>
+        </Modal>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct OverlayViewProps {
+    pub overlay: Option<Overlay>,
+    pub flow: Ptr<Flow>,
+    pub cards: Ptr<Vec<Rc<CardModel>>>,
+}
+
+/// The open dialog, if any (the canvas draws its own "add a widget here" menu).
+#[function_component(OverlayView)]
+pub fn overlay_view(props: &OverlayViewProps) -> Html {
+    match &props.overlay {
+        Some(Overlay::Import) => html! { <ImportDialog /> },
+        Some(Overlay::ConfirmNew) => html! { <ConfirmNew /> },
+        Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
+        Some(Overlay::Help) => html! { <HelpDialog /> },
+        Some(Overlay::ConnectMenu { from, port }) => html! {
+            <ConnectMenu flow={props.flow.clone()} cards={props.cards.clone()} from={*from} port={*port} />
+        },
+        Some(Overlay::AddMenu { .. }) | None => Html::default(),
+    }
+}

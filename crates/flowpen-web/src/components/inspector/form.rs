@@ -1,0 +1,158 @@
+//! The properties form of a typed widget, from the flow crate's spec table: Studio's labels,
+//! defaults and requirements. The fields Studio shows first come first; the rest sit under
+//! "More settings".
+
+use flowpen_flow::spec::{widget_spec, PropKind, PropSpec};
+use flowpen_flow::{Json, State, WidgetType};
+use yew::prelude::*;
+
+use super::fields::{ChoiceField, KeyValueList, TextField};
+use super::split::Conditions;
+use crate::components::use_dispatch;
+use crate::editor::Action;
+
+/// The properties Studio's panel shows first, per type.
+fn primary(kind: &WidgetType) -> &'static [&'static str] {
+    match kind {
+        WidgetType::SendAndWaitForReply => &["body", "from", "timeout"],
+        WidgetType::SendMessage => &["body", "from", "to", "media_url"],
+        WidgetType::RunFunction => &["url", "parameters"],
+        WidgetType::SetVariables => &["variables"],
+        WidgetType::SplitBasedOn => &["input"],
+        WidgetType::MakeHttpRequest => &["method", "url", "content_type", "parameters", "body"],
+        _ => &[],
+    }
+}
+
+/// A property's value as text for a field.
+fn text_of(v: Option<&Json>) -> String {
+    match v {
+        None | Some(Json::Null) => String::new(),
+        Some(Json::String(s)) => s.clone(),
+        Some(other) => other.to_compact(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WidgetFormProps {
+    pub index: usize,
+    pub state: State,
+}
+
+/// Every property of a typed widget.
+#[function_component(WidgetForm)]
+pub fn widget_form(props: &WidgetFormProps) -> Html {
+    let dispatch = use_dispatch();
+    let s = &props.state;
+    let index = props.index;
+    let Some(spec) = widget_spec(&s.kind) else {
+        return html! {
+            <p class="muted">{ "Flowpen keeps this widget type as it is: edit it in the JSON below." }</p>
+        };
+    };
+    if spec.props.is_empty() {
+        return html! {
+            <p class="muted">{ "The Trigger starts the flow: connect its events to the first widgets." }</p>
+        };
+    }
+    let json_body = s.prop_str("content_type").is_some_and(|c| {
+        c.trim()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    });
+    let hidden = |p: &PropSpec| {
+        s.kind == WidgetType::MakeHttpRequest
+            && ((p.key == "body" && !json_body) || (p.key == "parameters" && json_body))
+    };
+    let field = |p: &PropSpec| -> Html {
+        let value = s.properties.get(p.key);
+        let testid = format!("field-{}", p.key);
+        let set = {
+            let dispatch = dispatch.clone();
+            let key = p.key.to_owned();
+            Callback::from(move |text: String| {
+                dispatch.dispatch(Action::SetProperty {
+                    index,
+                    key: key.clone(),
+                    value: Some(Json::String(text)),
+                })
+            })
+        };
+        if s.kind == WidgetType::SplitBasedOn && p.key == "input" {
+            let dispatch = dispatch.clone();
+            let oninput = Callback::from(move |text: String| {
+                dispatch.dispatch(Action::SetSplitInput { index, text })
+            });
+            return html! {
+                <TextField label={p.label} value={text_of(value)} testid={testid} {oninput}
+                    liquid=true required={p.required}
+                    placeholder="{{widgets.my_widget.inbound.Body}}"
+                    hint="Conditions compare this value (Liquid)." />
+            };
+        }
+        match p.kind {
+            PropKind::Text | PropKind::Multiline => html! {
+                <TextField label={p.label} value={text_of(value)} testid={testid} oninput={set}
+                    multiline={p.kind == PropKind::Multiline} liquid={p.templated}
+                    required={p.required} placeholder={p.default.unwrap_or_default()} />
+            },
+            PropKind::Number => html! {
+                <TextField label={p.label} value={text_of(value)} testid={testid} oninput={set}
+                    number=true required={p.required} placeholder={p.default.unwrap_or_default()} />
+            },
+            PropKind::Choice(choices) => html! {
+                <ChoiceField label={p.label} value={text_of(value)} testid={testid} {choices} onchange={set} />
+            },
+            PropKind::KeyValues => html! {
+                <KeyValueList index={index} key_name={p.key} label={p.label}
+                    items={s.key_values(p.key)}
+                    noun={if p.key == "variables" { "variable" } else { "parameter" }} />
+            },
+            PropKind::Bool => {
+                let checked = matches!(value, Some(Json::Bool(true)));
+                let dispatch = dispatch.clone();
+                let key = p.key.to_owned();
+                let onchange = Callback::from(move |_: Event| {
+                    dispatch.dispatch(Action::SetProperty {
+                        index,
+                        key: key.clone(),
+                        value: Some(Json::Bool(!checked)),
+                    })
+                });
+                html! {
+                    <div class="field check">
+                        <label>
+                            <input type="checkbox" data-testid={testid} {checked} {onchange} />
+                            { p.label }
+                        </label>
+                    </div>
+                }
+            }
+        }
+    };
+    let first = primary(&s.kind);
+    let mut main: Vec<&PropSpec> = first
+        .iter()
+        .filter_map(|k| spec.props.iter().find(|p| p.key == *k))
+        .collect();
+    main.retain(|p| !hidden(p));
+    let more: Vec<&PropSpec> = spec
+        .props
+        .iter()
+        .filter(|p| !first.contains(&p.key) && !hidden(p))
+        .collect();
+    html! {
+        <>
+            { for main.into_iter().map(field) }
+            if s.kind == WidgetType::SplitBasedOn {
+                <Conditions index={index} state={s.clone()} />
+            }
+            if !more.is_empty() {
+                <details class="more">
+                    <summary>{ "More settings" }</summary>
+                    { for more.into_iter().map(field) }
+                </details>
+            }
+        </>
+    }
+}

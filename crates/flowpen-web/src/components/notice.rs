@@ -1,0 +1,35 @@
+//! The notice at the bottom of the page: errors (which stay until dismissed) and brief
+//! confirmations.
+
+use yew::prelude::*;
+
+use super::icons::{self, Glyph};
+use super::{send, use_dispatch};
+use crate::editor::{Action, Level, Notice};
+
+#[derive(Properties, PartialEq)]
+pub struct NoticeViewProps {
+    pub notice: Option<Notice>,
+}
+
+#[function_component(NoticeView)]
+pub fn notice_view(props: &NoticeViewProps) -> Html {
+    let dispatch = use_dispatch();
+    let Some(n) = &props.notice else {
+        return html! { <div class="notice-slot" aria-live="polite"></div> };
+    };
+    let error = n.level == Level::Error;
+    html! {
+        <div class="notice-slot" aria-live="polite">
+            <div class={classes!("notice", if error { "error" } else { "info" })} data-testid="notice"
+                data-level={if error { "error" } else { "info" }} role={if error { "alert" } else { "status" }}>
+                if error { <Glyph d={icons::ERROR} /> }
+                <span class="notice-text">{ &n.text }</span>
+                <button type="button" class="icon-btn" aria-label="Dismiss" title="Dismiss"
+                    onclick={send(&dispatch, Action::DismissNotice)}>
+                    <Glyph d={icons::CLOSE} />
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,171 @@
+//! The toolbar: files (new, open, examples, export, copy JSON), undo/redo, search, view options.
+
+use flowpen_flow::Flow;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::icons::{self, Glyph};
+use super::{send, use_dispatch, Ptr};
+use crate::editor::examples::EXAMPLES;
+use crate::editor::{export_file_name, Action, Level, Overlay, Theme};
+use crate::hooks::{browser, copy_flow};
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub flow: Ptr<Flow>,
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub theme: Theme,
+    pub snap: bool,
+}
+
+/// Opens the chosen file (the hidden file input; the Open dialog and the e2e tests use it).
+fn on_file_chosen(dispatch: super::Dispatch) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        let dispatch = dispatch.clone();
+        browser::read_file(file, move |r| match r {
+            Ok(text) => dispatch.dispatch(Action::Open {
+                text,
+                source: format!("\"{name}\""),
+            }),
+            Err(err) => dispatch.dispatch(Action::Notify {
+                level: Level::Error,
+                text: format!("Could not read \"{name}\": {err}"),
+            }),
+        });
+    })
+}
+
+/// The bar above the editor.
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let dispatch = use_dispatch();
+    let examples_open = use_state(|| false);
+    let toggle_examples = {
+        let open = examples_open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let export = {
+        let flow = props.flow.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            let name = export_file_name(&flow);
+            if !browser::download(&name, &flow.to_pretty_string(), "application/json") {
+                dispatch.dispatch(Action::Notify {
+                    level: Level::Error,
+                    text: "The browser refused the download.".into(),
+                });
+            }
+        })
+    };
+    let copy = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !copy_flow() {
+                dispatch.dispatch(Action::Notify {
+                    level: Level::Error,
+                    text: "The browser refused to copy; use Export instead.".into(),
+                });
+            }
+        })
+    };
+    let theme_next = match props.theme {
+        Theme::Light => Theme::Dark,
+        Theme::Dark => Theme::Light,
+    };
+    html! {
+        <header class="toolbar" data-testid="toolbar">
+            <span class="brand"><span class="brand-mark" aria-hidden="true"></span>{ "Flowpen" }</span>
+            <div class="toolbar-group" role="group" aria-label="File">
+                <button type="button" class="tb" data-testid="new-flow" title="New flow"
+                    onclick={send(&dispatch, Action::NewFlow)}>
+                    <Glyph d={icons::NEW} /><span>{ "New" }</span>
+                </button>
+                <button type="button" class="tb" data-testid="open" title="Open Studio JSON (Ctrl+O)"
+                    onclick={send(&dispatch, Action::ShowOverlay(Overlay::Import))}>
+                    <Glyph d={icons::FILE} /><span>{ "Open…" }</span>
+                </button>
+                <input type="file" accept=".json,application/json" class="hidden-file"
+                    data-testid="import-file" id="import-file" aria-label="Open a Studio JSON file"
+                    onchange={on_file_chosen(dispatch.clone())} />
+                <div class="menu-anchor">
+                    <button type="button" class="tb" data-testid="examples" aria-haspopup="menu"
+                        aria-expanded={examples_open.to_string()} onclick={toggle_examples.clone()}>
+                        <span>{ "Examples" }</span><Glyph d={icons::CHEVRON} />
+                    </button>
+                    if *examples_open {
+                        <div class="menu-backdrop" onclick={toggle_examples.clone()}></div>
+                        <ul class="menu" role="menu" data-testid="examples-menu">
+                            { for EXAMPLES.iter().map(|ex| {
+                                let dispatch = dispatch.clone();
+                                let open = examples_open.clone();
+                                let onclick = Callback::from(move |_: MouseEvent| {
+                                    open.set(false);
+                                    dispatch.dispatch(Action::Open {
+                                        text: ex.json.to_owned(),
+                                        source: format!("the example \"{}\"", ex.file),
+                                    });
+                                });
+                                html! {
+                                    <li role="none">
+                                        <button type="button" role="menuitem" {onclick}
+                                            data-testid={format!("example-{}", ex.file)}>
+                                            { ex.title }
+                                        </button>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    }
+                </div>
+                <button type="button" class="tb" data-testid="export" title="Download the flow as Studio JSON"
+                    onclick={export}>
+                    <Glyph d={icons::DOWNLOAD} /><span>{ "Export" }</span>
+                </button>
+                <button type="button" class="tb" data-testid="copy-json" title="Copy the flow's Studio JSON"
+                    onclick={copy}>
+                    <Glyph d={icons::COPY} /><span>{ "Copy JSON" }</span>
+                </button>
+            </div>
+            <div class="toolbar-group" role="group" aria-label="Edit">
+                <button type="button" class="tb icon-only" data-testid="undo" title="Undo (Ctrl+Z)"
+                    aria-label="Undo" disabled={!props.can_undo} onclick={send(&dispatch, Action::Undo)}>
+                    <Glyph d={icons::UNDO} />
+                </button>
+                <button type="button" class="tb icon-only" data-testid="redo" title="Redo (Ctrl+Shift+Z)"
+                    aria-label="Redo" disabled={!props.can_redo} onclick={send(&dispatch, Action::Redo)}>
+                    <Glyph d={icons::REDO} />
+                </button>
+                <button type="button" class="tb" data-testid="search" title="Find a widget (Ctrl+K)"
+                    onclick={send(&dispatch, Action::ShowOverlay(Overlay::Search))}>
+                    <Glyph d={icons::SEARCH} /><span>{ "Find" }</span><kbd>{ "Ctrl K" }</kbd>
+                </button>
+            </div>
+            <div class="toolbar-spacer"></div>
+            <div class="toolbar-group" role="group" aria-label="View">
+                <button type="button" class={classes!("tb", "icon-only", props.snap.then_some("on"))}
+                    data-testid="snap" aria-pressed={props.snap.to_string()}
+                    title="Snap to grid" aria-label="Snap to grid" onclick={send(&dispatch, Action::ToggleSnap)}>
+                    <Glyph d={icons::GRID} />
+                </button>
+                <button type="button" class="tb icon-only" data-testid="theme"
+                    title={format!("Switch to the {} theme", theme_next.as_str())}
+                    aria-label="Switch theme" onclick={send(&dispatch, Action::SetTheme(theme_next))}>
+                    <Glyph d={if props.theme == Theme::Light { icons::MOON } else { icons::SUN }} />
+                </button>
+                <button type="button" class="tb icon-only" data-testid="help" title="Keyboard shortcuts (?)"
+                    aria-label="Keyboard shortcuts" onclick={send(&dispatch, Action::ShowOverlay(Overlay::Help))}>
+                    <Glyph d={icons::KEYBOARD} />
+                </button>
+            </div>
+        </header>
+    }
+}

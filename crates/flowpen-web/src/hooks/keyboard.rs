@@ -1,0 +1,105 @@
+//! Document-level keyboard shortcuts: describes each key press (and where the focus is) for the
+//! pure mapping in `editor::keys`, and dispatches the action it returns.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Event, KeyboardEvent};
+use yew::prelude::*;
+
+use super::browser;
+use super::listener::Listener;
+use super::Latest;
+use crate::editor::keys::{key_action, Focused, KeyPress};
+use crate::editor::Action;
+
+/// What has the keyboard focus.
+fn focused() -> Focused {
+    let Some(el) = browser::active_element() else {
+        return Focused::Other;
+    };
+    if browser::is_text_field(&el) {
+        return Focused::TextField;
+    }
+    let index = |e: &web_sys::Element, attr: &str| -> Option<usize> {
+        e.get_attribute(attr).and_then(|v| v.parse().ok())
+    };
+    if let Some(port) = el.closest("[data-port]").ok().flatten() {
+        let card = port.closest(".card").ok().flatten();
+        if let (Some(i), Some(p)) = (
+            card.and_then(|c| index(&c, "data-index")),
+            index(&port, "data-port"),
+        ) {
+            return Focused::Port(i, p);
+        }
+    }
+    if let Some(i) = el
+        .closest(".card[data-index]")
+        .ok()
+        .flatten()
+        .and_then(|c| index(&c, "data-index"))
+    {
+        return Focused::Card(i);
+    }
+    let tag = el.tag_name().to_ascii_lowercase();
+    if matches!(tag.as_str(), "button" | "a" | "summary" | "input") {
+        return Focused::Control;
+    }
+    Focused::Other
+}
+
+fn on_key_down(latest: &Latest, e: &Event) {
+    let Some(k) = e.dyn_ref::<KeyboardEvent>() else {
+        return;
+    };
+    // A component already handled it (a list's Enter, a field's Escape): its effects may have
+    // moved the focus since, so reading the focus now would misroute the key.
+    if k.is_composing() || e.default_prevented() {
+        return;
+    }
+    let press = KeyPress {
+        key: k.key(),
+        command: k.ctrl_key() || k.meta_key(),
+        shift: k.shift_key(),
+        alt: k.alt_key(),
+        repeat: k.repeat(),
+        focused: focused(),
+    };
+    let handle = latest.borrow().clone();
+    if let Some(action) = key_action(&handle, &press) {
+        e.prevent_default();
+        handle.dispatch(action);
+    }
+}
+
+/// Listens for shortcuts on the document for the app's lifetime.
+#[hook]
+pub fn use_keyboard(latest: Latest) {
+    use_effect_with((), move |_| {
+        let listeners = browser::document().map(|doc| {
+            let down = {
+                let latest = latest.clone();
+                Listener::new(&doc, "keydown", false, move |e| on_key_down(&latest, &e))
+            };
+            let up = {
+                let latest = latest.clone();
+                Listener::new(&doc, "keyup", true, move |e| {
+                    let space = e.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == " ");
+                    let handle = latest.borrow().clone();
+                    if space && handle.space {
+                        handle.dispatch(Action::SetSpace(false));
+                    }
+                })
+            };
+            let blur = browser::window().map(|w| {
+                let latest = latest.clone();
+                Listener::new(&w, "blur", true, move |_| {
+                    let handle = latest.borrow().clone();
+                    if handle.space {
+                        handle.dispatch(Action::SetSpace(false));
+                    }
+                })
+            });
+            (down, up, blur)
+        });
+        move || drop(listeners)
+    });
+}

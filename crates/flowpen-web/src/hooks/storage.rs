@@ -1,0 +1,67 @@
+//! Autosave: the flow and the view go to localStorage on every change, and come back on load.
+//! A saved flow that cannot be read is moved aside (never lost) and the example opens instead.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::browser;
+use crate::editor::persist::{self, FLOW_KEY, UNREADABLE_KEY, VIEW_KEY};
+use crate::editor::{Action, EditorState, Level, Theme};
+
+/// The editor as autosave left it (the example on first load).
+pub fn load_state() -> EditorState {
+    let storage = browser::local_storage();
+    let get = |k: &str| storage.as_ref().and_then(|s| s.get_item(k).ok().flatten());
+    let flow = get(FLOW_KEY);
+    let view = get(VIEW_KEY);
+    let restored = EditorState::restore(flow.as_deref(), view.as_deref());
+    if let (Some(bad), Some(s)) = (&restored.unreadable, &storage) {
+        let _ = s.set_item(UNREADABLE_KEY, bad);
+    }
+    let mut state = restored.state;
+    let theme_saved = view
+        .as_deref()
+        .map(persist::parse_view)
+        .is_some_and(|v| v.theme.is_some());
+    if !theme_saved && browser::prefers_dark() {
+        state.theme = Theme::Dark;
+    }
+    state
+}
+
+fn save(key: &str, value: &str) -> bool {
+    browser::local_storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// Saves the flow whenever it changes, and the view (selection, viewport, snapping, theme)
+/// whenever that changes.
+#[hook]
+pub fn use_autosave(state: &UseReducerHandle<EditorState>) {
+    let failed = use_mut_ref(|| false);
+    {
+        let flow = Rc::clone(&state.flow);
+        let dispatch = state.dispatcher();
+        let failed = failed.clone();
+        use_effect_with(state.flow_rev, move |_| {
+            if !save(FLOW_KEY, &flow.to_json().to_compact()) && !*failed.borrow() {
+                *failed.borrow_mut() = true;
+                dispatch.dispatch(Action::Notify {
+                    level: Level::Error,
+                    text: "Autosave failed: the browser refused to store the flow (storage full or disabled). Export it to keep your work.".into(),
+                });
+            }
+        });
+    }
+    let snapshot = state.clone();
+    let key = (
+        Rc::as_ptr(&state.selection) as usize,
+        state.flow_rev,
+        state.viewport,
+        state.snap,
+        state.theme,
+    );
+    use_effect_with(key, move |_| {
+        save(VIEW_KEY, &persist::view_text(&snapshot.saved_view()));
+    });
+}
