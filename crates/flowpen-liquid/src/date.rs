@@ -509,7 +509,7 @@ fn directive(
     flags: &str,
     width: Option<usize>,
 ) -> Option<String> {
-    // (text, is numeric, default padding width, default pad char)
+    // Each conversion gives its text, whether it is a number, and its default padding (width, char).
     let hour12 = match dt.hour() % 12 {
         0 => 12,
         h => h,
@@ -674,14 +674,14 @@ mod tests {
 
     #[test]
     fn pacific_daylight_saving_follows_us_rules() {
-        // 2024: DST from March 10 10:00 UTC to November 3 09:00 UTC.
+        // In 2024, DST ran from March 10 10:00 UTC to November 3 09:00 UTC.
         assert_eq!(pacific_offset(utc(2024, 3, 10, 10) - 1), -8 * 3600);
         assert_eq!(pacific_offset(utc(2024, 3, 10, 10)), -7 * 3600);
         assert_eq!(pacific_offset(utc(2024, 11, 3, 9) - 1), -7 * 3600);
         assert_eq!(pacific_offset(utc(2024, 11, 3, 9)), -8 * 3600);
         assert_eq!(pacific_offset(utc(2024, 1, 15, 12)), -8 * 3600);
         assert_eq!(pacific_offset(utc(2024, 7, 4, 12)), -7 * 3600);
-        // 2006 used the older rule: first Sunday of April (April 2).
+        // 2006 used the older rule, which started DST on the first Sunday of April (April 2).
         assert_eq!(pacific_offset(utc(2006, 3, 20, 12)), -8 * 3600);
         assert_eq!(pacific_offset(utc(2006, 4, 2, 11)), -7 * 3600);
     }
