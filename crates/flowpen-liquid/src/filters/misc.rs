@@ -62,7 +62,11 @@ pub(super) fn slice(call: &Call<'_>) -> Result<Value> {
     };
     let range = |len: usize| -> Option<(usize, usize)> {
         let len = len as i64;
-        let start = if start < 0 { len + start } else { start };
+        let start = if start < 0 {
+            len.saturating_add(start)
+        } else {
+            start
+        };
         if start < 0 || start > len || length < 0 {
             return None;
         }

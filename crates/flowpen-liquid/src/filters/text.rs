@@ -274,7 +274,9 @@ pub(super) fn truncate(call: &Call<'_>) -> Result<Value> {
     if n <= length {
         return Ok(string(s));
     }
-    let keep = (length - ellipsis.chars().count() as i64).max(0) as usize;
+    let keep = length
+        .saturating_sub(ellipsis.chars().count() as i64)
+        .max(0) as usize;
     Ok(string(s.chars().take(keep).collect::<String>() + &ellipsis))
 }
 
