@@ -1,8 +1,12 @@
 //! Studio-mode cases as data (`tests/studio_cases.json`): every Liquid construct of the Studio flow
 //! corpus, lenient lookups, the loop and output caps, Pacific dates, printing, and error positions.
+//! They run natively and, on wasm32, in headless Chromium.
 
 use flowpen_liquid::{Config, ErrorKind, Liquid, Mode};
 use serde_json::Value;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const CASES: &str = include_str!("studio_cases.json");
 
@@ -67,7 +71,8 @@ fn check(case: &Value) -> Result<(), String> {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn studio_cases() {
     let data: Value = serde_json::from_str(CASES).expect("studio_cases.json is JSON");
     let cases = data["cases"].as_array().expect("a `cases` array");
@@ -89,7 +94,8 @@ fn studio_cases() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn studio_is_the_default() {
     assert_eq!(Config::default(), Config::studio());
     assert_eq!(Liquid::default().config().mode, Mode::Studio);
@@ -100,7 +106,8 @@ fn studio_is_the_default() {
 
 /// The 100,000,000-item range renders its 15 items without building the range: this checks the
 /// iteration count, not the time (the time is shown by `make bench`).
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn huge_range_stops_after_the_loop_limit() {
     let liquid = Liquid::studio();
     let out = liquid
