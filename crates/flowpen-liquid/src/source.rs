@@ -22,6 +22,8 @@
 //! and filter names, nesting depth), so liquid-core only ever receives well-formed markup.
 //! `Prepared::original_offset` maps a position in the normalised text back to the template.
 
+use std::fmt::Write as _;
+
 /// Tags that open a block, with their end tag.
 const BLOCKS: &[(&str, &str)] = &[
     ("if", "endif"),
@@ -567,14 +569,8 @@ impl Prep<'_, '_> {
                 return fail(at, "blocks are nested too deeply");
             }
             let toks = lex(self.src, from, to)?;
-            self.anchor(at);
-            self.out.push_str("{%");
-            self.out.push_str(start);
-            self.out.push_str(&format!(" {at} "));
-            let flag_at = self.out.len();
-            self.out.push('1');
-            self.emit(&toks, matches!(start, "for" | "tablerow"))?;
-            self.out.push_str(" %}");
+            // The blank flag is written as `1` and patched to `0` if the body turns out not blank.
+            let flag_at = self.emit_tag(start, at, true, &toks)?;
             self.stack.push(Open {
                 name: start,
                 end,
@@ -621,22 +617,14 @@ impl Prep<'_, '_> {
                 } else {
                     lex(self.src, from, to)?
                 };
-                self.anchor(at);
-                self.out.push_str(&format!("{{%{name} {at}"));
-                self.emit(&toks, false)?;
-                self.out.push_str(" %}");
-                Ok(())
+                self.emit_tag(name, at, false, &toks).map(|_| ())
             }
             _ if TAGS.contains(&name) => {
                 let toks = lex(self.src, from, to)?;
                 if name != "assign" {
                     self.mark_nonblank();
                 }
-                self.anchor(at);
-                self.out.push_str(&format!("{{%{name} {at}"));
-                self.emit(&toks, false)?;
-                self.out.push_str(" %}");
-                Ok(())
+                self.emit_tag(name, at, false, &toks).map(|_| ())
             }
             _ => fail(at, format!("unknown tag '{name}'")),
         }
@@ -650,11 +638,21 @@ impl Prep<'_, '_> {
             }
         }
         self.mark_nonblank();
+        self.emit_tag("echo", at, false, &toks).map(|_| ())
+    }
+
+    /// `{%name P [flag] args %}`: `P` is the tag's offset in the original; a block also gets its
+    /// blank flag, written as `1`, whose position in the output is returned.
+    fn emit_tag(&mut self, name: &str, at: usize, block: bool, toks: &[Tok]) -> Res<usize> {
         self.anchor(at);
-        self.out.push_str(&format!("{{%echo {at}"));
-        self.emit(&toks, false)?;
+        let _ = write!(self.out, "{{%{name} {at}");
+        let flag_at = self.out.len() + 1;
+        if block {
+            self.out.push_str(" 1");
+        }
+        self.emit(toks, matches!(name, "for" | "tablerow"))?;
         self.out.push_str(" %}");
-        Ok(())
+        Ok(flag_at)
     }
 
     fn put(&mut self, tok: &Tok) {

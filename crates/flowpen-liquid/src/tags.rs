@@ -103,105 +103,43 @@ impl ParseBlock for BlockDef {
 
 /// Registers every tag and block.
 pub(crate) fn register(language: &mut Language) {
-    let tags = [
-        TagDef {
-            name: "echo",
-            positioned: true,
-            parse: simple::echo,
-        },
-        TagDef {
-            name: "assign",
-            positioned: true,
-            parse: simple::assign,
-        },
-        TagDef {
-            name: "increment",
-            positioned: true,
-            parse: simple::increment,
-        },
-        TagDef {
-            name: "decrement",
-            positioned: true,
-            parse: simple::decrement,
-        },
-        TagDef {
-            name: "cycle",
-            positioned: true,
-            parse: simple::cycle,
-        },
-        TagDef {
-            name: "break",
-            positioned: true,
-            parse: simple::break_,
-        },
-        TagDef {
-            name: "continue",
-            positioned: true,
-            parse: simple::continue_,
-        },
-        TagDef {
-            name: "include",
-            positioned: true,
-            parse: partial::include,
-        },
-        TagDef {
-            name: "render",
-            positioned: true,
-            parse: partial::render,
-        },
-        TagDef {
-            name: "__raw",
-            positioned: false,
-            parse: simple::raw,
-        },
-        TagDef {
-            name: "__comment",
-            positioned: false,
-            parse: simple::comment,
-        },
+    let tags: [(&'static str, TagParse); 9] = [
+        ("echo", simple::echo),
+        ("assign", simple::assign),
+        ("increment", simple::increment),
+        ("decrement", simple::decrement),
+        ("cycle", simple::cycle),
+        ("break", simple::break_),
+        ("continue", simple::continue_),
+        ("include", partial::include),
+        ("render", partial::render),
     ];
-    for t in tags {
-        language.tags.register(t.name.to_owned(), Box::new(t));
+    let internal: [(&'static str, TagParse); 2] =
+        [("__raw", simple::raw), ("__comment", simple::comment)];
+    for (positioned, (name, parse)) in tags
+        .map(|t| (true, t))
+        .into_iter()
+        .chain(internal.map(|t| (false, t)))
+    {
+        let def = TagDef {
+            name,
+            positioned,
+            parse,
+        };
+        language.tags.register(name.to_owned(), Box::new(def));
     }
-    let blocks = [
-        BlockDef {
-            start: "if",
-            end: "endif",
-            parse: cond::if_,
-        },
-        BlockDef {
-            start: "unless",
-            end: "endunless",
-            parse: cond::unless,
-        },
-        BlockDef {
-            start: "case",
-            end: "endcase",
-            parse: cond::case,
-        },
-        BlockDef {
-            start: "for",
-            end: "endfor",
-            parse: loops::for_,
-        },
-        BlockDef {
-            start: "tablerow",
-            end: "endtablerow",
-            parse: loops::tablerow,
-        },
-        BlockDef {
-            start: "capture",
-            end: "endcapture",
-            parse: simple::capture,
-        },
-        BlockDef {
-            start: "ifchanged",
-            end: "endifchanged",
-            parse: simple::ifchanged,
-        },
+    let blocks: [(&'static str, &'static str, BlockParse); 7] = [
+        ("if", "endif", cond::if_),
+        ("unless", "endunless", cond::unless),
+        ("case", "endcase", cond::case),
+        ("for", "endfor", loops::for_),
+        ("tablerow", "endtablerow", loops::tablerow),
+        ("capture", "endcapture", simple::capture),
+        ("ifchanged", "endifchanged", simple::ifchanged),
     ];
-    for b in blocks {
-        language.blocks.register(b.start.to_owned(), Box::new(b));
+    for (start, end, parse) in blocks {
+        let def = BlockDef { start, end, parse };
+        language.blocks.register(start.to_owned(), Box::new(def));
     }
 }
 
