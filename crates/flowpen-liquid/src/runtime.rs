@@ -58,7 +58,8 @@ pub(crate) struct Shared {
     pub now_ms: i64,
     /// Loop iterations so far (counts against [`ITERATION_BUDGET`] when loops are capped).
     pub iterations: Cell<u64>,
-    /// Offset of the last tag that started rendering, for errors that have no better position.
+    /// Offset of the last loop or partial that started rendering, for errors that have no better
+    /// position (output that overflows in plain text).
     pub cursor: Cell<usize>,
     pub partial_depth: Cell<usize>,
     pub partials: Option<Rc<dyn Partials>>,

@@ -49,15 +49,13 @@ impl Renderable for Echo {
         let Some(expr) = &self.expr else {
             return Ok(());
         };
-        let sh = shared(runtime);
-        sh.cursor.set(self.at);
         let value = expr.evaluate(runtime).map_err(|e| locate(e, self.at))?;
         match kind(value.as_view()) {
             Kind::Str(s) => emit(writer, &s, self.at),
             Kind::Nil => Ok(()),
             _ => {
                 let mut text = String::new();
-                print(&mut text, value.as_view(), sh.studio());
+                print(&mut text, value.as_view(), shared(runtime).studio());
                 emit(writer, &text, self.at)
             }
         }
