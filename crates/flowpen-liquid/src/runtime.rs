@@ -120,9 +120,10 @@ pub(crate) fn shared(runtime: &dyn Runtime) -> Rc<Shared> {
     }
 }
 
-/// An append-only store that hands out `&T` for the life of `&self`.
+/// An append-only store that hands out `&T` for the life of `&self`. Segment `k` holds
+/// `16 << k` items: 24 segments hold 268 million, and sizes fit a 32-bit `usize` (wasm32).
 pub(crate) struct Arena<T> {
-    segments: [OnceCell<Box<[OnceCell<T>]>>; 40],
+    segments: [OnceCell<Box<[OnceCell<T>]>>; 24],
     len: Cell<usize>,
 }
 
