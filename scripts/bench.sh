@@ -26,3 +26,15 @@ echo "## Liquid, wasm vs liquidjs (node tests/bench/liquid.mjs)"
 cargo build --quiet --release --target wasm32-unknown-unknown -p flowpen-bindings
 wasm-bindgen --target nodejs --out-dir target/bench-wasm target/wasm32-unknown-unknown/release/flowpen_bindings.wasm
 node tests/bench/liquid.mjs
+
+# --- Flow model (crates/flowpen-flow) ------------------------------------------------------------
+echo
+echo "## Flow import + validate + export (cargo run --profile bench -p flowpen-flow --example bench)"
+cargo run --quiet --profile bench -p flowpen-flow --example bench
+
+# --- Engine (crates/flowpen-engine): native, then the wasm bindings built above ----------------
+echo
+echo "## Engine steps per second (examples/bench.rs natively; tests/bench/engine.mjs on the wasm build)"
+printf '| build | steps | median time | throughput |\n|---|---:|---:|---:|\n'
+cargo run --quiet --profile bench -p flowpen-engine --example bench
+node tests/bench/engine.mjs
