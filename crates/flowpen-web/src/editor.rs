@@ -136,6 +136,10 @@ pub enum FocusTarget {
     Card(usize),
     /// A port of a card.
     Port(usize, usize),
+    /// The canvas itself (out of any field).
+    Canvas,
+    /// The inspector field with this `data-testid`.
+    Field(String),
 }
 
 /// A request to move the focus; the serial makes repeated requests distinct.
@@ -333,8 +337,10 @@ pub enum Action {
         from: usize,
         port: usize,
     },
-    /// Moves the focus into the inspector.
-    OpenInspector,
+    /// Moves the focus into the inspector (selecting the focused card, if any).
+    OpenInspector(Option<usize>),
+    /// Moves the focus to the canvas (out of a text field).
+    FocusCanvas,
     /// Moves the focus to a widget's card.
     FocusCard(usize),
     /// Pans so that a widget is on screen (its card got the keyboard focus).
@@ -555,7 +561,9 @@ impl EditorState {
             Action::AddKeyValue { index, key } => {
                 let n = self.list_len(index, &key);
                 let r = edit::list_insert(&self.flow, index, &key, n, edit::key_value("", ""));
-                self.commit_result(r, None, true);
+                if self.commit_result(r, None, true) {
+                    self.request_focus(FocusTarget::Field(format!("kv-{key}-{n}-key")));
+                }
             }
             Action::RemoveKeyValue { index, key, item } => {
                 let r = edit::list_remove(&self.flow, index, &key, item);
@@ -763,18 +771,13 @@ impl EditorState {
                     self.overlay = Some(Overlay::ConnectMenu { from, port });
                 }
             }
-            Action::OpenInspector => {
-                if self.selection.is_empty() {
-                    if let Some(FocusRequest {
-                        target: FocusTarget::Card(i) | FocusTarget::Port(i, _),
-                        ..
-                    }) = self.focus
-                    {
-                        self.set_selection(BTreeSet::from([i]));
-                    }
+            Action::OpenInspector(card) => {
+                if let Some(i) = card.filter(|&i| i < self.flow.states.len()) {
+                    self.set_selection(BTreeSet::from([i]));
                 }
                 self.request_focus(FocusTarget::Inspector);
             }
+            Action::FocusCanvas => self.request_focus(FocusTarget::Canvas),
             Action::FocusCard(i) => {
                 if i < self.flow.states.len() {
                     self.ensure_visible(i, false);

@@ -38,8 +38,14 @@ pub fn use_latest(state: &UseReducerHandle<EditorState>) -> Latest {
 pub fn use_focus(request: Option<FocusRequest>) {
     use_effect_with(request, |request| {
         if let Some(r) = request {
-            let selector = match r.target {
-                FocusTarget::Inspector => "[data-testid=inspector-name]".to_owned(),
+            let selector = match &r.target {
+                FocusTarget::Inspector => {
+                    "[data-testid=inspector] input, [data-testid=inspector] textarea".to_owned()
+                }
+                FocusTarget::Canvas => "[data-testid=canvas]".to_owned(),
+                FocusTarget::Field(testid) => {
+                    format!("[data-testid=inspector] [data-testid=\"{testid}\"]")
+                }
                 FocusTarget::Card(i) => format!(".card[data-index=\"{i}\"]"),
                 FocusTarget::Port(i, p) => {
                     format!(".card[data-index=\"{i}\"] [data-port=\"{p}\"]")

@@ -562,15 +562,13 @@ fn autosave_restores_flow_selection_and_viewport() {
     assert_eq!(r.state.flow.to_json(), s.flow.to_json());
     assert_eq!(*r.state.selection, *s.selection);
     let (a, b) = (r.state.viewport, s.viewport);
-    assert!(
-        (a.x - b.x).abs() < 0.01 && (a.y - b.y).abs() < 0.01 && (a.zoom - b.zoom).abs() < 0.001
-    );
+    assert_eq!(a, b, "the viewport comes back exactly");
     assert!(!r.state.snap);
     assert_eq!(r.state.theme, flowpen_web::editor::Theme::Dark);
     // A restored viewport is not replaced by "fit" when the canvas size arrives.
     let mut restored = r.state;
     restored.update(Action::SetCanvasSize(Point::new(1000.0, 700.0)));
-    assert!((restored.viewport.x - b.x).abs() < 0.01);
+    assert_eq!(restored.viewport, b);
 }
 
 #[test]
@@ -768,7 +766,16 @@ fn keyboard_shortcuts_map_to_actions_but_not_while_typing() {
     );
     assert_eq!(
         key_action(&s, &press("Enter", false, false, Focused::Card(2))),
-        Some(Action::OpenInspector)
+        Some(Action::OpenInspector(Some(2)))
+    );
+    assert_eq!(
+        key_action(&s, &press("Enter", false, false, Focused::Other)),
+        Some(Action::OpenInspector(None))
+    );
+    assert_eq!(
+        key_action(&s, &press("Escape", false, false, Focused::TextField)),
+        Some(Action::FocusCanvas),
+        "Escape leaves a field"
     );
     assert_eq!(
         key_action(&s, &press("c", false, false, Focused::Port(3, 1))),
@@ -840,7 +847,8 @@ fn keyboard_only_connection_and_inspector_path() {
         dx: 20.0,
         dy: 0.0,
     });
-    s.update(Action::OpenInspector);
+    s.update(Action::OpenInspector(Some(m)));
+    assert_eq!(s.selection.iter().copied().collect::<Vec<_>>(), vec![m]);
     assert_eq!(
         s.focus.as_ref().map(|f| &f.target),
         Some(&FocusTarget::Inspector)

@@ -271,8 +271,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
             if let Some(el) = node.cast::<Element>() {
                 let _ = el.set_pointer_capture(e.pointer_id());
             }
-            if matches!(next, Gesture::Pan { .. }) {
+            if matches!(next, Gesture::Pan { .. } | Gesture::Marquee) {
+                // No text selection or native drag; the keyboard goes to the canvas (Space pans).
                 e.prevent_default();
+                if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
             }
             *gesture.borrow_mut() = Some(next);
         })
@@ -458,7 +462,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
     };
 
     let exclude = props.drag.as_ref().map(|d| Ptr(Rc::clone(&d.ids)));
-    let grid = GRID * vp.zoom;
+    // The dots keep a readable spacing when zoomed out (every 5th, 25th… grid line).
+    let mut grid = GRID * vp.zoom;
+    while grid < 12.0 {
+        grid *= 5.0;
+    }
     let canvas_style = format!(
         "background-size:{grid}px {grid}px;background-position:{}px {}px",
         vp.x, vp.y
@@ -528,7 +536,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     html! {
         <section ref={node} class={classes!("canvas", props.space.then_some("panning"),
                 props.drag.is_some().then_some("dragging"), props.link.is_some().then_some("linking"))}
-            data-testid="canvas" aria-label="Flow canvas" style={canvas_style}
+            data-testid="canvas" aria-label="Flow canvas" style={canvas_style} tabindex="-1"
             {onpointerdown} {onpointermove} {onpointerup} {onpointercancel}
             {ondragover} {ondrop} {onfocusin}>
             <div class="viewport" data-testid="viewport" style={transform}>

@@ -93,7 +93,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     onclick={send(&dispatch, Action::ShowOverlay(Overlay::Import))}>
                     <Glyph d={icons::FILE} /><span>{ "Open…" }</span>
                 </button>
-                <input type="file" accept=".json,application/json" class="hidden-file"
+                <input type="file" accept=".json,application/json" class="hidden-file" tabindex="-1"
                     data-testid="import-file" id="import-file" aria-label="Open a Studio JSON file"
                     onchange={on_file_chosen(dispatch.clone())} />
                 <div class="menu-anchor">

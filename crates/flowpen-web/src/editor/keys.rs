@@ -48,7 +48,11 @@ pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
             return Some(Action::CancelGesture);
         }
         if in_field {
-            return state.single_selection().map(Action::FocusCard);
+            return Some(
+                state
+                    .single_selection()
+                    .map_or(Action::FocusCanvas, Action::FocusCard),
+            );
         }
         return Some(Action::ClearSelection);
     }
@@ -93,7 +97,8 @@ pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
         "ArrowUp" => arrow(0.0, -step),
         "ArrowDown" => arrow(0.0, step),
         "Enter" => match k.focused {
-            Focused::Card(_) => Some(Action::OpenInspector),
+            Focused::Card(i) => Some(Action::OpenInspector(Some(i))),
+            Focused::Other => Some(Action::OpenInspector(None)),
             Focused::Port(i, p) => Some(Action::StartConnect { from: i, port: p }),
             _ => None,
         },
@@ -132,6 +137,6 @@ fn first_open_port(state: &EditorState, i: usize) -> usize {
 pub fn focus_card(target: &FocusTarget) -> Option<usize> {
     match target {
         FocusTarget::Card(i) | FocusTarget::Port(i, _) => Some(*i),
-        FocusTarget::Inspector => None,
+        FocusTarget::Inspector | FocusTarget::Canvas | FocusTarget::Field(_) => None,
     }
 }

@@ -23,8 +23,9 @@ pub struct SavedView {
     pub theme: Option<Theme>,
 }
 
+/// A number exactly (Rust prints the shortest text that reads back as the same `f64`).
 fn num(v: f64) -> Json {
-    Number::from_f64((v * 1000.0).round() / 1000.0).map_or(Json::int(0), Json::Number)
+    Number::from_f64(v).map_or(Json::int(0), Json::Number)
 }
 
 /// The view as JSON text.
