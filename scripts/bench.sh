@@ -38,3 +38,9 @@ echo "## Engine steps per second (examples/bench.rs natively; tests/bench/engine
 printf '| build | steps | median time | throughput |\n|---|---:|---:|---:|\n'
 cargo run --quiet --profile bench -p flowpen-engine --example bench
 node tests/bench/engine.mjs
+
+# --- Editor (crates/flowpen-web) -----------------------------------------------------------------
+# Opening the largest corpus flow and a generated 1,000-widget flow, and dragging a widget, in
+# headless Chromium against the release build in dist/ (above). See `## Editor` in BENCHMARKS.md.
+echo
+node tests/bench/editor.mjs dist

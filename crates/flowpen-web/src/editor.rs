@@ -1004,7 +1004,7 @@ impl EditorState {
                     .collect()
             })
             .unwrap_or_default();
-        let (w, _) = cards::card_size(&labels);
+        let (w, h) = cards::card_size(&labels);
         let top_centre = at.unwrap_or_else(|| {
             let c = self.view_centre();
             Point::new(c.x, c.y - 60.0)
@@ -1013,15 +1013,8 @@ impl EditorState {
         if self.snap {
             pos = Point::new(snap(pos.x), snap(pos.y));
         }
-        for _ in 0..50 {
-            let taken = self
-                .cards
-                .iter()
-                .any(|c| (c.rect.x - pos.x).abs() < 1.0 && (c.rect.y - pos.y).abs() < 1.0);
-            if !taken {
-                break;
-            }
-            pos = Point::new(pos.x + 40.0, pos.y + 40.0);
+        if at.is_none() {
+            pos = self.free_spot(pos, w, h);
         }
         let index = self.flow.states.len();
         let add = edit::add_widget(&self.flow, kind, Offset { x: pos.x, y: pos.y });
@@ -1044,6 +1037,36 @@ impl EditorState {
             self.set_selection(BTreeSet::from([index]));
             self.request_focus(FocusTarget::Card(index));
         }
+    }
+
+    /// The nearest place to `pos` where a `w`×`h` card overlaps no other card (rings of grid
+    /// steps around it); `pos` itself when the neighbourhood is full.
+    fn free_spot(&self, pos: Point, w: f64, h: f64) -> Point {
+        let margin = 20.0;
+        let free = |p: Point| {
+            let r = Rect {
+                x: p.x - margin,
+                y: p.y - margin,
+                w: w + 2.0 * margin,
+                h: h + 2.0 * margin,
+            };
+            !self.cards.iter().any(|c| c.rect.intersects(&r))
+        };
+        if free(pos) {
+            return pos;
+        }
+        for ring in 1..=12 {
+            let d = f64::from(ring) * 2.0 * geometry::GRID;
+            let steps = ring * 8;
+            for k in 0..steps {
+                let a = f64::from(k) / f64::from(steps) * std::f64::consts::TAU;
+                let p = Point::new(snap(pos.x + d * a.cos()), snap(pos.y + d * a.sin()));
+                if free(p) {
+                    return p;
+                }
+            }
+        }
+        pos
     }
 
     /// The edit connecting port `port` of widget `from` to `target`.

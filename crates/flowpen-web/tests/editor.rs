@@ -148,6 +148,23 @@ fn adding_a_widget_names_it_uniquely_selects_it_and_is_one_undo_step() {
 }
 
 #[test]
+fn a_widget_added_at_the_view_centre_lands_where_it_overlaps_no_card() {
+    let mut s = example();
+    for _ in 0..6 {
+        let i = add(&mut s, WidgetType::MakeHttpRequest);
+        let mine = s.cards[i].rect;
+        for c in s.cards.iter().filter(|c| c.index != i) {
+            assert!(
+                !c.rect.intersects(&mine),
+                "{} overlaps {}",
+                s.cards[i].name,
+                c.name
+            );
+        }
+    }
+}
+
+#[test]
 fn a_drag_is_transient_until_it_ends_and_then_one_undo_step() {
     let mut s = example();
     let min = index(&s, "min_value");

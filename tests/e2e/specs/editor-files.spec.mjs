@@ -37,8 +37,12 @@ export const tests = [
         await page.getByTestId('zoom-fit').click();
         await page.screenshot({ path: join(shots, shot[1]) });
         if (name.startsWith('26_')) {
-          // The same flow at 100%, around the middle of the view.
+          // The same flow at 100%, around the first widget after the Trigger (found with Ctrl+K).
           await page.getByTestId('zoom-level').click();
+          await page.keyboard.press('Control+K');
+          await page.keyboard.type('ask_language_sms_english');
+          await page.keyboard.press('Enter');
+          await page.waitForFunction(() => document.activeElement?.dataset.name === 'ask_language_sms_english');
           await page.screenshot({ path: join(shots, 'corpus-26-at-100.png') });
         }
         await page.getByTestId('problems-toggle').click();
@@ -86,7 +90,7 @@ export const tests = [
 
     await ed.importText(readFileSync(new URL('../../../www/examples/retry-counter.json', import.meta.url), 'utf8'));
     await page.getByTestId('import-dialog').waitFor({ state: 'detached' });
-    await ed.card('retry_split').or(ed.cards().nth(4)).first().waitFor();
+    await ed.card('check_count').waitFor();
     assert.equal(await ed.cards().count(), 6);
 
     await page.getByTestId('examples').click();

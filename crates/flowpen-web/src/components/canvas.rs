@@ -23,7 +23,7 @@ use super::icons::{self, Glyph, TypeIcon};
 use super::palette::DRAG_TYPE;
 use super::{send, use_dispatch, Dispatch, Ptr};
 use crate::editor::cards::{type_class, CardModel, Edge};
-use crate::editor::geometry::{Point, Viewport, GRID};
+use crate::editor::geometry::{Point, Rect, Viewport, GRID};
 use crate::editor::{Action, Drag, Link, Marquee, SelectMode};
 use crate::hooks::listener::Listener;
 use card::{DraggedCards, StaticCards};
@@ -479,8 +479,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let c = props.cards.get(l.from)?;
         let a = c.ports.get(l.port)?.anchor();
         let from = Point::new(c.rect.x + a.x, c.rect.y + a.y);
+        let pointer = Rect {
+            x: l.to.x,
+            y: l.to.y,
+            w: 0.0,
+            h: 0.0,
+        };
         Some(html! {
-            <path class="link-preview" d={edges::curve(from, l.to, None)} />
+            <path class="link-preview" d={edges::curve(from, l.to, c.rect, pointer)} />
         })
     });
     let edge_remove = props.selected_edge.and_then(|(from, port)| {

@@ -12,40 +12,42 @@ use crate::editor::cards::{CardModel, Edge};
 use crate::editor::geometry::{Point, Rect};
 use crate::editor::Drag;
 
-/// The curve from `from` (a port's bottom) to `to` (a card's top centre). A transition to its
-/// own widget (`own` is that card) loops around the card's right side.
-pub fn curve(from: Point, to: Point, own: Option<Rect>) -> String {
-    if let Some(r) = own {
-        let right = r.x + r.w + 36.0;
-        let mid = r.y + r.h / 2.0;
+/// The curve from `from` (a port's bottom, on card `a`) to `to` (the top centre of card `b`).
+/// Downward transitions are an S-curve; a transition that must go up (or to its own widget) leaves
+/// downwards, passes beside both cards and comes down into the target.
+pub fn curve(from: Point, to: Point, a: Rect, b: Rect) -> String {
+    let dy = to.y - from.y;
+    if dy >= 50.0 {
+        let k = (dy / 2.0).max(30.0);
         return format!(
-            "M{:.1} {:.1}C{:.1} {:.1} {right:.1} {:.1} {right:.1} {mid:.1}C{right:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+            "M{:.1} {:.1}C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
             from.x,
             from.y,
             from.x,
-            from.y + 40.0,
-            from.y + 40.0,
-            to.y - 40.0,
+            from.y + k,
             to.x,
-            to.y - 40.0,
+            to.y - k,
             to.x,
             to.y
         );
     }
-    let dy = to.y - from.y;
-    let k = if dy >= 60.0 {
-        (dy / 2.0).max(30.0)
+    let right = b.center().x >= a.center().x;
+    let side = if right {
+        (a.x + a.w).max(b.x + b.w) + 36.0
     } else {
-        60.0 + (-dy).max(0.0) / 3.0
+        a.x.min(b.x) - 36.0
     };
+    let mid = (from.y + to.y) / 2.0;
     format!(
-        "M{:.1} {:.1}C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+        "M{:.1} {:.1}C{:.1} {:.1} {side:.1} {:.1} {side:.1} {mid:.1}C{side:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
         from.x,
         from.y,
         from.x,
-        from.y + k,
+        from.y + 44.0,
+        from.y + 44.0,
+        to.y - 44.0,
         to.x,
-        to.y - k,
+        to.y - 44.0,
         to.x,
         to.y
     )
@@ -80,16 +82,19 @@ pub fn edge_html(
     let Some((a, b)) = ends(cards, e, moved) else {
         return Html::default();
     };
-    let own = (e.from == e.to).then(|| {
-        let c = &cards[e.from];
-        let (dx, dy) = moved.map_or((0.0, 0.0), |d| (d.dx, d.dy));
+    let rect = |i: usize| {
+        let c = &cards[i];
+        let (dx, dy) = match moved {
+            Some(d) if d.ids.contains(&i) => (d.dx, d.dy),
+            _ => (0.0, 0.0),
+        };
         Rect {
             x: c.rect.x + dx,
             y: c.rect.y + dy,
             ..c.rect
         }
-    });
-    let d = curve(a, b, own);
+    };
+    let d = curve(a, b, rect(e.from), rect(e.to));
     let from = &cards[e.from];
     let event = from
         .ports
