@@ -1,5 +1,5 @@
-//! Studio's Liquid checker for the editor: one shared [`Liquid`] instance (it caches parses), used
-//! by validation and by the inspector's "syntax errors as you type".
+//! Liquid for the editor: validation through `flowpen_flow::validate` (Studio's checker), and the
+//! inspector's "syntax errors as you type" through one shared [`Liquid`] (it caches parses).
 
 use flowpen_flow::{Diagnostic, Flow};
 use flowpen_liquid::{Liquid, TemplateError};
@@ -8,7 +8,7 @@ thread_local! {
     static LIQUID: Liquid = Liquid::studio();
 }
 
-/// Checks a template's syntax.
+/// Checks a template's syntax (text without `{{` or `{%` is plain text).
 pub fn check(template: &str) -> Result<(), TemplateError> {
     if !(template.contains("{{") || template.contains("{%")) {
         return Ok(());
@@ -16,11 +16,7 @@ pub fn check(template: &str) -> Result<(), TemplateError> {
     LIQUID.with(|l| l.check(template))
 }
 
-/// Every diagnostic of `flow`, with Studio's Liquid checker.
+/// Every diagnostic of `flow`.
 pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
-    LIQUID.with(|l| {
-        flowpen_flow::validate_with(flow, &|t: &str| {
-            l.check(t).map_err(|e| (e.line, e.column, e.message))
-        })
-    })
+    flowpen_flow::validate(flow)
 }
