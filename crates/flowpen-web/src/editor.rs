@@ -90,6 +90,8 @@ pub struct Link {
     pub from: usize,
     pub port: usize,
     pub to: Point,
+    /// The card under the pointer (where a drop connects).
+    pub over: Option<usize>,
 }
 
 /// A dialog or menu over the editor.
@@ -719,12 +721,19 @@ impl EditorState {
             }
             Action::BeginLink { from, port, at } => {
                 if self.cards.get(from).is_some_and(|c| port < c.ports.len()) {
-                    self.link = Some(Link { from, port, to: at });
+                    self.link = Some(Link {
+                        from,
+                        port,
+                        to: at,
+                        over: None,
+                    });
                 }
             }
             Action::LinkTo(p) => {
+                let over = cards::card_at(&self.cards, p);
                 if let Some(l) = &mut self.link {
                     l.to = p;
+                    l.over = over;
                 }
             }
             Action::EndLink(p) => {

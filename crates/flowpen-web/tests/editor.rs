@@ -324,10 +324,21 @@ fn connecting_by_dragging_a_port_and_dropping_on_a_card_or_on_empty_canvas() {
                 port: success,
                 at: Point::default(),
             },
-            Action::LinkTo(Point::new(5.0, 5.0)),
-            Action::EndLink(target),
+            Action::LinkTo(Point::new(-9000.0, -9000.0)),
         ],
     );
+    assert_eq!(
+        s.link.map(|l| l.over),
+        Some(None),
+        "nothing under the pointer"
+    );
+    s.update(Action::LinkTo(target));
+    assert_eq!(
+        s.link.map(|l| l.over),
+        Some(Some(m)),
+        "the card under the pointer is the drop target"
+    );
+    s.update(Action::EndLink(target));
     assert_eq!(
         next_of(&s, "function_1", "success").as_deref(),
         Some("send_message_1")

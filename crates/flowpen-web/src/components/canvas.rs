@@ -567,7 +567,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     { for link_preview }
                 </svg>
                 <StaticCards cards={props.cards.clone()} selection={props.selection.clone()}
-                    exclude={exclude} selected_edge={props.selected_edge} highlight={highlight} />
+                    exclude={exclude} selected_edge={props.selected_edge} highlight={highlight}
+                    drop_target={props.link.and_then(|l| l.over)} />
                 if let Some(d) = &props.drag {
                     <DraggedCards cards={props.cards.clone()} drag={d.clone()} />
                 }

@@ -1,7 +1,7 @@
 //! Keyboard shortcuts: a pure mapping from a key press (and where the focus is) to an [`Action`].
 //! The shell's keyboard hook describes the key press as a [`KeyPress`] and dispatches the result.
 
-use super::{Action, EditorState, FocusTarget, Overlay};
+use super::{Action, EditorState, Overlay};
 
 /// Where the keyboard focus is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -131,12 +131,4 @@ fn first_open_port(state: &EditorState, i: usize) -> usize {
         .get(i)
         .and_then(|c| c.ports.iter().position(|p| p.target.is_none()))
         .unwrap_or(0)
-}
-
-/// Whether a focus request targets this card (the card hook uses it to focus the element).
-pub fn focus_card(target: &FocusTarget) -> Option<usize> {
-    match target {
-        FocusTarget::Card(i) | FocusTarget::Port(i, _) => Some(*i),
-        FocusTarget::Inspector | FocusTarget::Canvas | FocusTarget::Field(_) => None,
-    }
 }

@@ -33,6 +33,9 @@ pub struct CardViewProps {
     /// A widget the simulator went through.
     #[prop_or_default]
     pub visited: bool,
+    /// A connection being drawn would be dropped here.
+    #[prop_or_default]
+    pub drop_target: bool,
 }
 
 /// One widget: coloured header with the type, the name, a one-line summary and its ports.
@@ -70,7 +73,8 @@ pub fn card_view(props: &CardViewProps) -> Html {
         <div class={classes!(
                 "card", type_class(&m.kind), props.selected.then_some("selected"),
                 props.dragging.then_some("dragging"), sev,
-                props.current.then_some("current"), props.visited.then_some("visited"))}
+                props.current.then_some("current"), props.visited.then_some("visited"),
+                props.drop_target.then_some("drop-target"))}
             data-testid="card" data-index={m.index.to_string()} data-name={m.name.clone()}
             data-selected={props.selected.to_string()}
             tabindex="0" role="group" aria-label={format!("{label} {}", m.name)} style={style}>
@@ -115,6 +119,8 @@ pub struct StaticCardsProps {
     pub exclude: Option<Ptr<BTreeSet<usize>>>,
     pub selected_edge: Option<(usize, usize)>,
     pub highlight: HighlightContext,
+    /// The card under a connection being drawn.
+    pub drop_target: Option<usize>,
 }
 
 /// Every card not being dragged. Its props do not change during a drag, so it does not re-render.
@@ -130,7 +136,8 @@ pub fn static_cards(props: &StaticCardsProps) -> Html {
                         selected={props.selection.contains(&c.index)}
                         selected_port={props.selected_edge.filter(|(i, _)| *i == c.index).map(|(_, p)| p)}
                         current={hl.current.as_deref() == Some(c.name.as_str())}
-                        visited={hl.visited.iter().any(|v| *v == c.name)} />
+                        visited={hl.visited.iter().any(|v| *v == c.name)}
+                        drop_target={props.drop_target == Some(c.index)} />
                 }) }
         </div>
     }
