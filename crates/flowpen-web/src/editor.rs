@@ -34,6 +34,9 @@ use geometry::{snap, Point, Rect, Viewport};
 use history::{Change, Entry, History};
 use persist::SavedView;
 
+use crate::functions::FunctionsProject;
+use crate::project::{self, Document, EnvField};
+
 /// Light or dark.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Theme {
@@ -114,6 +117,28 @@ pub enum Overlay {
     Help,
 }
 
+/// What the panel on the right shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Panel {
+    /// The selected widget (or the flow).
+    #[default]
+    Inspector,
+    /// The chat, the REST trigger and the executions.
+    Simulator,
+    /// The project's Functions and environment variables.
+    Functions,
+}
+
+impl Panel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Panel::Inspector => "inspector",
+            Panel::Simulator => "simulator",
+            Panel::Functions => "functions",
+        }
+    }
+}
+
 /// How bad a notice is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -180,12 +205,15 @@ pub enum CondField {
 /// Everything the editor can do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Opens Flow JSON (a file, pasted text or an example). A document that is not a flow shows
-    /// the error and keeps the current flow.
+    /// Opens Flow JSON or a project file (a file or pasted text). A document that is neither
+    /// shows the error and keeps the current flow. A plain flow keeps the project's Functions; a
+    /// project file replaces them.
     Open {
         text: String,
         source: String,
     },
+    /// Opens a bundled example (by file name) with its Functions.
+    OpenExample(String),
     /// Asks before discarding the flow.
     NewFlow,
     /// Replaces the flow with an empty one (undoable).
@@ -356,6 +384,28 @@ pub enum Action {
     SetTheme(Theme),
     /// The space bar is held (drag pans).
     SetSpace(bool),
+    /// Shows a panel on the right.
+    ShowPanel(Panel),
+    /// Adds a Function (a free path, template code) and selects it.
+    AddFunction,
+    /// Shows Function `index` in the Functions panel.
+    SelectFunction(usize),
+    RenameFunction {
+        index: usize,
+        path: String,
+    },
+    SetFunctionCode {
+        index: usize,
+        code: String,
+    },
+    DeleteFunction(usize),
+    AddEnv,
+    SetEnv {
+        item: usize,
+        field: EnvField,
+        text: String,
+    },
+    RemoveEnv(usize),
 }
 
 /// The editor.
@@ -385,6 +435,13 @@ pub struct EditorState {
     pub snap: bool,
     pub theme: Theme,
     pub space: bool,
+    /// The project's Functions and environment variables (saved and exported with the flow).
+    pub functions: Rc<FunctionsProject>,
+    /// Increments whenever the Functions change (autosave watches it).
+    pub functions_rev: u64,
+    /// The Function the Functions panel shows.
+    pub selected_function: Option<usize>,
+    pub panel: Panel,
     serial: u64,
 }
 
@@ -394,12 +451,17 @@ pub struct Restored {
     pub state: EditorState,
     /// Saved text that could not be read; the shell keeps it under another key.
     pub unreadable: Option<String>,
+    /// Saved Functions that could not be read; the shell keeps them under another key.
+    pub unreadable_functions: Option<String>,
 }
 
 impl Default for EditorState {
     fn default() -> EditorState {
         let flow = Flow::parse(examples::FIRST.json).unwrap_or_default();
-        EditorState::new(flow)
+        let mut s = EditorState::new(flow);
+        s.functions = Rc::new(examples::FIRST.project());
+        s.selected_function = (!s.functions.functions.is_empty()).then_some(0);
+        s
     }
 }
 
@@ -427,16 +489,33 @@ impl EditorState {
             snap: true,
             theme: Theme::Light,
             space: false,
+            functions: Rc::default(),
+            functions_rev: 0,
+            selected_function: None,
+            panel: Panel::Inspector,
             serial: 0,
         };
         s.refresh(true);
         s
     }
 
-    /// The editor as autosave left it: `flow_text` (Studio JSON) and `view_text` (see
-    /// [`persist`]). Without a saved flow it opens the first example; with an unreadable one it
-    /// opens the example too, says so, and hands the text back so the shell can keep it.
+    /// The editor as autosave left it, from an autosave made before the project had Functions:
+    /// see [`EditorState::restore_project`] with no saved Functions.
     pub fn restore(flow_text: Option<&str>, view_text: Option<&str>) -> Restored {
+        EditorState::restore_project(flow_text, view_text, None)
+    }
+
+    /// The editor as autosave left it: `flow_text` (Studio JSON), `view_text` (see [`persist`])
+    /// and `functions_text` (see [`project::saved_text`]). Without a saved flow it opens the first
+    /// example (with its Functions); with an unreadable one it opens the example too, says so, and
+    /// hands the text back so the shell can keep it. Without saved Functions (an autosave from
+    /// before Functions existed) the project gets the bundled examples' Functions that the flow
+    /// calls; unreadable saved Functions are handed back the same way.
+    pub fn restore_project(
+        flow_text: Option<&str>,
+        view_text: Option<&str>,
+        functions_text: Option<&str>,
+    ) -> Restored {
         let view = view_text.map(persist::parse_view).unwrap_or_default();
         let (mut state, unreadable) = match flow_text.map(Flow::parse) {
             Some(Ok(flow)) => (EditorState::new(flow), None),
@@ -472,7 +551,40 @@ impl EditorState {
         if let Some(theme) = view.theme {
             state.theme = theme;
         }
-        Restored { state, unreadable }
+        let mut unreadable_functions = None;
+        if flow_text.is_some() && unreadable.is_none() {
+            match functions_text.map(project::parse_saved) {
+                Some(Ok(p)) => state.functions = Rc::new(p),
+                Some(Err(e)) => {
+                    state.functions = Rc::default();
+                    unreadable_functions = functions_text.map(str::to_owned);
+                    state.notify(
+                        Level::Error,
+                        format!(
+                            "The saved Functions could not be read ({e}); the text was kept under \"{}\".",
+                            persist::UNREADABLE_FUNCTIONS_KEY
+                        ),
+                    );
+                }
+                None => state.functions = Rc::new(examples::functions_called_by(&state.flow)),
+            }
+            state.selected_function = (!state.functions.functions.is_empty()).then_some(0);
+        }
+        Restored {
+            state,
+            unreadable,
+            unreadable_functions,
+        }
+    }
+
+    /// The project file: the flow with its Functions and environment variables.
+    pub fn project_text(&self) -> String {
+        project::project_text(&self.flow, &self.functions)
+    }
+
+    /// A file name for the project file.
+    pub fn project_file_name(&self) -> String {
+        project::project_file_name(&self.flow)
     }
 
     /// What autosave keeps besides the flow.
@@ -534,6 +646,7 @@ impl EditorState {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Open { text, source } => self.open(&text, &source),
+            Action::OpenExample(file) => self.open_example(&file),
             Action::NewFlow => self.overlay = Some(Overlay::ConfirmNew),
             Action::ConfirmNewFlow => {
                 self.overlay = None;
@@ -799,7 +912,59 @@ impl EditorState {
             Action::ToggleSnap => self.snap = !self.snap,
             Action::SetTheme(t) => self.theme = t,
             Action::SetSpace(on) => self.space = on,
+            Action::ShowPanel(p) => self.panel = p,
+            Action::AddFunction => {
+                let i = project::add_function(Rc::make_mut(&mut self.functions));
+                self.selected_function = Some(i);
+                self.panel = Panel::Functions;
+                self.functions_changed();
+            }
+            Action::SelectFunction(i) => {
+                if i < self.functions.functions.len() {
+                    self.selected_function = Some(i);
+                }
+            }
+            Action::RenameFunction { index, path } => {
+                match project::rename(Rc::make_mut(&mut self.functions), index, &path) {
+                    Ok(()) => self.functions_changed(),
+                    Err(e) => self.notify(Level::Error, e),
+                }
+            }
+            Action::SetFunctionCode { index, code } => {
+                if project::set_code(Rc::make_mut(&mut self.functions), index, &code) {
+                    self.functions_changed();
+                }
+            }
+            Action::DeleteFunction(i) => {
+                if let Some(f) = project::remove(Rc::make_mut(&mut self.functions), i) {
+                    let n = self.functions.functions.len();
+                    self.selected_function = (n > 0).then(|| i.min(n - 1));
+                    self.functions_changed();
+                    self.notify(Level::Info, format!("Deleted the Function {}.", f.path));
+                }
+            }
+            Action::AddEnv => {
+                Rc::make_mut(&mut self.functions)
+                    .env
+                    .push((String::new(), String::new()));
+                self.functions_changed();
+            }
+            Action::SetEnv { item, field, text } => {
+                if project::set_env(Rc::make_mut(&mut self.functions), item, field, &text) {
+                    self.functions_changed();
+                }
+            }
+            Action::RemoveEnv(item) => {
+                if item < self.functions.env.len() {
+                    Rc::make_mut(&mut self.functions).env.remove(item);
+                    self.functions_changed();
+                }
+            }
         }
+    }
+
+    fn functions_changed(&mut self) {
+        self.functions_rev += 1;
     }
 
     fn next_serial(&mut self) -> u64 {
@@ -896,9 +1061,23 @@ impl EditorState {
 
     /// Replaces the whole flow (import, example, new) as one undo step.
     fn replace_flow(&mut self, flow: Flow) {
+        self.replace(flow, None);
+    }
+
+    /// Replaces the whole flow, and the Functions when given, as one undo step.
+    fn replace(&mut self, flow: Flow, functions: Option<FunctionsProject>) {
         let old = std::mem::replace(&mut self.flow, Rc::new(flow));
+        let change = match functions {
+            Some(f) => {
+                let old_functions = std::mem::replace(&mut self.functions, Rc::new(f));
+                self.selected_function = (!self.functions.functions.is_empty()).then_some(0);
+                self.functions_changed();
+                Change::Project(old, old_functions)
+            }
+            None => Change::Flow(old),
+        };
         Rc::make_mut(&mut self.history).push(Entry {
-            change: Change::Flow(old),
+            change,
             selection: Rc::clone(&self.selection),
             coalesce: None,
             revalidate: true,
@@ -916,12 +1095,40 @@ impl EditorState {
         }
     }
 
-    fn open(&mut self, text: &str, source: &str) {
-        match Flow::parse(text) {
+    fn open_example(&mut self, file: &str) {
+        let Some(ex) = examples::example(file) else {
+            return;
+        };
+        match Flow::parse(ex.json) {
             Ok(flow) => {
-                let n = flow.states.len();
                 self.overlay = None;
-                self.replace_flow(flow);
+                self.replace(flow, Some(ex.project()));
+                let paths: Vec<&str> = ex.functions.iter().map(|(p, _)| *p).collect();
+                self.notify(
+                    Level::Info,
+                    format!(
+                        "Opened the example \"{}\" with its Function{} {}. Run it in the Simulator.",
+                        ex.title,
+                        if paths.len() == 1 { "" } else { "s" },
+                        paths.join(", ")
+                    ),
+                );
+            }
+            Err(e) => self.notify(Level::Error, format!("The example is broken: {e}")),
+        }
+    }
+
+    fn open(&mut self, text: &str, source: &str) {
+        match project::parse_document(text) {
+            Ok(doc) => {
+                let (flow, functions) = match doc {
+                    Document::Flow(flow) => (flow, None),
+                    Document::Project(flow, functions) => (flow, Some(functions)),
+                };
+                let n = flow.states.len();
+                let with_functions = functions.as_ref().map(|f| f.functions.len());
+                self.overlay = None;
+                self.replace(flow, functions);
                 let problems = self
                     .diagnostics
                     .iter()
@@ -931,6 +1138,12 @@ impl EditorState {
                     "Opened {source}: {n} widget{}",
                     if n == 1 { "" } else { "s" }
                 );
+                if let Some(k) = with_functions {
+                    msg.push_str(&format!(
+                        " and {k} Function{}",
+                        if k == 1 { "" } else { "s" }
+                    ));
+                }
                 if problems > 0 {
                     msg.push_str(&format!(
                         ", {problems} error{} (see Problems)",
@@ -938,6 +1151,13 @@ impl EditorState {
                     ));
                 }
                 msg.push('.');
+                let missing = project::missing_paths(&self.flow, &self.functions);
+                if !missing.is_empty() {
+                    msg.push_str(&format!(
+                        " It calls {} on flowpen.local, which this project does not have (see Functions).",
+                        missing.join(", ")
+                    ));
+                }
                 self.notify(Level::Info, msg);
             }
             Err(e) => self.notify(
@@ -1467,6 +1687,16 @@ impl EditorState {
                 let old = std::mem::replace(&mut self.flow, Rc::clone(f));
                 self.cards = Rc::default();
                 Some(Change::Flow(old))
+            }
+            Change::Project(f, functions) => {
+                let old = std::mem::replace(&mut self.flow, Rc::clone(f));
+                let old_functions = std::mem::replace(&mut self.functions, Rc::clone(functions));
+                self.cards = Rc::default();
+                let n = self.functions.functions.len();
+                self.selected_function =
+                    (n > 0).then(|| self.selected_function.unwrap_or(0).min(n - 1));
+                self.functions_changed();
+                Some(Change::Project(old, old_functions))
             }
         }
     }

@@ -11,6 +11,8 @@ mod components;
 pub mod editor;
 pub mod functions;
 pub mod hooks;
+pub mod project;
+pub mod simulator;
 
 use yew::prelude::*;
 

@@ -1,6 +1,6 @@
 //! Undo and redo stacks. An entry holds what undoes one user action: the inverse [`Edit`] returned
-//! by `flowpen_flow::edit::apply` (or the whole previous flow, for imports), plus the selection
-//! from before the action.
+//! by `flowpen_flow::edit::apply` (or the whole previous flow, for imports, with the project's
+//! Functions when the import replaced them too), plus the selection from before the action.
 //!
 //! Entries are `Rc`s so that cloning the editor state (once per action) copies pointers only.
 
@@ -9,6 +9,8 @@ use std::rc::Rc;
 
 use flowpen_flow::edit::Edit;
 use flowpen_flow::Flow;
+
+use crate::functions::FunctionsProject;
 
 /// How many undo steps are kept.
 pub const LIMIT: usize = 500;
@@ -20,6 +22,8 @@ pub enum Change {
     Edit(Edit),
     /// A whole flow (an import or "New flow" replaced the previous one).
     Flow(Rc<Flow>),
+    /// A whole flow and the project's Functions (an example or a project file replaced both).
+    Project(Rc<Flow>, Rc<FunctionsProject>),
 }
 
 /// One undo (or redo) step.

@@ -1,6 +1,6 @@
 //! What autosave keeps besides the flow: the selection (by widget name), the viewport, snapping
 //! and the theme, as a small JSON text. Reading never fails: anything unreadable falls back to the
-//! defaults.
+//! defaults. The project's Functions are saved under their own key ([`FUNCTIONS_KEY`]).
 
 use flowpen_flow::json::{self, Json, Number, Object};
 
@@ -13,6 +13,11 @@ pub const FLOW_KEY: &str = "flowpen.flow";
 pub const VIEW_KEY: &str = "flowpen.view";
 /// Where an unreadable saved flow is moved, so that nothing is lost.
 pub const UNREADABLE_KEY: &str = "flowpen.flow.unreadable";
+/// localStorage key of the project's Functions and environment variables
+/// (`crate::project::saved_text`). Autosaves from before it existed have no such key.
+pub const FUNCTIONS_KEY: &str = "flowpen.functions";
+/// Where unreadable saved Functions are moved.
+pub const UNREADABLE_FUNCTIONS_KEY: &str = "flowpen.functions.unreadable";
 
 /// The saved view.
 #[derive(Clone, Debug, Default, PartialEq)]
