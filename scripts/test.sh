@@ -14,7 +14,8 @@ failures=()
 
 want() { [[ " $suites " == *" $1 "* ]]; }
 
-# count LOG STATUS: adds the counts a suite printed; a failure without counts counts as one.
+# count LOG STATUS: adds the counts a suite printed to the totals (a failure without counts counts
+# as one) and leaves this suite's numbers in $counted. Not called in a subshell: it updates totals.
 count() {
   local log=$1 status=$2 p f
   # libtest: "test result: ok. 12 passed; 0 failed; …"; e2e: "e2e: 3 passed, 0 failed"
@@ -22,7 +23,7 @@ count() {
   f=$(grep -aoE '([0-9]+ failed;|^e2e: [0-9]+ passed, [0-9]+ failed)' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
   if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
-  echo "$p passed, $f failed"
+  counted="$p passed, $f failed"
 }
 
 # step NAME KIND COMMAND…: KIND is "check" (one pass/fail) or "suite" (counts from the output).
@@ -39,7 +40,8 @@ step() {
     else failed=$((failed + 1)); failures+=("$name"); echo "<== $name: FAILED (${took}s)"; fi
   else
     local before=$failed
-    echo "<== $name: $(count "$log" "$status") (${took}s)"
+    count "$log" "$status"
+    echo "<== $name: $counted (${took}s)"
     [ "$failed" -eq "$before" ] || failures+=("$name")
   fi
 }
