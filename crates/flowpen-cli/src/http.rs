@@ -7,8 +7,25 @@ use std::time::Duration;
 
 use flowpen_engine::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 
+/// The host of Functions written in the playground: they run in the browser's sandbox only.
+const PLAYGROUND_HOST: &str = "flowpen.local";
+
 /// Performs `request` (blocking).
 pub(crate) fn perform(request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+    let host = request
+        .url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', ':']).next());
+    if host.is_some_and(|h| h.eq_ignore_ascii_case(PLAYGROUND_HOST)) {
+        return Err(TransportError {
+            kind: TransportErrorKind::Network,
+            message: format!(
+                "{} is a Function written in the playground; it runs in the browser only. Point the widget at a deployed Function to call it from the terminal",
+                request.url
+            ),
+        });
+    }
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_millis(request.timeout_ms)))
         .http_status_as_error(false)
