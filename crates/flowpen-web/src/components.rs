@@ -3,12 +3,15 @@
 //! actually replaced by the reducer.
 
 pub mod canvas;
+pub mod chat;
 pub mod dialogs;
+pub mod functions;
 pub mod icons;
 pub mod inspector;
 pub mod notice;
 pub mod palette;
 pub mod problems;
+pub mod runlog;
 pub mod toolbar;
 
 use std::ops::Deref;
@@ -46,6 +49,9 @@ impl<T> Deref for Ptr<T> {
         &self.0
     }
 }
+
+/// The project's Functions, shared by context (the Run Function URL picker reads them).
+pub type FunctionsContext = Ptr<crate::functions::FunctionsProject>;
 
 /// The reducer's dispatcher, shared by context (it never changes, so it never re-renders
 /// anything).

@@ -167,6 +167,8 @@ pub enum FocusTarget {
     Canvas,
     /// The inspector field with this `data-testid`.
     Field(String),
+    /// The simulator's message field.
+    Chat,
 }
 
 /// A request to move the focus; the serial makes repeated requests distinct.
@@ -386,6 +388,8 @@ pub enum Action {
     SetSpace(bool),
     /// Shows a panel on the right.
     ShowPanel(Panel),
+    /// Shows the simulator and puts the cursor in its message field.
+    Run,
     /// Adds a Function (a free path, template code) and selects it.
     AddFunction,
     /// Shows Function `index` in the Functions panel.
@@ -913,6 +917,10 @@ impl EditorState {
             Action::SetTheme(t) => self.theme = t,
             Action::SetSpace(on) => self.space = on,
             Action::ShowPanel(p) => self.panel = p,
+            Action::Run => {
+                self.panel = Panel::Simulator;
+                self.request_focus(FocusTarget::Chat);
+            }
             Action::AddFunction => {
                 let i = project::add_function(Rc::make_mut(&mut self.functions));
                 self.selected_function = Some(i);
@@ -982,6 +990,9 @@ impl EditorState {
     }
 
     fn request_focus(&mut self, target: FocusTarget) {
+        if matches!(target, FocusTarget::Inspector | FocusTarget::Field(_)) {
+            self.panel = Panel::Inspector;
+        }
         let serial = self.next_serial();
         self.focus = Some(FocusRequest { serial, target });
     }

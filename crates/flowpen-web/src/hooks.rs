@@ -1,13 +1,16 @@
 //! The shell's side effects, as hooks: autosave to localStorage, document-level keyboard,
-//! clipboard and file-drop listeners, focus requests, the canvas size, notices that expire.
+//! clipboard and file-drop listeners, focus requests, the canvas size, notices that expire, and
+//! the simulator's driver (timers, `fetch`, the Functions host).
 //!
 //! **Invariant:** every browser effect of the editor lives here or in a component's event
 //! handler, never in the reducer. Hooks read the state and dispatch actions.
 
 pub mod browser;
 pub mod clipboard;
+pub mod fetch;
 pub mod keyboard;
 pub mod listener;
+pub mod simulator;
 pub mod storage;
 
 use std::rc::Rc;
@@ -20,6 +23,7 @@ use crate::editor::{Action, EditorState, FocusRequest, FocusTarget, Level, Notic
 
 pub use clipboard::{copy_flow, use_clipboard};
 pub use keyboard::use_keyboard;
+pub use simulator::{use_simulator, Sim};
 pub use storage::{load_state, use_autosave};
 
 /// The reducer's handle, readable from listeners registered once (always the latest state).
@@ -43,6 +47,7 @@ pub fn use_focus(request: Option<FocusRequest>) {
                     "[data-testid=inspector] input, [data-testid=inspector] textarea".to_owned()
                 }
                 FocusTarget::Canvas => "[data-testid=canvas]".to_owned(),
+                FocusTarget::Chat => "[data-testid=chat-input]".to_owned(),
                 FocusTarget::Field(testid) => {
                     format!("[data-testid=inspector] [data-testid=\"{testid}\"]")
                 }

@@ -30,12 +30,15 @@ use card::{DraggedCards, StaticCards};
 use edges::{LiveEdges, StaticEdges};
 use minimap::Minimap;
 
-/// What a simulator shows on the canvas: the widget it is at and the path it took. The app reads
-/// it from context (empty by default), so a simulator only needs to provide it.
+/// What the simulator shows on the canvas: the widget the selected execution is at, the widgets
+/// it went through and the transitions it took. The app provides it by context (empty when
+/// nothing ran).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HighlightContext {
     pub current: Option<String>,
     pub visited: Rc<Vec<String>>,
+    /// Transitions followed: (widget, event, next widget).
+    pub taken: Rc<Vec<(String, String, String)>>,
 }
 
 #[derive(Properties, PartialEq)]

@@ -50,7 +50,7 @@ pub fn palette() -> Html {
                             <button type="button" class={classes!("palette-item", type_class(&t))}
                                 data-widget-type={t.as_str().to_owned()} data-testid="palette-item"
                                 draggable={(!trigger).to_string()} disabled={trigger}
-                                title={title} {onclick} {ondragstart}>
+                                title={format!("{}: {title}", t.label())} {onclick} {ondragstart}>
                                 <span class="palette-icon"><TypeIcon kind={t.clone()} /></span>
                                 { t.label() }
                             </button>

@@ -1,4 +1,5 @@
-//! The toolbar: files (new, open, examples, export, copy JSON), undo/redo, search, view options.
+//! The toolbar: files (new, open, examples, export the flow or the project, copy JSON), undo/redo,
+//! search, Run (the simulator), view options.
 
 use flowpen_flow::Flow;
 use web_sys::HtmlInputElement;
@@ -8,11 +9,16 @@ use super::icons::{self, Glyph};
 use super::{send, use_dispatch, Ptr};
 use crate::editor::examples::EXAMPLES;
 use crate::editor::{export_file_name, Action, Level, Overlay, Theme};
+use crate::functions::FunctionsProject;
 use crate::hooks::{browser, copy_flow};
+use crate::project;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
     pub flow: Ptr<Flow>,
+    pub functions: Ptr<FunctionsProject>,
+    /// An execution is running.
+    pub running: bool,
     pub can_undo: bool,
     pub can_redo: bool,
     pub theme: Theme,
@@ -66,6 +72,23 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
         })
     };
+    let export_project = {
+        let (flow, functions) = (props.flow.clone(), props.functions.clone());
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            let name = project::project_file_name(&flow);
+            if !browser::download(
+                &name,
+                &project::project_text(&flow, &functions),
+                "application/json",
+            ) {
+                dispatch.dispatch(Action::Notify {
+                    level: Level::Error,
+                    text: "The browser refused the download.".into(),
+                });
+            }
+        })
+    };
     let copy = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| {
@@ -109,10 +132,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                                 let open = examples_open.clone();
                                 let onclick = Callback::from(move |_: MouseEvent| {
                                     open.set(false);
-                                    dispatch.dispatch(Action::Open {
-                                        text: ex.json.to_owned(),
-                                        source: format!("the example \"{}\"", ex.file),
-                                    });
+                                    dispatch.dispatch(Action::OpenExample(ex.file.to_owned()));
                                 });
                                 html! {
                                     <li role="none">
@@ -126,9 +146,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         </ul>
                     }
                 </div>
-                <button type="button" class="tb" data-testid="export" title="Download the flow as Studio JSON"
+                <button type="button" class="tb" data-testid="export" title="Download the flow as Studio JSON (Studio imports it)"
                     onclick={export}>
                     <Glyph d={icons::DOWNLOAD} /><span>{ "Export" }</span>
+                </button>
+                <button type="button" class="tb" data-testid="export-project"
+                    title="Download the project: the flow with its Functions and environment variables (Open… reads it back)"
+                    onclick={export_project}>
+                    <Glyph d={icons::DOWNLOAD} /><span>{ "Export project" }</span>
                 </button>
                 <button type="button" class="tb" data-testid="copy-json" title="Copy the flow's Studio JSON"
                     onclick={copy}>
@@ -147,6 +172,12 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" class="tb" data-testid="search" title="Find a widget (Ctrl+K)"
                     onclick={send(&dispatch, Action::ShowOverlay(Overlay::Search))}>
                     <Glyph d={icons::SEARCH} /><span>{ "Find" }</span><kbd>{ "Ctrl K" }</kbd>
+                </button>
+            </div>
+            <div class="toolbar-group" role="group" aria-label="Run">
+                <button type="button" class={classes!("tb", "run-button", props.running.then_some("running"))}
+                    data-testid="run" title="Run the flow in the simulator: chat as the contact" onclick={send(&dispatch, Action::Run)}>
+                    <Glyph d={icons::PLAY} /><span>{ if props.running { "Running…" } else { "Run" } }</span>
                 </button>
             </div>
             <div class="toolbar-spacer"></div>

@@ -1,11 +1,19 @@
 //! Liquid for the editor: validation through `flowpen_flow::validate` (Studio's checker), and the
-//! inspector's "syntax errors as you type" through one shared [`Liquid`] (it caches parses).
+//! inspector's "syntax errors as you type" through one shared [`Liquid`] (it caches parses). The
+//! simulator renders every execution's templates with the same service ([`shared`]).
+
+use std::rc::Rc;
 
 use flowpen_flow::{Diagnostic, Flow};
 use flowpen_liquid::{Liquid, TemplateError};
 
 thread_local! {
-    static LIQUID: Liquid = Liquid::studio();
+    static LIQUID: Rc<Liquid> = Rc::new(Liquid::studio());
+}
+
+/// The app's one Liquid service (the simulator's executions share it and its template cache).
+pub fn shared() -> Rc<Liquid> {
+    LIQUID.with(Rc::clone)
 }
 
 /// Checks a template's syntax (text without `{{` or `{%` is plain text).

@@ -1,12 +1,15 @@
-//! Autosave: the flow and the view go to localStorage on every change, and come back on load.
-//! A saved flow that cannot be read is moved aside (never lost) and the example opens instead.
+//! Autosave: the flow, the view and the project's Functions go to localStorage on every change,
+//! and come back on load. A saved flow (or saved Functions) that cannot be read is moved aside
+//! (never lost) and the example opens instead.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::browser;
-use crate::editor::persist::{self, FLOW_KEY, UNREADABLE_KEY, VIEW_KEY};
+use crate::editor::persist::{
+    self, FLOW_KEY, FUNCTIONS_KEY, UNREADABLE_FUNCTIONS_KEY, UNREADABLE_KEY, VIEW_KEY,
+};
 use crate::editor::{Action, EditorState, Level, Theme};
 
 /// The editor as autosave left it (the example on first load).
@@ -15,9 +18,14 @@ pub fn load_state() -> EditorState {
     let get = |k: &str| storage.as_ref().and_then(|s| s.get_item(k).ok().flatten());
     let flow = get(FLOW_KEY);
     let view = get(VIEW_KEY);
-    let restored = EditorState::restore(flow.as_deref(), view.as_deref());
+    let functions = get(FUNCTIONS_KEY);
+    let restored =
+        EditorState::restore_project(flow.as_deref(), view.as_deref(), functions.as_deref());
     if let (Some(bad), Some(s)) = (&restored.unreadable, &storage) {
         let _ = s.set_item(UNREADABLE_KEY, bad);
+    }
+    if let (Some(bad), Some(s)) = (&restored.unreadable_functions, &storage) {
+        let _ = s.set_item(UNREADABLE_FUNCTIONS_KEY, bad);
     }
     let mut state = restored.state;
     let theme_saved = view
@@ -49,6 +57,20 @@ pub fn use_autosave(state: &UseReducerHandle<EditorState>) {
                 dispatch.dispatch(Action::Notify {
                     level: Level::Error,
                     text: "Autosave failed: the browser refused to store the flow (storage full or disabled). Export it to keep your work.".into(),
+                });
+            }
+        });
+    }
+    {
+        let functions = Rc::clone(&state.functions);
+        let dispatch = state.dispatcher();
+        let failed = failed.clone();
+        use_effect_with(state.functions_rev, move |_| {
+            if !save(FUNCTIONS_KEY, &crate::project::saved_text(&functions)) && !*failed.borrow() {
+                *failed.borrow_mut() = true;
+                dispatch.dispatch(Action::Notify {
+                    level: Level::Error,
+                    text: "Autosave failed: the browser refused to store the Functions (storage full or disabled). Export the project to keep your work.".into(),
                 });
             }
         });

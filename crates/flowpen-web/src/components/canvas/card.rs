@@ -77,6 +77,7 @@ pub fn card_view(props: &CardViewProps) -> Html {
                 props.drop_target.then_some("drop-target"))}
             data-testid="card" data-index={m.index.to_string()} data-name={m.name.clone()}
             data-selected={props.selected.to_string()}
+            data-current={props.current.then_some("true")} data-visited={props.visited.then_some("true")}
             tabindex="0" role="group" aria-label={format!("{label} {}", m.name)} style={style}>
             <div class="card-head">
                 <TypeIcon kind={m.kind.clone()} />

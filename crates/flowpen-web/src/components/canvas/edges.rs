@@ -111,6 +111,7 @@ pub fn edge_html(
     html! {
         <g class={classes!("edge", selected.then_some("selected"), visited.then_some("visited"))}
             data-testid="edge" data-edge={format!("{}:{}", e.from, e.port)}
+            data-taken={visited.then_some("true")}
             data-from={from.name.clone()} data-event={event} data-to={cards[e.to].name.clone()}>
             <path class="edge-hit" d={d.clone()} />
             <path class="edge-line" d={d} marker-end={marker} />
@@ -118,11 +119,17 @@ pub fn edge_html(
     }
 }
 
+/// Whether the execution followed this transition.
 fn is_visited(hl: &HighlightContext, cards: &[Rc<CardModel>], e: &Edge) -> bool {
-    let name = |i: usize| cards.get(i).map(|c| c.name.as_str());
-    let pos = |n: Option<&str>| n.and_then(|n| hl.visited.iter().position(|v| v == n));
-    // The path went from `from` straight to `to`.
-    matches!((pos(name(e.from)), pos(name(e.to))), (Some(a), Some(b)) if b == a + 1)
+    let (Some(from), Some(to)) = (cards.get(e.from), cards.get(e.to)) else {
+        return false;
+    };
+    let Some(port) = from.ports.get(e.port) else {
+        return false;
+    };
+    hl.taken
+        .iter()
+        .any(|(w, ev, next)| *w == from.name && *ev == port.event && *next == to.name)
 }
 
 #[derive(Properties, PartialEq)]
@@ -148,7 +155,7 @@ pub fn static_edges(props: &StaticEdgesProps) -> Html {
             { for props.edges.iter().filter(|e| !touches(e)).map(|e| edge_html(
                 &props.cards, e, None,
                 props.selected_edge == Some((e.from, e.port)),
-                !props.highlight.visited.is_empty() && is_visited(&props.highlight, &props.cards, e))) }
+                !props.highlight.taken.is_empty() && is_visited(&props.highlight, &props.cards, e))) }
         </g>
     }
 }

@@ -61,6 +61,9 @@ pub struct TextFieldProps {
     pub placeholder: AttrValue,
     #[prop_or_default]
     pub hint: AttrValue,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop_or_default]
+    pub list: Option<AttrValue>,
 }
 
 /// A labelled text input or textarea.
@@ -90,13 +93,15 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                     value={props.value.clone()} placeholder={props.placeholder.clone()}
                     {oninput} {onblur} spellcheck="false" />
             } else {
-                <input id={id} class={class} data-testid={props.testid.clone()}
+                <input id={id} class={class} data-testid={props.testid.clone()} list={props.list.clone()}
                     type={if props.number { "number" } else { "text" }}
                     value={props.value.clone()} placeholder={props.placeholder.clone()}
                     {oninput} {onblur} spellcheck="false" autocomplete="off" />
             }
             if props.liquid { <LiquidError text={props.value.clone()} /> }
-            if !props.hint.is_empty() { <div class="field-hint">{ &props.hint }</div> }
+            if !props.hint.is_empty() {
+                <div class="field-hint" data-testid={format!("{}-hint", props.testid)}>{ &props.hint }</div>
+            }
         </div>
     }
 }

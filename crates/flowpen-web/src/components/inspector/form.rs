@@ -8,8 +8,11 @@ use yew::prelude::*;
 
 use super::fields::{ChoiceField, KeyValueList, TextField};
 use super::split::Conditions;
-use crate::components::use_dispatch;
-use crate::editor::Action;
+use crate::components::icons::{self, Glyph};
+use crate::components::{use_dispatch, FunctionsContext};
+use crate::editor::{Action, Panel};
+use crate::project;
+use crate::simulator::http::is_twilio_function;
 
 /// The properties Studio's panel shows first, per type.
 fn primary(kind: &WidgetType) -> &'static [&'static str] {
@@ -90,6 +93,15 @@ pub fn widget_form(props: &WidgetFormProps) -> Html {
                     hint="Conditions compare this value (Liquid)." />
             };
         }
+        if s.kind == WidgetType::RunFunction && p.key == "url" {
+            // The project's Functions are suggested as you type (a datalist: no extra tab stop);
+            // the picker comes after the parameters.
+            return html! {
+                <TextField label={p.label} value={text_of(value)} testid={testid} oninput={set}
+                    liquid={p.templated} required={p.required} list={FUNCTION_URLS}
+                    placeholder="https://flowpen.local/random" hint={url_hint(&text_of(value))} />
+            };
+        }
         match p.kind {
             PropKind::Text | PropKind::Multiline => html! {
                 <TextField label={p.label} value={text_of(value)} testid={testid} oninput={set}
@@ -144,6 +156,9 @@ pub fn widget_form(props: &WidgetFormProps) -> Html {
     html! {
         <>
             { for main.into_iter().map(field) }
+            if s.kind == WidgetType::RunFunction {
+                <FunctionPicker index={index} url={text_of(s.properties.get("url"))} />
+            }
             if s.kind == WidgetType::SplitBasedOn {
                 <Conditions index={index} state={s.clone()} />
             }
@@ -154,5 +169,100 @@ pub fn widget_form(props: &WidgetFormProps) -> Html {
                 </details>
             }
         </>
+    }
+}
+
+/// The id of the datalist of the project's Function URLs.
+const FUNCTION_URLS: &str = "fp-function-urls";
+
+/// What a Run Function URL will reach, in a sentence.
+fn url_hint(url: &str) -> String {
+    if let Some(p) = project::url_path(url) {
+        format!("An in-browser Function of this project ({p}), run in a sandboxed worker.")
+    } else if is_twilio_function(url) {
+        "A deployed Function: the browser can call it only if it is Public and answers with Access-Control-Allow-Origin.".into()
+    } else if !url.trim().is_empty() {
+        "Called from the browser: the server must allow it with Access-Control-Allow-Origin (CORS)."
+            .into()
+    } else {
+        "Pick one of this project's Functions below, or paste a deployed Function's URL.".into()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FunctionPickerProps {
+    index: usize,
+    url: AttrValue,
+}
+
+/// Under a Run Function's URL: pick one of the project's Functions, and a word on what the URL
+/// will reach.
+#[function_component(FunctionPicker)]
+fn function_picker(props: &FunctionPickerProps) -> Html {
+    let dispatch = use_dispatch();
+    let functions = use_context::<FunctionsContext>();
+    let list: Vec<String> = functions
+        .as_ref()
+        .map(|f| f.functions.iter().map(|d| d.path.clone()).collect())
+        .unwrap_or_default();
+    let index = props.index;
+    let current = project::url_path(&props.url);
+    let onchange = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let path = super::fields::event_value(&e);
+            if !path.is_empty() {
+                dispatch.dispatch(Action::SetProperty {
+                    index,
+                    key: "url".into(),
+                    value: Some(Json::String(project::function_url(&path))),
+                });
+            }
+        })
+    };
+    let open_functions = {
+        let dispatch = dispatch.clone();
+        let at = current
+            .as_ref()
+            .and_then(|p| list.iter().position(|x| x == p));
+        Callback::from(move |_: MouseEvent| {
+            if let Some(i) = at {
+                dispatch.dispatch(Action::SelectFunction(i));
+            }
+            dispatch.dispatch(Action::ShowPanel(Panel::Functions));
+        })
+    };
+    let known = current.as_ref().is_some_and(|p| list.contains(p));
+    let status = match &current {
+        Some(p) if known => html! {
+            <button type="button" class="link" data-testid="function-open" onclick={open_functions}>
+                { format!("Edit {p} in Functions") }
+            </button>
+        },
+        Some(p) => html! {
+            <span class="bad" data-testid="function-missing">
+                { format!("This project has no Function {p}: the call gets a 404. ") }
+                <button type="button" class="link" onclick={open_functions}>{ "Open Functions" }</button>
+            </span>
+        },
+        None => Html::default(),
+    };
+    html! {
+        <div class="field function-picker">
+            <label for="function-picker">{ "Function of this project" }</label>
+            <div class="picker-row">
+                <Glyph d={icons::CODE} />
+                <select id="function-picker" class="input" data-testid="function-picker" {onchange}>
+                    <option value="" selected={!known}>{ if list.is_empty() { "No Functions in this project yet" } else { "Choose one to call it…" } }</option>
+                    { for list.iter().map(|p| html! {
+                        <option value={p.clone()} selected={current.as_deref() == Some(p.as_str())}>{ p.clone() }</option>
+                    }) }
+                </select>
+            </div>
+            <div class="field-hint">{ status }</div>
+            <datalist id={FUNCTION_URLS}>
+                { for list.iter().map(|p| html! { <option value={project::function_url(p)} /> }) }
+            </datalist>
+        </div>
     }
 }
