@@ -681,6 +681,9 @@ fn requests_go_to_the_functions_host_or_the_network() {
     );
     assert_eq!(http::check_url("https://x.y/z"), Ok(()));
     assert_eq!(http::check_url("x.y/z"), Err(Failure::BadUrl));
+    assert_eq!(http::check_url("ftp://x.y/z"), Err(Failure::BadUrl));
+    assert_eq!(http::check_url("data:text/plain,hi"), Ok(()));
+    assert_eq!(http::check_url("blob:http://127.0.0.1/0f3c"), Ok(()));
     assert_eq!(http::check_url(""), Err(Failure::BadUrl));
 }
 

@@ -9,10 +9,11 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /// A persistent context in a fresh --user-data-dir; `close()` also removes the directory.
-export async function launch({ viewport = { width: 1280, height: 800 } } = {}) {
+/// `args` adds Chromium flags (a test may map a host name to loopback with --host-resolver-rules).
+export async function launch({ viewport = { width: 1280, height: 800 }, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flowpen-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport,
+    executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...args], viewport,
   });
   return {
     context,

@@ -159,7 +159,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| sim.clear())
     };
     html! {
-        <section class="side-panel chat-panel" data-testid="simulator" aria-label="Simulator" hidden={props.hidden}>
+        <section class="side-panel chat-panel" data-testid="simulator" data-own-keys="true" aria-label="Simulator" hidden={props.hidden}>
             <div class="chat-head">
                 <div class="chat-parties">
                     <span class="party" title="The contact (you)">{ CONTACT }</span>

@@ -40,7 +40,7 @@ pub fn functions_panel(props: &FunctionsPanelProps) -> Html {
     let list = &props.functions.functions;
     let selected = props.selected.filter(|&i| i < list.len());
     html! {
-        <section class="side-panel functions-panel" data-testid="functions-panel" aria-label="Functions" hidden={props.hidden}>
+        <section class="side-panel functions-panel" data-testid="functions-panel" data-own-keys="true" aria-label="Functions" hidden={props.hidden}>
             <div class="panel">
                 <div class="panel-head">
                     <h2>{ "Functions" }</h2>

@@ -92,7 +92,7 @@ pub fn run_log(props: &RunLogProps) -> Html {
         Html::default()
     };
     html! {
-        <section class={classes!("run-log", is_open.then_some("open"))} data-testid="run-log" aria-label="Execution log">
+        <section class={classes!("run-log", is_open.then_some("open"))} data-testid="run-log" data-own-keys="true" aria-label="Execution log">
             <div class="run-head">
                 <button type="button" class="run-toggle" data-testid="run-log-toggle" aria-expanded={is_open.to_string()} onclick={toggle}>
                     <Glyph d={icons::LOG} />
@@ -282,8 +282,37 @@ fn pairs_table(pairs: &[(String, String)], testid: &'static str) -> Html {
     }
 }
 
+/// A step's outcome in a few words: an explained failure ("failed: the browser blocked the
+/// response (CORS): …") is cut before its explanation, which the detail shows in full.
+fn headline(outcome: &str) -> String {
+    match outcome.strip_prefix("failed: ") {
+        Some(rest) => match rest.split_once(": ") {
+            Some((first, _)) => format!("failed: {first}"),
+            None => outcome.to_owned(),
+        },
+        None => outcome.to_owned(),
+    }
+}
+
 fn step_detail(e: &Execution, st: &Step) -> Html {
     let kind = WidgetType::from_type(&st.widget_type);
+    // What went wrong with a request, and what to know about it, come first.
+    let explanation = match &st.detail {
+        StepDetail::Http { request, response } => {
+            let note = e.requests.get(&request.id.0).and_then(|n| n.note.clone());
+            html! {
+                <>
+                    if let Err(err) = response {
+                        <div class="http-error" data-testid="step-error" role="alert">{ &err.message }</div>
+                    }
+                    if let Some(n) = note {
+                        <div class="http-note" data-testid="step-note">{ n }</div>
+                    }
+                </>
+            }
+        }
+        _ => Html::default(),
+    };
     let took = st.ended_ms.saturating_sub(st.started_ms);
     let detail = match &st.detail {
         StepDetail::None => Html::default(),
@@ -341,13 +370,10 @@ fn step_detail(e: &Execution, st: &Step) -> Html {
                                 <pre class="http-body" data-testid="response-body">{ &r.body }</pre>
                             </div>
                         },
-                        Err(err) => html! {
-                            <div class="http-error" data-testid="step-error" role="alert">{ &err.message }</div>
+                        Err(_) => html! {
+                            <p class="muted small">{ "No response (the reason is above)." }</p>
                         },
                     } }
-                    if let Some(n) = note.and_then(|n| n.note.clone()) {
-                        <div class="http-note" data-testid="step-note">{ n }</div>
-                    }
                     if let Some(n) = note.filter(|n| n.via == Some(Via::Function)) {
                         <h4>{ "Function console" }</h4>
                         <div class="console" data-testid="function-logs">
@@ -372,9 +398,10 @@ fn step_detail(e: &Execution, st: &Step) -> Html {
                 <strong>{ &st.widget }</strong>
                 <span class="muted">{ format!("step {}", st.index) }</span>
             </div>
-            <p class="detail-outcome" data-testid="step-outcome">
-                { &st.outcome }
+            <p class="detail-outcome" data-testid="step-outcome" title={st.outcome.clone()}>
+                { headline(&st.outcome) }
             </p>
+            { explanation }
             <p class="small muted">
                 { format!("{} → {} · {}", st.event.clone().unwrap_or_else(|| "(ended inside)".into()),
                     st.next.clone().unwrap_or_else(|| "end".into()),

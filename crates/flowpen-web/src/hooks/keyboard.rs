@@ -16,7 +16,9 @@ fn focused() -> Focused {
     let Some(el) = browser::active_element() else {
         return Focused::Other;
     };
-    if browser::is_text_field(&el) {
+    // Text fields, and the panels that handle their own keys (the simulator, the execution log,
+    // the Functions): editing shortcuts such as Delete stay out of them.
+    if browser::is_text_field(&el) || el.closest("[data-own-keys]").ok().flatten().is_some() {
         return Focused::TextField;
     }
     let index = |e: &web_sys::Element, attr: &str| -> Option<usize> {

@@ -107,11 +107,14 @@ pub fn is_twilio_function(url: &str) -> bool {
     })
 }
 
-/// Checks a URL before fetching: only absolute `http`/`https` URLs are requested.
+/// Checks a URL before fetching: absolute `http`/`https` URLs (and the browser's own `data:` and
+/// `blob:` URLs, which need no network) are requested; anything else is refused.
 pub fn check_url(url: &str) -> Result<(), Failure> {
-    match parse_url(url) {
-        Some(_) => Ok(()),
-        None => Err(Failure::BadUrl),
+    let lower = url.trim_start().to_ascii_lowercase();
+    if parse_url(url).is_some() || lower.starts_with("data:") || lower.starts_with("blob:") {
+        Ok(())
+    } else {
+        Err(Failure::BadUrl)
     }
 }
 
