@@ -1,6 +1,7 @@
-// The dog breed Function of Twilio's "Use the Run Function widget" quickstart, answering from a
-// small built-in list instead of the public Dog API, so the example works offline. The pictures
-// are data: URLs (drawn SVG), so the chat shows them without the network.
+// The dog breed Function of Twilio's "Use the Run Function widget"
+// quickstart, answering from a small built-in list instead of the
+// public Dog API, so the example works offline. The pictures are data:
+// URLs (drawn SVG), so the chat shows them without the network.
 
 // A simple drawing of a dog in the breed's colours.
 function picture(coat, ears, label) {
@@ -18,7 +19,8 @@ function picture(coat, ears, label) {
   return 'data:image/svg+xml,' + encodeURIComponent(svg);
 }
 
-// Breed (as the Dog API names it: "breed" or "breed/sub-breed") → a picture.
+// Breed (as the Dog API names it: "breed" or "breed/sub-breed") → a
+// picture.
 const DOGS = {
   'retriever/golden': picture('#e0a64b', '#c98a2e', 'golden retriever'),
   'labrador': picture('#e9cf8f', '#d8b86c', 'labrador'),
@@ -31,8 +33,9 @@ const DOGS = {
 };
 
 exports.handler = async (context, event, callback) => {
-  // Any parameters provided to the Function will be accessible from `event`.
-  // To minimize the potential for errors, lowercase and trim the user input.
+  // Any parameters provided to the Function will be accessible from
+  // `event`. To minimize the potential for errors, lowercase and trim
+  // the user input.
   let dogBreed = String(event.breed || '').toLowerCase().trim();
 
   // Sub-breeds: "Golden Retriever" is "retriever/golden".
@@ -48,7 +51,8 @@ exports.handler = async (context, event, callback) => {
       url,
     });
   }
-  // The Dog API answers 404 for an unknown breed; the quickstart tells the contact so.
+  // The Dog API answers 404 for an unknown breed; the quickstart tells
+  // the contact so.
   console.log(`No picture of "${dogBreed}"; known breeds: ${Object.keys(DOGS).join(', ')}`);
   return callback(null, {
     text: `Sorry, we couldn't find any ${event.breed}s 🥲`,

@@ -190,8 +190,8 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
             }
         });
         let waiting = match e.status() {
-            Status::WaitingForReply { widget, .. } => Some((widget, "waiting for the contact's reply", true)),
-            Status::WaitingForHttp { widget, .. } => Some((widget, "waiting for the HTTP response", false)),
+            Status::WaitingForReply { widget, .. } => Some((widget, "waiting for a reply", true)),
+            Status::WaitingForHttp { widget, .. } => Some((widget, "waiting for the response", false)),
             Status::WaitingForSend { widget, .. } => Some((widget, "sending", false)),
             _ => None,
         };
@@ -219,12 +219,17 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
                         { for rows }
                         if let Some((w, what, reply)) = waiting {
                             <li class="step-waiting" data-testid="step-waiting" data-widget={w.clone()}>
-                                <span class="pulse-dot" aria-hidden="true"></span>
-                                <span class="step-widget">{ w }</span>
-                                <span class="muted">{ what }</span>
-                                if reply {
-                                    <button type="button" class="btn tiny" data-testid="log-skip-wait" onclick={skip.clone()}>{ "Skip wait" }</button>
-                                }
+                                <span class="step-no"></span>
+                                <span class="step-icon waiting"><span class="pulse-dot" aria-hidden="true"></span></span>
+                                <span class="step-main">
+                                    <span class="step-line"><span class="step-widget">{ w }</span></span>
+                                    <span class="step-line">
+                                        <span class="step-next">{ what }</span>
+                                        if reply {
+                                            <button type="button" class="btn tiny" data-testid="log-skip-wait" onclick={skip.clone()}>{ "Skip wait" }</button>
+                                        }
+                                    </span>
+                                </span>
                             </li>
                         }
                         { for ended }

@@ -155,9 +155,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     onclick={export_project}>
                     <Glyph d={icons::DOWNLOAD} /><span>{ "Export project" }</span>
                 </button>
-                <button type="button" class="tb" data-testid="copy-json" title="Copy the flow's Studio JSON"
-                    onclick={copy}>
-                    <Glyph d={icons::COPY} /><span>{ "Copy JSON" }</span>
+                <button type="button" class="tb icon-only" data-testid="copy-json" title="Copy the flow's Studio JSON"
+                    aria-label="Copy JSON" onclick={copy}>
+                    <Glyph d={icons::COPY} />
                 </button>
             </div>
             <div class="toolbar-group" role="group" aria-label="Edit">
@@ -174,13 +174,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     <Glyph d={icons::SEARCH} /><span>{ "Find" }</span><kbd>{ "Ctrl K" }</kbd>
                 </button>
             </div>
-            <div class="toolbar-group" role="group" aria-label="Run">
-                <button type="button" class={classes!("tb", "run-button", props.running.then_some("running"))}
-                    data-testid="run" title="Run the flow in the simulator: chat as the contact" onclick={send(&dispatch, Action::Run)}>
-                    <Glyph d={icons::PLAY} /><span>{ if props.running { "Running…" } else { "Run" } }</span>
-                </button>
-            </div>
             <div class="toolbar-spacer"></div>
+            <button type="button" class={classes!("tb", "run-button", props.running.then_some("running"))}
+                data-testid="run" title="Run the flow in the simulator: chat as the contact" onclick={send(&dispatch, Action::Run)}>
+                <Glyph d={icons::PLAY} /><span>{ if props.running { "Running…" } else { "Run" } }</span>
+            </button>
             <div class="toolbar-group" role="group" aria-label="View">
                 <button type="button" class={classes!("tb", "icon-only", props.snap.then_some("on"))}
                     data-testid="snap" aria-pressed={props.snap.to_string()}
