@@ -70,7 +70,7 @@ fn bubble(b: &Bubble) -> Html {
         },
         Bubble::Event { text, tone } => html! {
             <div class={classes!("chat-event", match tone {
-                    Tone::Info => "info", Tone::Ended => "ended", Tone::Problem => "problem" })}
+                    Tone::Info => "event-info", Tone::Ended => "event-ended", Tone::Problem => "event-problem" })}
                 data-testid="chat-bubble" data-from="event">{ text }</div>
         },
     }

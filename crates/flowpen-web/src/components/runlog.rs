@@ -197,7 +197,7 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
         };
         let ended = e.end_reason().map(|r| {
             html! {
-                <li class={classes!("step-end", if r.is_normal() { "normal" } else { "problem" })} data-testid="step-end"
+                <li class={classes!("step-end", if r.is_normal() { "end-normal" } else { "end-problem" })} data-testid="step-end"
                     data-kind={end_kind(r)}>
                     <span class="end-kind">{ end_kind(r) }</span>{ r.to_string() }
                 </li>
