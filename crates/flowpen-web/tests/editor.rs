@@ -789,6 +789,14 @@ fn keyboard_shortcuts_map_to_actions_but_not_while_typing() {
         None
     );
     assert_eq!(
+        key_action(&s, &press("Backspace", false, false, Focused::Control)),
+        None
+    );
+    assert_eq!(
+        key_action(&s, &press("Delete", false, false, Focused::Card(1))),
+        Some(Action::Delete)
+    );
+    assert_eq!(
         key_action(&s, &press("k", true, false, Focused::Other)),
         Some(Action::ShowOverlay(Overlay::Search))
     );

@@ -91,7 +91,9 @@ pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
         })
     };
     match key {
-        "Delete" | "Backspace" => Some(Action::Delete),
+        // A focused button or checkbox is not a widget: Backspace there must not delete the
+        // selection behind it.
+        "Delete" | "Backspace" if !matches!(k.focused, Focused::Control) => Some(Action::Delete),
         "ArrowLeft" => arrow(-step, 0.0),
         "ArrowRight" => arrow(step, 0.0),
         "ArrowUp" => arrow(0.0, -step),
