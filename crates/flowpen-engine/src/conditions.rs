@@ -5,11 +5,16 @@
 //! Decisions where Studio's docs are silent (documented in `studio-format.md` §4.4 as inferences):
 //! `equal_to` also holds when both sides are the same number (`1.0` and `1`); an invalid regex, time
 //! or date never matches and says why.
+//!
+//! Regexes use `regex-lite`, not `regex`: the full crate's Unicode tables doubled the app's wasm
+//! (1.29 MB → 1.99 MB; see BENCHMARKS.md). The price: in a regex, case-insensitivity and `\w`,
+//! `\d`, `\s` are ASCII-only (`Í` does not match `í`); literal non-ASCII text matches as written.
+//! The other conditions lowercase with full Unicode rules.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use regex::{Regex, RegexBuilder};
+use regex_lite::{Regex, RegexBuilder};
 
 /// The outcome of one condition, with a note when something could not be compared.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -211,6 +216,9 @@ mod tests {
         ("regex", "ABC", "abc", true),
         ("regex", "abcd", "abc", false),
         ("regex", "x", "(", false),
+        // ASCII-only case folding in regexes (regex-lite; see the module docs).
+        ("regex", "SÍ", "sí", false),
+        ("regex", "SI", "si", true),
         ("contains", "aab", "aa", true),
         ("contains", "aab", "A", true),
         ("contains", "aab", "c", false),
