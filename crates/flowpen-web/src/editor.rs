@@ -36,6 +36,7 @@ use persist::SavedView;
 
 use crate::functions::FunctionsProject;
 use crate::project::{self, Document, EnvField};
+use crate::share;
 
 /// Light or dark.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -214,6 +215,9 @@ pub enum Action {
         text: String,
         source: String,
     },
+    /// Opens a share link's fragment (`#share=1.…`, see [`crate::share`]) as Open… opens a
+    /// project file: one undo step. A broken link shows why and keeps the current flow.
+    OpenShared(String),
     /// Opens a bundled example (by file name) with its Functions.
     OpenExample(String),
     /// Asks before discarding the flow.
@@ -650,6 +654,7 @@ impl EditorState {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Open { text, source } => self.open(&text, &source),
+            Action::OpenShared(fragment) => self.open_shared(&fragment),
             Action::OpenExample(file) => self.open_example(&file),
             Action::NewFlow => self.overlay = Some(Overlay::ConfirmNew),
             Action::ConfirmNewFlow => {
@@ -1132,19 +1137,10 @@ impl EditorState {
     fn open(&mut self, text: &str, source: &str) {
         match project::parse_document(text) {
             Ok(doc) => {
-                let (flow, functions) = match doc {
-                    Document::Flow(flow) => (flow, None),
-                    Document::Project(flow, functions) => (flow, Some(functions)),
+                let n = match &doc {
+                    Document::Flow(flow) | Document::Project(flow, _) => flow.states.len(),
                 };
-                let n = flow.states.len();
-                let with_functions = functions.as_ref().map(|f| f.functions.len());
-                self.overlay = None;
-                self.replace(flow, functions);
-                let problems = self
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == flowpen_flow::Severity::Error)
-                    .count();
+                let with_functions = self.open_document(doc);
                 let mut msg = format!(
                     "Opened {source}: {n} widget{}",
                     if n == 1 { "" } else { "s" }
@@ -1155,20 +1151,9 @@ impl EditorState {
                         if k == 1 { "" } else { "s" }
                     ));
                 }
-                if problems > 0 {
-                    msg.push_str(&format!(
-                        ", {problems} error{} (see Problems)",
-                        if problems == 1 { "" } else { "s" }
-                    ));
-                }
+                msg.push_str(&self.problems_note());
                 msg.push('.');
-                let missing = project::missing_paths(&self.flow, &self.functions);
-                if !missing.is_empty() {
-                    msg.push_str(&format!(
-                        " It calls {} on flowpen.local, which this project does not have (see Functions).",
-                        missing.join(", ")
-                    ));
-                }
+                msg.push_str(&self.missing_note());
                 self.notify(Level::Info, msg);
             }
             Err(e) => self.notify(
@@ -1179,6 +1164,64 @@ impl EditorState {
                 ),
             ),
         }
+    }
+
+    fn open_shared(&mut self, fragment: &str) {
+        match share::decode(fragment) {
+            Ok(doc) => {
+                self.open_document(doc);
+                let mut msg = "Opened a shared flow — Undo brings yours back".to_owned();
+                msg.push_str(&self.problems_note());
+                msg.push('.');
+                msg.push_str(&self.missing_note());
+                self.notify(Level::Info, msg);
+            }
+            Err(e) => self.notify(
+                Level::Error,
+                format!("Could not open the shared link: {e}. Your flow was kept."),
+            ),
+        }
+    }
+
+    /// Replaces the flow with an opened document's, and the Functions with a project file's (one
+    /// undo step). Returns how many Functions a project file brought.
+    fn open_document(&mut self, doc: Document) -> Option<usize> {
+        let (flow, functions) = match doc {
+            Document::Flow(flow) => (flow, None),
+            Document::Project(flow, functions) => (flow, Some(functions)),
+        };
+        let with_functions = functions.as_ref().map(|f| f.functions.len());
+        self.overlay = None;
+        self.replace(flow, functions);
+        with_functions
+    }
+
+    /// `, 2 errors (see Problems)` when the flow has errors.
+    fn problems_note(&self) -> String {
+        let problems = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == flowpen_flow::Severity::Error)
+            .count();
+        if problems == 0 {
+            return String::new();
+        }
+        format!(
+            ", {problems} error{} (see Problems)",
+            if problems == 1 { "" } else { "s" }
+        )
+    }
+
+    /// A sentence naming the playground Functions the flow calls but the project lacks.
+    fn missing_note(&self) -> String {
+        let missing = project::missing_paths(&self.flow, &self.functions);
+        if missing.is_empty() {
+            return String::new();
+        }
+        format!(
+            " It calls {} on flowpen.local, which this project does not have (see Functions).",
+            missing.join(", ")
+        )
     }
 
     fn fit(&mut self) {

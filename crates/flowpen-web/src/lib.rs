@@ -6,6 +6,7 @@
 //! - [`editor`] is the editor's state and its one reducer (pure; tested natively).
 //! - [`project`] is the project around the flow: Functions, environment variables, the project
 //!   file (pure).
+//! - [`share`] is the share link: the project in the URL's fragment, `#share=1.…` (pure).
 //! - [`simulator`] is the simulator's session model: executions driven by the engine (pure).
 //! - [`functions`] runs playground Functions in a sandboxed worker.
 //! - `hooks` carry out the effects: autosave, keyboard, clipboard, files, focus, the simulator's
@@ -18,6 +19,7 @@ pub mod editor;
 pub mod functions;
 pub mod hooks;
 pub mod project;
+pub mod share;
 pub mod simulator;
 
 use std::rc::Rc;

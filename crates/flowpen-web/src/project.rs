@@ -333,15 +333,20 @@ fn read_functions(o: &Object, at: &[Seg]) -> Result<FunctionsProject, ShapeProbl
     Ok(project)
 }
 
-/// The project file: the flow, its Functions and environment variables, pretty-printed.
-pub fn project_text(flow: &Flow, project: &FunctionsProject) -> String {
+/// The project file's JSON value: `{"flowpen": 1, "flow": {…}, "functions": […], "env": {…}}`.
+pub fn project_json(flow: &Flow, project: &FunctionsProject) -> Json {
     let (functions, env) = functions_json(project);
     let mut o = Object::new();
     o.set("flowpen", Json::int(VERSION));
     o.set("flow", flow.to_json());
     o.set("functions", functions);
     o.set("env", env);
-    let mut s = Json::Object(o).to_pretty();
+    Json::Object(o)
+}
+
+/// The project file: the flow, its Functions and environment variables, pretty-printed.
+pub fn project_text(flow: &Flow, project: &FunctionsProject) -> String {
+    let mut s = project_json(flow, project).to_pretty();
     s.push('\n');
     s
 }
