@@ -116,6 +116,8 @@ pub enum Overlay {
     ConfirmNew,
     /// The keyboard shortcuts.
     Help,
+    /// A link to the project (the flow with its Functions), to copy.
+    Share,
 }
 
 /// What the panel on the right shows.

@@ -1,6 +1,6 @@
 //! The shell's side effects, as hooks: autosave to localStorage, document-level keyboard,
-//! clipboard and file-drop listeners, focus requests, the canvas size, notices that expire, and
-//! the simulator's driver (timers, `fetch`, the Functions host).
+//! clipboard and file-drop listeners, focus requests, the canvas size, notices that expire, share
+//! links in the address bar, and the simulator's driver (timers, `fetch`, the Functions host).
 //!
 //! **Invariant:** every browser effect of the editor lives here or in a component's event
 //! handler, never in the reducer. Hooks read the state and dispatch actions.
@@ -10,6 +10,7 @@ pub mod clipboard;
 pub mod fetch;
 pub mod keyboard;
 pub mod listener;
+pub mod share;
 pub mod simulator;
 pub mod storage;
 
@@ -21,8 +22,9 @@ use yew::prelude::*;
 
 use crate::editor::{Action, EditorState, FocusRequest, FocusTarget, Level, Notice};
 
-pub use clipboard::{copy_flow, use_clipboard};
+pub use clipboard::{copy_flow, copy_text, use_clipboard};
 pub use keyboard::use_keyboard;
+pub use share::use_share_links;
 pub use simulator::{use_simulator, Sim};
 pub use storage::{load_state, use_autosave};
 

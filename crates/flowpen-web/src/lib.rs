@@ -9,8 +9,8 @@
 //! - [`share`] is the share link: the project in the URL's fragment, `#share=1.…` (pure).
 //! - [`simulator`] is the simulator's session model: executions driven by the engine (pure).
 //! - [`functions`] runs playground Functions in a sandboxed worker.
-//! - `hooks` carry out the effects: autosave, keyboard, clipboard, files, focus, the simulator's
-//!   timers and requests.
+//! - `hooks` carry out the effects: autosave, keyboard, clipboard, files, focus, share links in
+//!   the address bar, the simulator's timers and requests.
 //! - `components` draw the page: toolbar, palette, canvas, inspector, simulator, execution log,
 //!   Functions, problems, dialogs.
 
@@ -50,6 +50,7 @@ pub fn app() -> Html {
     hooks::use_autosave(&state);
     hooks::use_keyboard(latest.clone());
     hooks::use_clipboard(latest.clone());
+    hooks::use_share_links(state.dispatcher());
     hooks::use_focus(state.focus.clone());
     hooks::use_notice_timeout(state.notice.clone(), state.dispatcher());
     let sim = hooks::use_simulator(latest);
@@ -131,7 +132,8 @@ pub fn app() -> Html {
                     </div>
                 </main>
                 <NoticeView notice={s.notice.clone()} />
-                <OverlayView overlay={s.overlay.clone()} flow={Ptr::new(&s.flow)} cards={Ptr::new(&s.cards)} />
+                <OverlayView overlay={s.overlay.clone()} flow={Ptr::new(&s.flow)}
+                    functions={Ptr::new(&s.functions)} cards={Ptr::new(&s.cards)} />
             </div>
         </ContextProvider<FunctionsContext>>
         </ContextProvider<HighlightContext>>

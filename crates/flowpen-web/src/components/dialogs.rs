@@ -1,10 +1,10 @@
 //! Dialogs over the editor: open (file or pasted JSON), confirm "New flow", find a widget, choose
-//! where a port leads (the keyboard's way to connect), and the list of shortcuts.
+//! where a port leads (the keyboard's way to connect), the list of shortcuts, and the share link.
 
 use std::rc::Rc;
 
 use flowpen_flow::{Flow, WidgetType};
-use web_sys::HtmlElement;
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use super::icons::{self, Glyph, TypeIcon};
@@ -12,8 +12,11 @@ use super::inspector::fields::event_value;
 use super::{send, use_dispatch, Ptr};
 use crate::editor::cards::{type_class, type_label, CardModel};
 use crate::editor::geometry::Point;
-use crate::editor::{Action, Overlay};
-use crate::hooks::browser;
+use crate::editor::{Action, Level, Overlay};
+use crate::functions::FunctionsProject;
+use crate::hooks::share::use_page_url;
+use crate::hooks::{browser, copy_text};
+use crate::share;
 
 #[derive(Properties, PartialEq)]
 pub struct ModalProps {
@@ -374,9 +377,128 @@ pub fn help_dialog() -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct ShareDialogProps {
+    pub flow: Ptr<Flow>,
+    pub functions: Ptr<FunctionsProject>,
+}
+
+/// `12345` as `12,345`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `no Functions`, `1 Function` or `2 Functions`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
+/// A link to the project (the flow with its Functions and environment variables), to copy.
+#[function_component(ShareDialog)]
+pub fn share_dialog(props: &ShareDialogProps) -> Html {
+    let dispatch = use_dispatch();
+    let page = use_page_url();
+    let fragment = use_memo(
+        (props.flow.clone(), props.functions.clone()),
+        |(flow, p)| share::fragment(flow, p),
+    );
+    let link = Rc::new(share::link(&page, &fragment));
+    let field = use_node_ref();
+    {
+        let field = field.clone();
+        use_effect_with((), move |_| {
+            if let Some(input) = field.cast::<HtmlInputElement>() {
+                let _ = input.focus();
+                input.select();
+            }
+        });
+    }
+    let copy = {
+        let (dispatch, link, field) = (dispatch.clone(), Rc::clone(&link), field.clone());
+        Callback::from(move |_: MouseEvent| {
+            let input = field.cast::<HtmlInputElement>();
+            if let Some(input) = &input {
+                input.select();
+            }
+            if !copy_text(&link, "Copied the share link.") {
+                if let Some(input) = &input {
+                    let _ = input.focus();
+                }
+                dispatch.dispatch(Action::Notify {
+                    level: Level::Error,
+                    text: "The browser refused to copy: the link is selected, press Ctrl+C (Cmd+C) to copy it.".into(),
+                });
+            }
+        })
+    };
+    let select = Callback::from(|e: FocusEvent| {
+        if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+            input.select();
+        }
+    });
+    let functions = props.functions.functions.len();
+    let env = props.functions.env.len();
+    let holds = format!(
+        "It holds this flow, {} and {}.",
+        count(functions, "Function", "Functions"),
+        count(env, "environment variable", "environment variables")
+    );
+    let long = share::is_long(&link);
+    html! {
+        <Modal title="Share this flow" testid="share-dialog" wide=true>
+            <p class="muted">
+                { "Whoever opens this link gets the flow in their own browser, ready to run (Undo there brings back what they had). " }
+                { holds }
+                { " The project travels in the part after #, which browsers never send to a server." }
+            </p>
+            if env > 0 {
+                <p class="share-note" data-testid="share-env-note">
+                    { "Environment variables travel with their values: leave secrets out of a shared project." }
+                </p>
+            }
+            <div class="share-row">
+                <input ref={field} class="input mono" type="text" readonly=true data-testid="share-link"
+                    aria-label="Share link" value={(*link).clone()} spellcheck="false" onfocus={select} />
+                <button type="button" class="btn primary" data-testid="share-copy" onclick={copy}>
+                    <Glyph d={icons::COPY} />{ "Copy link" }
+                </button>
+            </div>
+            <p class="share-length muted" data-testid="share-length">
+                { format!("{} characters", grouped(link.len())) }
+            </p>
+            if long {
+                <p class="share-note" role="alert" data-testid="share-warning">
+                    <Glyph d={icons::WARN} />
+                    { format!(
+                        "This link is very long (over {} kB): some chat apps and browsers cut long links short. Export project writes the same project as a file.",
+                        share::LONG / 1000
+                    ) }
+                </p>
+            }
+            <div class="button-row end">
+                <button type="button" class="btn" data-testid="share-close"
+                    onclick={send(&dispatch, Action::CloseOverlay)}>{ "Close" }</button>
+            </div>
+        </Modal>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct OverlayViewProps {
     pub overlay: Option<Overlay>,
     pub flow: Ptr<Flow>,
+    pub functions: Ptr<FunctionsProject>,
     pub cards: Ptr<Vec<Rc<CardModel>>>,
 }
 
@@ -388,6 +510,9 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
         Some(Overlay::ConfirmNew) => html! { <ConfirmNew /> },
         Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
         Some(Overlay::Help) => html! { <HelpDialog /> },
+        Some(Overlay::Share) => html! {
+            <ShareDialog flow={props.flow.clone()} functions={props.functions.clone()} />
+        },
         Some(Overlay::ConnectMenu { from, port }) => html! {
             <ConnectMenu flow={props.flow.clone()} cards={props.cards.clone()} from={*from} port={*port} />
         },

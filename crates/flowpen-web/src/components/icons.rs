@@ -65,6 +65,7 @@ pub const CLOSE: &str = "M4 4l8 8M12 4l-8 8";
 pub const UP: &str = "M4 10l4-4 4 4";
 pub const DOWN: &str = "M4 6l4 4 4-4";
 pub const TRASH: &str = "M3 4h10M6 4V2.5h4V4M4.5 4l.5 9.5h6l.5-9.5";
+pub const SHARE: &str = "M12 1.5a2 2 0 1 0 0 4 2 2 0 1 0 0-4zM4 6a2 2 0 1 0 0 4 2 2 0 1 0 0-4zM12 10.5a2 2 0 1 0 0 4 2 2 0 1 0 0-4zM5.8 7.1l4.4-2.3M5.8 8.9l4.4 2.3";
 pub const COPY: &str = "M5 5h8v9H5zM3 11V2h8";
 pub const FILE: &str = "M4 1.5h5l3 3v10H4zM9 1.5v3h3";
 pub const DOWNLOAD: &str = "M8 2v8M4.5 6.5 8 10l3.5-3.5M2.5 13.5h11";

@@ -1,5 +1,5 @@
-//! The toolbar: files (new, open, examples, export the flow or the project, copy JSON), undo/redo,
-//! search, Run (the simulator), view options.
+//! The toolbar: files (new, open, examples, export the flow or the project, copy JSON, share a
+//! link), undo/redo, search, Run (the simulator), view options.
 
 use flowpen_flow::Flow;
 use web_sys::HtmlInputElement;
@@ -158,6 +158,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" class="tb icon-only" data-testid="copy-json" title="Copy the flow's Studio JSON"
                     aria-label="Copy JSON" onclick={copy}>
                     <Glyph d={icons::COPY} />
+                </button>
+                <button type="button" class="tb" data-testid="share"
+                    title="Make a link to this flow with its Functions (the project travels in the link)"
+                    onclick={send(&dispatch, Action::ShowOverlay(Overlay::Share))}>
+                    <Glyph d={icons::SHARE} /><span>{ "Share" }</span>
                 </button>
             </div>
             <div class="toolbar-group" role="group" aria-label="Edit">

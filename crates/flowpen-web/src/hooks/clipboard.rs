@@ -1,7 +1,7 @@
 //! The clipboard through the document's `copy`, `cut` and `paste` events (no permission
 //! prompts): widgets travel as Studio JSON in `text/plain`. Also file drops onto the page.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, DragEvent, Event};
@@ -15,6 +15,8 @@ use crate::editor::{Action, Level};
 thread_local! {
     /// Set while "Copy JSON" runs `execCommand("copy")`: the copy handler then copies the flow.
     static COPY_FLOW: Cell<bool> = const { Cell::new(false) };
+    /// Set while [`copy_text`] runs `execCommand("copy")`: the text, and the notice to show.
+    static COPY_TEXT: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
 }
 
 /// Copies the whole flow (the toolbar's "Copy JSON"); must run in a user gesture.
@@ -29,6 +31,19 @@ pub fn copy_flow() -> bool {
     ok
 }
 
+/// Copies `text` (a share link), then shows `done` as a notice; must run in a user gesture.
+pub fn copy_text(text: &str, done: &str) -> bool {
+    let Some(doc) = browser::document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    else {
+        return false;
+    };
+    COPY_TEXT.with(|c| *c.borrow_mut() = Some((text.to_owned(), done.to_owned())));
+    let ok = doc.exec_command("copy").unwrap_or(false);
+    // The copy handler took it; if the event never came, nothing is left behind.
+    let missed = COPY_TEXT.with(|c| c.borrow_mut().take()).is_some();
+    ok && !missed
+}
+
 fn in_text_field() -> bool {
     browser::active_element().is_some_and(|el| browser::is_text_field(&el))
 }
@@ -37,6 +52,18 @@ fn on_copy(latest: &Latest, e: &Event, cut: bool) {
     let Some(e) = e.dyn_ref::<ClipboardEvent>() else {
         return;
     };
+    if let Some((text, done)) = COPY_TEXT.with(|c| c.borrow_mut().take()) {
+        if let Some(data) = e.clipboard_data() {
+            if data.set_data("text/plain", &text).is_ok() {
+                e.prevent_default();
+                latest.borrow().dispatch(Action::Notify {
+                    level: Level::Info,
+                    text: done,
+                });
+            }
+        }
+        return;
+    }
     let whole = COPY_FLOW.with(Cell::get);
     if !whole && in_text_field() {
         return;
