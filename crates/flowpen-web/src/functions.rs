@@ -199,30 +199,11 @@ pub fn is_function_url(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
+
+    use flowpen_testkit::shared_dir;
 
     use super::{is_function_url, HttpRequest, HttpResponse, InvokeOptions, DEFAULT_TIMEOUT_MS};
-
-    /// `../shared` beside the workspace (or `FLOWPEN_SHARED`), as flowpen-testkit finds it: `None`
-    /// after saying why when it is missing, and a failure under `CI=true`.
-    fn shared_dir(test: &str) -> Option<PathBuf> {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..");
-        let dir = std::env::var_os("FLOWPEN_SHARED")
-            .map_or_else(|| workspace.join("..").join("shared"), PathBuf::from);
-        if dir.join("seeds").is_dir() {
-            return Some(dir);
-        }
-        let message = format!(
-            "{test}: ../shared not found at {} (set FLOWPEN_SHARED)",
-            dir.display()
-        );
-        assert!(
-            std::env::var("CI").map_or(true, |ci| ci != "true"),
-            "{message}"
-        );
-        eprintln!("SKIPPED {message}");
-        None
-    }
 
     fn read(path: &Path) -> String {
         std::fs::read_to_string(path)

@@ -3,8 +3,6 @@
 //! Export project writes and Open… reads, and the bundled examples' Functions.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::{Path, PathBuf};
-
 use flowpen_flow::Flow;
 use flowpen_web::editor::examples::{self, EXAMPLES};
 use flowpen_web::editor::{persist, Action, EditorState, Level, Panel};
@@ -318,31 +316,11 @@ fn every_example_has_the_functions_its_flow_calls() {
     }
 }
 
-/// `../shared` beside the workspace (or `FLOWPEN_SHARED`); `None` after saying why when missing.
-fn shared_dir(test: &str) -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("..");
-    let dir = std::env::var_os("FLOWPEN_SHARED")
-        .map_or_else(|| workspace.join("..").join("shared"), PathBuf::from);
-    if dir.join("seeds").is_dir() {
-        return Some(dir);
-    }
-    let message = format!(
-        "{test}: ../shared not found at {} (set FLOWPEN_SHARED)",
-        dir.display()
-    );
-    assert!(
-        std::env::var("CI").map_or(true, |ci| ci != "true"),
-        "{message}"
-    );
-    eprintln!("SKIPPED {message}");
-    None
-}
-
 /// `/random` is the seed's handler, and `/get-doge` keeps the seed's shape (sub-breeds, the
 /// "Sorry, we couldn't find any …s" answer).
 #[test]
 fn the_example_functions_follow_the_seeds() {
-    let Some(shared) = shared_dir("the_example_functions_follow_the_seeds") else {
+    let Some(shared) = flowpen_testkit::shared_dir("the_example_functions_follow_the_seeds") else {
         return;
     };
     let page = std::fs::read_to_string(shared.join("seeds").join("000_413be32dd542646e.txt"))
