@@ -1692,38 +1692,41 @@ impl EditorState {
     }
 
     fn undo(&mut self) {
-        self.drag = None;
-        let Some(entry) = Rc::make_mut(&mut self.history).pop_undo() else {
-            return;
-        };
-        let Some(redo) = self.apply_change(&entry.change) else {
-            return;
-        };
-        Rc::make_mut(&mut self.history).push_redo(Entry {
-            change: redo,
-            selection: Rc::clone(&self.selection),
-            coalesce: None,
-            revalidate: entry.revalidate,
-        });
-        self.selection = Rc::clone(&entry.selection);
-        self.selected_edge = None;
-        self.refresh(entry.revalidate);
+        self.travel(true);
     }
 
     fn redo(&mut self) {
+        self.travel(false);
+    }
+
+    /// Undo (`back`) or redo: applies the newest entry of one stack and files its reverse on the
+    /// other (a redo keeps the rest of the redo stack).
+    fn travel(&mut self, back: bool) {
         self.drag = None;
-        let Some(entry) = Rc::make_mut(&mut self.history).pop_redo() else {
+        let history = Rc::make_mut(&mut self.history);
+        let popped = if back {
+            history.pop_undo()
+        } else {
+            history.pop_redo()
+        };
+        let Some(entry) = popped else {
             return;
         };
-        let Some(undo) = self.apply_change(&entry.change) else {
+        let Some(change) = self.apply_change(&entry.change) else {
             return;
         };
-        Rc::make_mut(&mut self.history).push_undo_keep_redo(Entry {
-            change: undo,
+        let reverse = Entry {
+            change,
             selection: Rc::clone(&self.selection),
             coalesce: None,
             revalidate: entry.revalidate,
-        });
+        };
+        let history = Rc::make_mut(&mut self.history);
+        if back {
+            history.push_redo(reverse);
+        } else {
+            history.push_undo_keep_redo(reverse);
+        }
         self.selection = Rc::clone(&entry.selection);
         self.selected_edge = None;
         self.refresh(entry.revalidate);
