@@ -134,25 +134,9 @@ pub(crate) fn write_json(out: &mut String, v: &dyn ValueView) {
     }
 }
 
-/// A JSON string literal, escaped like `serde_json`.
+/// A JSON string literal, escaped by `serde_json` itself.
 fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    out.push_str(&serde_json::Value::from(s).to_string());
 }
 
 pub(super) fn to_json(call: &Call<'_>) -> Result<Value> {

@@ -69,21 +69,35 @@ struct Assign {
     expr: FilterChain,
 }
 
+/// The variable a tag names first (`assign x`, `capture x`, `increment x`); `missing` is the error
+/// when there is none.
+fn target_name(
+    tokens: &mut TagTokenIter<'_>,
+    at: usize,
+    missing: &str,
+    awkward: bool,
+) -> Result<String> {
+    let target = tokens.next().ok_or_else(|| syntax_error(missing, at))?;
+    name(&target, awkward).ok_or_else(|| {
+        syntax_error(
+            format!("'{}' is not a valid variable name", shown(target.as_str())),
+            at,
+        )
+    })
+}
+
 pub(super) fn assign(
     head: Head,
     mut tokens: TagTokenIter<'_>,
     options: &Language,
 ) -> Result<Box<dyn Renderable>> {
     let at = head.at;
-    let target = tokens
-        .next()
-        .ok_or_else(|| syntax_error("expected a variable name after 'assign'", at))?;
-    let name = name(&target, false).ok_or_else(|| {
-        syntax_error(
-            format!("'{}' is not a valid variable name", shown(target.as_str())),
-            at,
-        )
-    })?;
+    let name = target_name(
+        &mut tokens,
+        at,
+        "expected a variable name after 'assign'",
+        false,
+    )?;
     match tokens.next() {
         Some(t) if t.as_str() == "=" => {}
         _ => return Err(syntax_error("expected '=' in 'assign'", at)),
@@ -122,15 +136,12 @@ pub(super) fn capture(
     options: &Language,
 ) -> Result<Box<dyn Renderable>> {
     let at = head.at;
-    let target = tokens
-        .next()
-        .ok_or_else(|| syntax_error("expected a variable name after 'capture'", at))?;
-    let name = name(&target, true).ok_or_else(|| {
-        syntax_error(
-            format!("'{}' is not a valid variable name", shown(target.as_str())),
-            at,
-        )
-    })?;
+    let name = target_name(
+        &mut tokens,
+        at,
+        "expected a variable name after 'capture'",
+        true,
+    )?;
     nothing_more(&mut tokens, at)?;
     let (items, _) = body(&mut block, options, &[], false)?;
     block.assert_empty();
@@ -159,15 +170,7 @@ struct Counter {
 
 fn counter(head: Head, mut tokens: TagTokenIter<'_>, step: i64) -> Result<Box<dyn Renderable>> {
     let at = head.at;
-    let target = tokens
-        .next()
-        .ok_or_else(|| syntax_error("expected a variable name", at))?;
-    let name = name(&target, true).ok_or_else(|| {
-        syntax_error(
-            format!("'{}' is not a valid variable name", shown(target.as_str())),
-            at,
-        )
-    })?;
+    let name = target_name(&mut tokens, at, "expected a variable name", true)?;
     nothing_more(&mut tokens, at)?;
     Ok(Box::new(Counter {
         at,
