@@ -4,9 +4,18 @@
 //! The primitives replace whole parts of one widget (its name, its properties, its transitions) or
 //! insert/remove a widget; user-level operations (`rename`, `delete`, `connect`, …) build batches
 //! of primitives against the current flow. A batch is applied in order; its inverse is the reversed
-//! batch of inverses.
+//! batch of inverses. The inspector's operations, which follow the rules of Studio's own editor
+//! (placeholder values, automatic friendly names, a split's input copied into its conditions),
+//! are in `form`.
 
 use std::fmt;
+
+mod form;
+
+pub use form::{
+    add_default_condition, auto_friendly_name, conditions, default_condition, edit_condition,
+    new_flow, set_key_value, set_split_input, CondField, KvField,
+};
 
 use crate::json::{Json, Object};
 use crate::spec::{default_properties, widget_spec};

@@ -265,6 +265,143 @@ fn list_items_and_split_conditions_are_invertible() {
     }
 }
 
+/// The inspector's operations (Studio's editing rules) are edits like the others: every one, on
+/// every widget of every corpus flow, is undone exactly.
+#[test]
+fn studio_editing_rules_are_invertible() {
+    use edit::{CondField, KvField};
+    let mut split_edits = 0;
+    for (file, flow) in &corpus_flows("studio_editing_rules_are_invertible") {
+        for (i, s) in flow.states.iter().enumerate() {
+            for key in ["parameters", "variables"] {
+                let n = s.key_values(key).len();
+                for item in 0..n {
+                    for field in [KvField::Key, KvField::Value] {
+                        let out = check(
+                            flow,
+                            edit::set_key_value(flow, i, key, item, field, "x{{y}}").unwrap(),
+                        );
+                        let (k, v) = out.states[i].key_values(key)[item].clone();
+                        let got = if field == KvField::Key { k } else { v };
+                        assert_eq!(got, "x{{y}}", "{file}: {}.{key}[{item}]", s.name);
+                    }
+                }
+                assert!(edit::set_key_value(flow, i, key, n, KvField::Key, "k").is_err());
+            }
+            let out = check(
+                flow,
+                edit::set_split_input(flow, i, "{{flow.data.x}}").unwrap(),
+            );
+            assert_eq!(out.states[i].prop_str("input"), Some("{{flow.data.x}}"));
+            if s.kind != WidgetType::SplitBasedOn {
+                assert!(edit::add_default_condition(flow, i).is_err(), "{file}");
+                continue;
+            }
+            for c in edit::conditions(&out.states[i]) {
+                assert_eq!(c.arguments, vec!["{{flow.data.x}}".to_owned()], "{file}");
+            }
+            let n = edit::conditions(s).len();
+            let out = check(flow, edit::add_default_condition(flow, i).unwrap());
+            let added = edit::conditions(&out.states[i]).pop().unwrap();
+            let input = s.prop_str("input").unwrap_or_default();
+            assert_eq!(added, edit::default_condition(input), "{file}");
+            for nth in 0..n {
+                for (field, text) in [
+                    (CondField::Kind, "is_blank"),
+                    (CondField::Kind, "contains"),
+                    (CondField::Value, "yes"),
+                    (CondField::FriendlyName, "Said yes"),
+                ] {
+                    let out = check(
+                        flow,
+                        edit::edit_condition(flow, i, nth, field, text).unwrap(),
+                    );
+                    let c = &edit::conditions(&out.states[i])[nth];
+                    match (field, text) {
+                        (CondField::Kind, "is_blank") => assert_eq!(c.value, "Is Blank"),
+                        (CondField::Value, _) => assert_eq!(c.value, "yes"),
+                        (CondField::FriendlyName, _) => assert_eq!(c.friendly_name, "Said yes"),
+                        _ => assert_eq!(c.kind, text),
+                    }
+                    split_edits += 1;
+                }
+            }
+            assert!(edit::edit_condition(flow, i, n, CondField::Value, "x").is_err());
+        }
+    }
+    if corpus("studio_editing_rules_are_invertible").is_some() {
+        assert!(
+            split_edits > 100,
+            "the corpus has many conditions ({split_edits})"
+        );
+    }
+}
+
+#[test]
+fn condition_edits_follow_studios_editor() {
+    use edit::CondField;
+    let mut flow = edit::new_flow();
+    assert_eq!(flow.states.len(), 1);
+    let events: Vec<&str> = flow.states[0]
+        .transitions
+        .iter()
+        .map(|t| t.event.as_str())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "incomingMessage",
+            "incomingCall",
+            "incomingConversationMessage",
+            "incomingRequest",
+            "incomingParent"
+        ]
+    );
+    let add = edit::add_widget(&flow, WidgetType::SplitBasedOn, Offset { x: 0.0, y: 0.0 });
+    edit::apply(&mut flow, add).unwrap();
+    let step = |flow: &mut Flow, e: Edit| {
+        edit::apply(flow, e).unwrap();
+    };
+    let e = edit::set_split_input(&flow, 1, "{{trigger.message.Body}}").unwrap();
+    step(&mut flow, e);
+    let e = edit::add_default_condition(&flow, 1).unwrap();
+    step(&mut flow, e);
+    let c = &edit::conditions(&flow.states[1])[0];
+    assert_eq!(c.friendly_name, "If value equal_to ");
+    assert_eq!(c.arguments, ["{{trigger.message.Body}}"]);
+    // A generated friendly name follows the type and the value.
+    let e = edit::edit_condition(&flow, 1, 0, CondField::Value, "1").unwrap();
+    step(&mut flow, e);
+    assert_eq!(
+        edit::conditions(&flow.states[1])[0].friendly_name,
+        "If value equal_to 1"
+    );
+    // Blank tests store Studio's placeholder; leaving them clears it.
+    let e = edit::edit_condition(&flow, 1, 0, CondField::Kind, "is_not_blank").unwrap();
+    step(&mut flow, e);
+    let c = &edit::conditions(&flow.states[1])[0];
+    assert_eq!(
+        (c.value.as_str(), c.friendly_name.as_str()),
+        ("Is Not Blank", "If value is_not_blank Is Not Blank")
+    );
+    let e = edit::edit_condition(&flow, 1, 0, CondField::Kind, "contains").unwrap();
+    step(&mut flow, e);
+    assert_eq!(edit::conditions(&flow.states[1])[0].value, "");
+    // A friendly name the user wrote is kept.
+    let e = edit::edit_condition(&flow, 1, 0, CondField::FriendlyName, "Mine").unwrap();
+    step(&mut flow, e);
+    let e = edit::edit_condition(&flow, 1, 0, CondField::Value, "x").unwrap();
+    step(&mut flow, e);
+    assert_eq!(edit::conditions(&flow.states[1])[0].friendly_name, "Mine");
+    // The split's input follows into every condition.
+    let e = edit::set_split_input(&flow, 1, "{{flow.variables.n}}").unwrap();
+    step(&mut flow, e);
+    assert_eq!(
+        edit::conditions(&flow.states[1])[0].arguments,
+        ["{{flow.variables.n}}"]
+    );
+}
+
 #[test]
 fn paste_makes_names_unique_and_keeps_internal_links() {
     let src = r#"{"description":"d","states":[
