@@ -1,5 +1,5 @@
-//! The project around the flow: its playground Functions (path and code) and environment
-//! variables, the rules for Function paths, and the two texts a project is stored as.
+//! The project around the flow: its playground Functions and environment variables
+//! ([`functions`]), the bundled examples ([`examples`]), and the two texts a project is stored as.
 //!
 //! - The **saved Functions** (localStorage, next to the flow): `{"functions": [{"path", "code"}],
 //!   "env": {"NAME": "value"}}`.
@@ -7,207 +7,21 @@
 //!   "functions": […], "env": {…}}`. The flow inside is the lossless Studio JSON, so a project file
 //!   gives back exactly the flow Export would have written.
 //!
-//! Pure: no browser APIs. [`parse_document`] accepts a plain Studio flow as well as a project file,
-//! with errors that point at a line and column of the text.
+//! [`parse_document`] accepts a plain Studio flow as well as a project file, with errors that
+//! point at a line and column of the text.
+
+pub mod examples;
+pub mod functions;
 
 use flowpen_flow::json::{self, Json, Object, ParseError, Seg};
-use flowpen_flow::{Flow, WidgetType};
+use flowpen_flow::Flow;
 
-use crate::functions::request::parse_url;
-use crate::functions::{is_function_url, FunctionDef, FunctionsProject, FUNCTIONS_HOST};
+pub use functions::{FunctionDef, FunctionsProject};
+
+use functions::normalize_path;
 
 /// The project file's format version (`"flowpen": 1`).
 pub const VERSION: i64 = 1;
-
-/// The longest Function path accepted.
-pub const MAX_PATH: usize = 255;
-
-/// The code of a new Function.
-pub const TEMPLATE: &str = "exports.handler = function (context, event, callback) {
-  // event: the Run Function widget's parameters (and the request's query and body).
-  // context: this project's environment variables, PATH and DOMAIN_NAME.
-  console.log('called with', event);
-  return callback(null, { ok: true });
-};
-";
-
-/// A Function's URL (`https://flowpen.local/random`): what a Run Function widget calls.
-pub fn function_url(path: &str) -> String {
-    format!("https://{FUNCTIONS_HOST}{}", normalize(path))
-}
-
-/// The path of a playground Function URL (`/random` for `https://flowpen.local/random?x=1`).
-pub fn url_path(url: &str) -> Option<String> {
-    if !is_function_url(url) {
-        return None;
-    }
-    parse_url(url).map(|parts| parts.path.to_owned())
-}
-
-/// A path with exactly one leading `/`, trimmed.
-pub fn normalize(path: &str) -> String {
-    let p = path.trim();
-    format!("/{}", p.trim_start_matches('/'))
-}
-
-/// Checks a Function path for the Function at `index` (`None`: a new one): Twilio's shape (starts
-/// with `/`, letters, digits and `-` `_` `.` `~` `/`, no empty segment) and unique in the
-/// project. Returns the normalized path.
-pub fn check_path(
-    project: &FunctionsProject,
-    index: Option<usize>,
-    path: &str,
-) -> Result<String, String> {
-    let p = normalize(path);
-    if p == "/" {
-        return Err("A Function needs a path, like /random.".into());
-    }
-    if p.len() > MAX_PATH {
-        return Err(format!("A path has at most {MAX_PATH} characters."));
-    }
-    if let Some(c) = p
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '/')))
-    {
-        let shown = if c == ' ' {
-            "a space".to_owned()
-        } else {
-            format!("\"{c}\"")
-        };
-        return Err(format!(
-            "A path may only contain letters, digits and - _ . ~ / (found {shown})."
-        ));
-    }
-    if p.contains("//") || p.ends_with('/') {
-        return Err("A path has no empty parts (no // and no / at the end).".into());
-    }
-    let taken = project
-        .functions
-        .iter()
-        .enumerate()
-        .any(|(i, f)| Some(i) != index && normalize(&f.path) == p);
-    if taken {
-        return Err(format!("Another Function already has the path {p}."));
-    }
-    Ok(p)
-}
-
-/// A free path for a new Function: `/function`, `/function-2`, …
-pub fn new_path(project: &FunctionsProject) -> String {
-    let taken = |p: &str| project.functions.iter().any(|f| normalize(&f.path) == p);
-    if !taken("/function") {
-        return "/function".into();
-    }
-    (2..)
-        .map(|n| format!("/function-{n}"))
-        .find(|p| !taken(p))
-        .unwrap_or_default()
-}
-
-/// Adds a Function with a free path and the template code; returns its index.
-pub fn add_function(project: &mut FunctionsProject) -> usize {
-    let path = new_path(project);
-    project.functions.push(FunctionDef {
-        path,
-        code: TEMPLATE.to_owned(),
-    });
-    project.functions.len() - 1
-}
-
-/// Renames Function `index` (see [`check_path`]).
-pub fn rename(project: &mut FunctionsProject, index: usize, path: &str) -> Result<(), String> {
-    let p = check_path(project, Some(index), path)?;
-    match project.functions.get_mut(index) {
-        Some(f) => {
-            f.path = p;
-            Ok(())
-        }
-        None => Err("No such Function.".into()),
-    }
-}
-
-/// Sets the code of Function `index`; returns whether it changed.
-pub fn set_code(project: &mut FunctionsProject, index: usize, code: &str) -> bool {
-    match project.functions.get_mut(index) {
-        Some(f) if f.code != code => {
-            f.code = code.to_owned();
-            true
-        }
-        _ => false,
-    }
-}
-
-/// Removes Function `index`; returns it.
-pub fn remove(project: &mut FunctionsProject, index: usize) -> Option<FunctionDef> {
-    (index < project.functions.len()).then(|| project.functions.remove(index))
-}
-
-/// Which half of an environment variable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EnvField {
-    Name,
-    Value,
-}
-
-/// Sets the name or value of environment variable `item`; returns whether it changed.
-pub fn set_env(project: &mut FunctionsProject, item: usize, field: EnvField, text: &str) -> bool {
-    let Some((name, value)) = project.env.get_mut(item) else {
-        return false;
-    };
-    let slot = match field {
-        EnvField::Name => name,
-        EnvField::Value => value,
-    };
-    if slot == text {
-        return false;
-    }
-    *slot = text.to_owned();
-    true
-}
-
-/// A problem with an environment variable's name, if any (`context.NAME` must be usable).
-pub fn env_name_problem(project: &FunctionsProject, item: usize) -> Option<String> {
-    let (name, _) = project.env.get(item)?;
-    if name.is_empty() {
-        return Some("Give the variable a name.".into());
-    }
-    let ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !name.starts_with(|c: char| c.is_ascii_digit());
-    if !ok {
-        return Some("Use letters, digits and _ (not first a digit), like API_KEY.".into());
-    }
-    if project.env[..item].iter().any(|(n, _)| n == name) {
-        return Some(format!(
-            "{name} is set twice; the later value is the one Functions see."
-        ));
-    }
-    None
-}
-
-/// The Functions of the project that a flow's Run Function widgets call, in call order.
-pub fn called_paths(flow: &Flow) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in flow
-        .states
-        .iter()
-        .filter(|s| s.kind == WidgetType::RunFunction)
-    {
-        if let Some(p) = s.prop_str("url").and_then(url_path) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-/// Paths that a flow calls on `flowpen.local` but that the project does not have.
-pub fn missing_paths(flow: &Flow, project: &FunctionsProject) -> Vec<String> {
-    called_paths(flow)
-        .into_iter()
-        .filter(|p| !project.functions.iter().any(|f| normalize(&f.path) == *p))
-        .collect()
-}
 
 // The stored texts.
 
@@ -242,13 +56,27 @@ pub fn saved_text(project: &FunctionsProject) -> String {
 }
 
 /// Reads saved Functions (see [`saved_text`]).
-pub fn parse_saved(text: &str) -> Result<FunctionsProject, String> {
-    let doc = json::parse(text).map_err(|e| e.to_string())?;
+pub fn parse_saved(text: &str) -> Result<FunctionsProject, ParseError> {
+    let doc = json::parse(text)?;
     let Json::Object(o) = doc else {
-        return Err("the saved Functions are not a JSON object".into());
+        return Err(located(
+            text,
+            vec![],
+            "the saved Functions are not a JSON object".into(),
+        ));
     };
-    read_functions(&o, &[])
-        .map_err(|(path, message)| format!("{}: {message}", json::path_string(&path)))
+    read_functions(&o, &[]).map_err(|(path, message)| located(text, path, message))
+}
+
+/// A shape problem found after parsing, at the line and column of `path` in `text`.
+fn located(text: &str, path: Vec<Seg>, message: String) -> ParseError {
+    let (line, column) = json::locate(text, &path).unwrap_or((1, 1));
+    ParseError {
+        line,
+        column,
+        path: json::path_string(&path),
+        message,
+    }
 }
 
 type ShapeProblem = (Vec<Seg>, String);
@@ -290,7 +118,7 @@ fn read_functions(o: &Object, at: &[Seg]) -> Result<FunctionsProject, ShapeProbl
                     }
                 };
                 project.functions.push(FunctionDef {
-                    path: normalize(&text("path")?),
+                    path: normalize_path(&text("path")?),
                     code: text("code")?,
                 });
             }
@@ -351,9 +179,31 @@ pub fn project_text(flow: &Flow, project: &FunctionsProject) -> String {
     s
 }
 
+/// A file name for exporting `flow`, from its description (`random-number-generator.json`).
+pub fn export_file_name(flow: &Flow) -> String {
+    let slug: String = flow
+        .description()
+        .unwrap_or("flow")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("{}.json", if slug.is_empty() { "flow" } else { &slug })
+}
+
 /// A file name for the project file (`random-number-generator.flowpen.json`).
 pub fn project_file_name(flow: &Flow) -> String {
-    let flow_name = crate::editor::export_file_name(flow);
+    let flow_name = export_file_name(flow);
     let stem = flow_name.strip_suffix(".json").unwrap_or(&flow_name);
     format!("{stem}.flowpen.json")
 }
@@ -378,15 +228,7 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
     if !is_project(&doc) {
         return Flow::parse(text).map(Document::Flow);
     }
-    let locate = |path: Vec<Seg>, message: String| {
-        let (line, column) = json::locate(text, &path).unwrap_or((1, 1));
-        ParseError {
-            line,
-            column,
-            path: json::path_string(&path),
-            message,
-        }
-    };
+    let locate = |path: Vec<Seg>, message: String| located(text, path, message);
     let Json::Object(mut top) = doc else {
         return Err(locate(vec![], "a project file is a JSON object".into()));
     };

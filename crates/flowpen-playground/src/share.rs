@@ -16,8 +16,7 @@ use std::fmt;
 use flowpen_flow::json::{self, ParseError};
 use flowpen_flow::Flow;
 
-use crate::functions::FunctionsProject;
-use crate::project::{self, Document};
+use crate::project::{self, Document, FunctionsProject};
 
 /// What a share fragment starts with (after the `#`).
 pub const PREFIX: &str = "share=";

@@ -20,6 +20,7 @@
 pub mod http;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::rc::Rc;
 
 use flowpen_engine::{
@@ -372,28 +373,59 @@ fn capitalize(s: &str) -> String {
     }
 }
 
+/// Why the REST trigger form's parameters cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParametersError {
+    /// JSON, but not an object (what it is, in words).
+    NotObject(&'static str),
+    /// Not JSON: serde_json's explanation and where.
+    NotJson {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+}
+
+impl fmt::Display for ParametersError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParametersError::NotObject(what) => write!(
+                f,
+                "Parameters must be a JSON object like {{\"order\": \"A-17\"}}, not {what}."
+            ),
+            ParametersError::NotJson {
+                message,
+                line,
+                column,
+            } => write!(
+                f,
+                "Parameters are not JSON: {message} (line {line}, column {column})."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParametersError {}
+
 /// Reads the REST trigger form's parameters: a JSON object (empty text: no parameters).
-pub fn parse_parameters(text: &str) -> Result<Value, String> {
+pub fn parse_parameters(text: &str) -> Result<Value, ParametersError> {
     if text.trim().is_empty() {
         return Ok(Value::Object(serde_json::Map::new()));
     }
     match serde_json::from_str::<Value>(text) {
         Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(other) => Err(format!(
-            "Parameters must be a JSON object like {{\"order\": \"A-17\"}}, not {}.",
-            match other {
-                Value::Array(_) => "a list",
-                Value::String(_) => "a string",
-                Value::Number(_) => "a number",
-                Value::Bool(_) => "true or false",
-                _ => "null",
-            }
-        )),
-        Err(e) => Err(format!(
-            "Parameters are not JSON: {e} (line {}, column {}).",
-            e.line(),
-            e.column()
-        )),
+        Ok(other) => Err(ParametersError::NotObject(match other {
+            Value::Array(_) => "a list",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "true or false",
+            _ => "null",
+        })),
+        Err(e) => Err(ParametersError::NotJson {
+            message: e.to_string(),
+            line: e.line(),
+            column: e.column(),
+        }),
     }
 }
 

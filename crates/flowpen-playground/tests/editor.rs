@@ -6,16 +6,16 @@ use std::rc::Rc;
 
 use flowpen_flow::json::{self, Json};
 use flowpen_flow::{Flow, WidgetType};
-use flowpen_web::editor::geometry::{Point, Viewport};
-use flowpen_web::editor::keys::{key_action, Focused, KeyPress};
-use flowpen_web::editor::{
+use flowpen_playground::editor::geometry::{Point, Viewport};
+use flowpen_playground::editor::keys::{key_action, Focused, KeyPress};
+use flowpen_playground::editor::{
     cards, persist, Action, CondField, EditorState, FocusTarget, KvField, Level, Overlay,
     SelectMode,
 };
 
 /// An editor on an empty flow (just the Trigger) with a known canvas size.
 fn empty() -> EditorState {
-    let mut s = EditorState::new(flowpen_web::editor::new_flow());
+    let mut s = EditorState::new(flowpen_flow::edit::new_flow());
     s.update(Action::SetCanvasSize(Point::new(1000.0, 700.0)));
     s
 }
@@ -38,18 +38,19 @@ fn add(s: &mut EditorState, kind: WidgetType) -> usize {
         at: None,
         link: None,
     });
-    s.flow.states.len() - 1
+    s.doc.flow.states.len() - 1
 }
 
 fn index(s: &EditorState, name: &str) -> usize {
-    s.flow
+    s.doc
+        .flow
         .index_of(name)
         .unwrap_or_else(|| panic!("no widget {name}"))
 }
 
 fn port(s: &EditorState, widget: &str, event: &str) -> usize {
     let i = index(s, widget);
-    s.cards[i]
+    s.doc.cards[i]
         .ports
         .iter()
         .position(|p| p.event == event)
@@ -66,7 +67,8 @@ fn connect(s: &mut EditorState, from: &str, event: &str, to: &str) {
 }
 
 fn next_of(s: &EditorState, widget: &str, event: &str) -> Option<String> {
-    s.flow
+    s.doc
+        .flow
         .state(widget)
         .and_then(|w| w.transition(event))
         .and_then(|t| t.next.clone())
@@ -99,13 +101,17 @@ fn without_offsets(mut v: Json) -> Json {
 #[test]
 fn first_load_opens_the_example_with_cards_and_edges() {
     let s = example();
-    assert_eq!(s.flow.description(), Some("Random number generator"));
-    assert_eq!(s.cards.len(), s.flow.states.len());
-    assert_eq!(s.edges.len(), 5, "Trigger→min→max→get_num→(result, error)");
-    assert!(s.history.undo_len() == 0 && !s.history.can_redo());
+    assert_eq!(s.doc.flow.description(), Some("Random number generator"));
+    assert_eq!(s.doc.cards.len(), s.doc.flow.states.len());
+    assert_eq!(
+        s.doc.edges.len(),
+        5,
+        "Trigger→min→max→get_num→(result, error)"
+    );
+    assert!(s.doc.history.undo_len() == 0 && !s.doc.history.can_redo());
     // The view was fitted once the canvas size was known: every card is visible.
-    let seen = s.viewport.visible(s.canvas_size);
-    for c in s.cards.iter() {
+    let seen = s.canvas.viewport.visible(s.canvas.canvas_size);
+    for c in s.doc.cards.iter() {
         assert!(seen.contains(c.at()), "{} is visible", c.name);
     }
 }
@@ -115,36 +121,36 @@ fn adding_a_widget_names_it_uniquely_selects_it_and_is_one_undo_step() {
     let mut s = empty();
     let a = add(&mut s, WidgetType::SendAndWaitForReply);
     let b = add(&mut s, WidgetType::SendAndWaitForReply);
-    assert_eq!(s.flow.states[a].name, "send_and_reply_1");
-    assert_eq!(s.flow.states[b].name, "send_and_reply_2");
+    assert_eq!(s.doc.flow.states[a].name, "send_and_reply_1");
+    assert_eq!(s.doc.flow.states[b].name, "send_and_reply_2");
     assert_ne!(
-        s.flow.states[a].offset(),
-        s.flow.states[b].offset(),
+        s.doc.flow.states[a].offset(),
+        s.doc.flow.states[b].offset(),
         "no stacking"
     );
-    assert_eq!(s.selection.iter().copied().collect::<Vec<_>>(), vec![b]);
+    assert_eq!(s.doc.selection.iter().copied().collect::<Vec<_>>(), vec![b]);
     assert_eq!(
-        s.focus.as_ref().map(|f| &f.target),
+        s.chrome.focus.as_ref().map(|f| &f.target),
         Some(&FocusTarget::Card(b))
     );
-    assert_eq!(s.history.undo_len(), 2);
+    assert_eq!(s.doc.history.undo_len(), 2);
     s.update(Action::Undo);
-    assert_eq!(s.flow.states.len(), 2);
+    assert_eq!(s.doc.flow.states.len(), 2);
     assert_eq!(
-        s.selection.iter().copied().collect::<Vec<_>>(),
+        s.doc.selection.iter().copied().collect::<Vec<_>>(),
         vec![a],
         "undo restores the selection from before"
     );
     s.update(Action::Redo);
-    assert_eq!(s.flow.states.len(), 3);
-    assert_eq!(s.flow.states[b].name, "send_and_reply_2");
+    assert_eq!(s.doc.flow.states.len(), 3);
+    assert_eq!(s.doc.flow.states[b].name, "send_and_reply_2");
     // A Trigger is never added.
     s.update(Action::AddWidget {
         kind: WidgetType::Trigger,
         at: None,
         link: None,
     });
-    assert_eq!(s.flow.states.len(), 3);
+    assert_eq!(s.doc.flow.states.len(), 3);
 }
 
 #[test]
@@ -152,12 +158,12 @@ fn a_widget_added_at_the_view_centre_lands_where_it_overlaps_no_card() {
     let mut s = example();
     for _ in 0..6 {
         let i = add(&mut s, WidgetType::MakeHttpRequest);
-        let mine = s.cards[i].rect;
-        for c in s.cards.iter().filter(|c| c.index != i) {
+        let mine = s.doc.cards[i].rect;
+        for c in s.doc.cards.iter().filter(|c| c.index != i) {
             assert!(
                 !c.rect.intersects(&mine),
                 "{} overlaps {}",
-                s.cards[i].name,
+                s.doc.cards[i].name,
                 c.name
             );
         }
@@ -182,10 +188,13 @@ fn a_drag_is_transient_until_it_ends_and_then_one_undo_step() {
             },
         ],
     );
-    let flow_before = Rc::clone(&s.flow);
-    let diagnostics_before = Rc::clone(&s.diagnostics);
-    let undo_before = s.history.undo_len();
-    let (min_at, max_at) = (s.flow.states[min].offset(), s.flow.states[max].offset());
+    let flow_before = Rc::clone(&s.doc.flow);
+    let diagnostics_before = Rc::clone(&s.doc.diagnostics);
+    let undo_before = s.doc.history.undo_len();
+    let (min_at, max_at) = (
+        s.doc.flow.states[min].offset(),
+        s.doc.flow.states[max].offset(),
+    );
     s.update(Action::BeginDrag { index: min });
     for step in 1..=60 {
         s.update(Action::DragTo {
@@ -193,11 +202,11 @@ fn a_drag_is_transient_until_it_ends_and_then_one_undo_step() {
             dy: f64::from(step) * -1.3,
         });
         assert!(
-            Rc::ptr_eq(&s.flow, &flow_before),
+            Rc::ptr_eq(&s.doc.flow, &flow_before),
             "no flow edit while dragging"
         );
     }
-    let drag = s.drag.clone().expect("dragging");
+    let drag = s.canvas.drag.clone().expect("dragging");
     assert_eq!(drag.ids.len(), 2, "the whole selection moves");
     assert_eq!(
         (drag.dx % 20.0, drag.dy % 20.0),
@@ -205,38 +214,38 @@ fn a_drag_is_transient_until_it_ends_and_then_one_undo_step() {
         "snapped to the grid"
     );
     s.update(Action::EndDrag);
-    assert!(s.drag.is_none());
-    assert_eq!(s.history.undo_len(), undo_before + 1, "one undo step");
-    let moved = s.flow.states[min].offset();
+    assert!(s.canvas.drag.is_none());
+    assert_eq!(s.doc.history.undo_len(), undo_before + 1, "one undo step");
+    let moved = s.doc.flow.states[min].offset();
     assert_eq!(moved.x - min_at.x, drag.dx);
     assert_eq!(moved.y - min_at.y, drag.dy);
-    assert_eq!(s.flow.states[max].offset().x - max_at.x, drag.dx);
+    assert_eq!(s.doc.flow.states[max].offset().x - max_at.x, drag.dx);
     assert!(
-        Rc::ptr_eq(&s.diagnostics, &diagnostics_before),
+        Rc::ptr_eq(&s.doc.diagnostics, &diagnostics_before),
         "a move does not revalidate"
     );
     s.update(Action::Undo);
-    assert_eq!(s.flow.states[min].offset(), min_at);
-    assert_eq!(s.flow.states[max].offset(), max_at);
+    assert_eq!(s.doc.flow.states[min].offset(), min_at);
+    assert_eq!(s.doc.flow.states[max].offset(), max_at);
     s.update(Action::Redo);
-    assert_eq!(s.flow.states[min].offset(), moved);
+    assert_eq!(s.doc.flow.states[min].offset(), moved);
     // A click (a drag that does not move) changes nothing.
-    let n = s.history.undo_len();
+    let n = s.doc.history.undo_len();
     run(&mut s, [Action::BeginDrag { index: min }, Action::EndDrag]);
-    assert_eq!(s.history.undo_len(), n);
+    assert_eq!(s.doc.history.undo_len(), n);
 }
 
 #[test]
 fn an_unchanged_card_keeps_its_view_model() {
     let mut s = example();
-    let before = Rc::clone(&s.cards);
+    let before = Rc::clone(&s.doc.cards);
     let min = index(&s, "min_value");
     s.update(Action::SetProperty {
         index: min,
         key: "body".into(),
         value: text("Smallest?"),
     });
-    for (i, (a, b)) in before.iter().zip(s.cards.iter()).enumerate() {
+    for (i, (a, b)) in before.iter().zip(s.doc.cards.iter()).enumerate() {
         assert_eq!(Rc::ptr_eq(a, b), i != min, "card {i}");
     }
 }
@@ -245,8 +254,8 @@ fn an_unchanged_card_keeps_its_view_model() {
 fn typing_into_one_field_is_one_undo_step_until_the_field_is_left() {
     let mut s = example();
     let min = index(&s, "min_value");
-    let original = s.flow.states[min].prop_str("body").unwrap().to_owned();
-    let n = s.history.undo_len();
+    let original = s.doc.flow.states[min].prop_str("body").unwrap().to_owned();
+    let n = s.doc.history.undo_len();
     for typed in ["H", "He", "Hel", "Hell", "Hello"] {
         s.update(Action::SetProperty {
             index: min,
@@ -254,7 +263,7 @@ fn typing_into_one_field_is_one_undo_step_until_the_field_is_left() {
             value: text(typed),
         });
     }
-    assert_eq!(s.history.undo_len(), n + 1);
+    assert_eq!(s.doc.history.undo_len(), n + 1);
     run(
         &mut s,
         [
@@ -266,13 +275,16 @@ fn typing_into_one_field_is_one_undo_step_until_the_field_is_left() {
             },
         ],
     );
-    assert_eq!(s.history.undo_len(), n + 2);
+    assert_eq!(s.doc.history.undo_len(), n + 2);
     s.update(Action::Undo);
-    assert_eq!(s.flow.states[min].prop_str("body"), Some("Hello"));
+    assert_eq!(s.doc.flow.states[min].prop_str("body"), Some("Hello"));
     s.update(Action::Undo);
-    assert_eq!(s.flow.states[min].prop_str("body"), Some(original.as_str()));
+    assert_eq!(
+        s.doc.flow.states[min].prop_str("body"),
+        Some(original.as_str())
+    );
     s.update(Action::Redo);
-    assert_eq!(s.flow.states[min].prop_str("body"), Some("Hello"));
+    assert_eq!(s.doc.flow.states[min].prop_str("body"), Some("Hello"));
 }
 
 #[test]
@@ -287,22 +299,25 @@ fn rename_updates_transitions_and_references_and_rejects_bad_names() {
         next_of(&s, "Trigger", "incomingMessage").as_deref(),
         Some("lowest")
     );
-    let get_num = s.flow.state("get_num").unwrap();
+    let get_num = s.doc.flow.state("get_num").unwrap();
     assert_eq!(
         get_num.key_values("parameters")[0].1,
         "{{widgets.lowest.inbound.Body}}"
     );
-    let flow_before = Rc::clone(&s.flow);
+    let flow_before = Rc::clone(&s.doc.flow);
     for bad in ["", "two words", "max_value", "9lives"] {
         s.update(Action::Rename {
             index: min,
             name: bad.into(),
         });
-        assert!(Rc::ptr_eq(&s.flow, &flow_before), "{bad:?} is rejected");
-        assert_eq!(s.notice.as_ref().map(|n| n.level), Some(Level::Error));
+        assert!(Rc::ptr_eq(&s.doc.flow, &flow_before), "{bad:?} is rejected");
+        assert_eq!(
+            s.chrome.notice.as_ref().map(|n| n.level),
+            Some(Level::Error)
+        );
     }
     s.update(Action::Undo);
-    assert_eq!(s.flow.states[min].name, "min_value");
+    assert_eq!(s.doc.flow.states[min].name, "min_value");
     assert_eq!(
         next_of(&s, "Trigger", "incomingMessage").as_deref(),
         Some("min_value")
@@ -315,7 +330,7 @@ fn connecting_by_dragging_a_port_and_dropping_on_a_card_or_on_empty_canvas() {
     let f = add(&mut s, WidgetType::RunFunction);
     let m = add(&mut s, WidgetType::SendMessage);
     let success = port(&s, "function_1", "success");
-    let target = s.cards[m].rect.center();
+    let target = s.doc.cards[m].rect.center();
     run(
         &mut s,
         [
@@ -328,13 +343,13 @@ fn connecting_by_dragging_a_port_and_dropping_on_a_card_or_on_empty_canvas() {
         ],
     );
     assert_eq!(
-        s.link.map(|l| l.over),
+        s.canvas.link.map(|l| l.over),
         Some(None),
         "nothing under the pointer"
     );
     s.update(Action::LinkTo(target));
     assert_eq!(
-        s.link.map(|l| l.over),
+        s.canvas.link.map(|l| l.over),
         Some(Some(m)),
         "the card under the pointer is the drop target"
     );
@@ -343,7 +358,7 @@ fn connecting_by_dragging_a_port_and_dropping_on_a_card_or_on_empty_canvas() {
         next_of(&s, "function_1", "success").as_deref(),
         Some("send_message_1")
     );
-    assert_eq!(s.edges.len(), 1);
+    assert_eq!(s.doc.edges.len(), 1);
     // Dropped where there is no card: the palette opens there, and the new widget is connected
     // in the same undo step.
     let fail = port(&s, "function_1", "fail");
@@ -360,31 +375,31 @@ fn connecting_by_dragging_a_port_and_dropping_on_a_card_or_on_empty_canvas() {
         ],
     );
     assert_eq!(
-        s.overlay,
+        s.chrome.overlay,
         Some(Overlay::AddMenu {
             at: empty_spot,
             link: Some((f, fail))
         })
     );
-    let n = s.history.undo_len();
+    let n = s.doc.history.undo_len();
     s.update(Action::AddWidget {
         kind: WidgetType::SendMessage,
         at: Some(empty_spot),
         link: Some((f, fail)),
     });
-    assert_eq!(s.overlay, None);
+    assert_eq!(s.chrome.overlay, None);
     assert_eq!(
         next_of(&s, "function_1", "fail").as_deref(),
         Some("send_message_2")
     );
-    let added = s.flow.state("send_message_2").unwrap().offset();
+    let added = s.doc.flow.state("send_message_2").unwrap().offset();
     assert!(
         (added.y - empty_spot.y).abs() <= 20.0,
         "placed where dropped"
     );
-    assert_eq!(s.history.undo_len(), n + 1);
+    assert_eq!(s.doc.history.undo_len(), n + 1);
     s.update(Action::Undo);
-    assert!(s.flow.state("send_message_2").is_none());
+    assert!(s.doc.flow.state("send_message_2").is_none());
     assert_eq!(next_of(&s, "function_1", "fail"), None);
 }
 
@@ -399,10 +414,10 @@ fn a_selected_transition_is_removed_by_delete() {
     );
     assert_eq!(next_of(&s, "get_num", "fail"), None);
     assert!(
-        s.flow.state("send_error").is_some(),
+        s.doc.flow.state("send_error").is_some(),
         "only the transition goes"
     );
-    assert_eq!(s.selected_edge, None);
+    assert_eq!(s.doc.selected_edge, None);
     s.update(Action::Undo);
     assert_eq!(
         next_of(&s, "get_num", "fail").as_deref(),
@@ -415,14 +430,14 @@ fn deleting_widgets_clears_transitions_into_them_but_never_deletes_the_trigger()
     let mut s = example();
     s.update(Action::SelectAll);
     s.update(Action::Delete);
-    assert_eq!(s.flow.states.len(), 1);
-    assert_eq!(s.flow.states[0].kind, WidgetType::Trigger);
+    assert_eq!(s.doc.flow.states.len(), 1);
+    assert_eq!(s.doc.flow.states[0].kind, WidgetType::Trigger);
     assert_eq!(next_of(&s, "Trigger", "incomingMessage"), None);
-    assert_eq!(s.notice.as_ref().map(|n| n.level), Some(Level::Info));
+    assert_eq!(s.chrome.notice.as_ref().map(|n| n.level), Some(Level::Info));
     s.update(Action::Undo);
-    assert_eq!(s.flow.states.len(), 6);
+    assert_eq!(s.doc.flow.states.len(), 6);
     assert_eq!(
-        s.selection.len(),
+        s.doc.selection.len(),
         6,
         "the selection comes back with the undo"
     );
@@ -462,18 +477,21 @@ fn copy_paste_cut_and_duplicate_use_studio_json() {
         next_of(&s, "Copy_of_min_value", "incomingMessage").as_deref(),
         Some("Copy_of_max_value")
     );
-    let original = s.flow.state("min_value").unwrap().offset();
-    let pasted = s.flow.state("Copy_of_min_value").unwrap().offset();
+    let original = s.doc.flow.state("min_value").unwrap().offset();
+    let pasted = s.doc.flow.state("Copy_of_min_value").unwrap().offset();
     assert_eq!((pasted.x - original.x, pasted.y - original.y), (40.0, 40.0));
-    assert_eq!(s.selection.len(), 2, "the pasted widgets are selected");
+    assert_eq!(s.doc.selection.len(), 2, "the pasted widgets are selected");
     // A whole exported flow pastes its widgets (not its Trigger).
-    let n = s.flow.states.len();
+    let n = s.doc.flow.states.len();
     s.update(Action::Paste {
-        text: flowpen_web::editor::examples::EXAMPLES[2].json.into(),
+        text: flowpen_playground::project::examples::EXAMPLES[2]
+            .json
+            .into(),
     });
-    assert_eq!(s.flow.states.len(), n + 5);
+    assert_eq!(s.doc.flow.states.len(), n + 5);
     assert_eq!(
-        s.flow
+        s.doc
+            .flow
             .states
             .iter()
             .filter(|w| w.kind == WidgetType::Trigger)
@@ -481,12 +499,15 @@ fn copy_paste_cut_and_duplicate_use_studio_json() {
         1
     );
     // Text that is not widgets changes nothing.
-    let before = Rc::clone(&s.flow);
+    let before = Rc::clone(&s.doc.flow);
     s.update(Action::Paste {
         text: "hello".into(),
     });
-    assert!(Rc::ptr_eq(&s.flow, &before));
-    assert_eq!(s.notice.as_ref().map(|n| n.level), Some(Level::Error));
+    assert!(Rc::ptr_eq(&s.doc.flow, &before));
+    assert_eq!(
+        s.chrome.notice.as_ref().map(|n| n.level),
+        Some(Level::Error)
+    );
     // Cut = copy (by the shell) + delete; duplicate = paste in place.
     let get_num = index(&s, "get_num");
     run(
@@ -499,7 +520,7 @@ fn copy_paste_cut_and_duplicate_use_studio_json() {
             Action::Duplicate,
         ],
     );
-    assert!(s.flow.state("Copy_of_get_num").is_some());
+    assert!(s.doc.flow.state("Copy_of_get_num").is_some());
     let dup = index(&s, "Copy_of_get_num");
     run(
         &mut s,
@@ -511,21 +532,21 @@ fn copy_paste_cut_and_duplicate_use_studio_json() {
             Action::Cut,
         ],
     );
-    assert!(s.flow.state("Copy_of_get_num").is_none());
+    assert!(s.doc.flow.state("Copy_of_get_num").is_none());
 }
 
 #[test]
 fn a_broken_import_shows_line_and_column_and_keeps_the_flow() {
     let mut s = example();
-    let before = Rc::clone(&s.flow);
-    let undo = s.history.undo_len();
+    let before = Rc::clone(&s.doc.flow);
+    let undo = s.doc.history.undo_len();
     s.update(Action::Open {
         text: "{\n  \"states\": [\n    {\"name\": \"x\",, }\n  ]\n}".into(),
         source: "broken.json".into(),
     });
-    assert!(Rc::ptr_eq(&s.flow, &before));
-    assert_eq!(s.history.undo_len(), undo);
-    let notice = s.notice.clone().expect("an error is shown");
+    assert!(Rc::ptr_eq(&s.doc.flow, &before));
+    assert_eq!(s.doc.history.undo_len(), undo);
+    let notice = s.chrome.notice.clone().expect("an error is shown");
     assert_eq!(notice.level, Level::Error);
     assert!(notice.text.contains("broken.json"), "{}", notice.text);
     assert!(notice.text.contains("line 3, column"), "{}", notice.text);
@@ -534,33 +555,35 @@ fn a_broken_import_shows_line_and_column_and_keeps_the_flow() {
         text: "[1, 2]".into(),
         source: "list.json".into(),
     });
-    assert!(Rc::ptr_eq(&s.flow, &before));
+    assert!(Rc::ptr_eq(&s.doc.flow, &before));
 }
 
 #[test]
 fn opening_a_flow_is_undoable_and_new_flow_asks_first() {
     let mut s = example();
     s.update(Action::Open {
-        text: flowpen_web::editor::examples::EXAMPLES[1].json.into(),
+        text: flowpen_playground::project::examples::EXAMPLES[1]
+            .json
+            .into(),
         source: "dog-breed.json".into(),
     });
-    assert_eq!(s.flow.description(), Some("Dog breed pictures"));
-    assert!(s.selection.is_empty());
+    assert_eq!(s.doc.flow.description(), Some("Dog breed pictures"));
+    assert!(s.doc.selection.is_empty());
     s.update(Action::NewFlow);
-    assert_eq!(s.overlay, Some(Overlay::ConfirmNew));
+    assert_eq!(s.chrome.overlay, Some(Overlay::ConfirmNew));
     assert_eq!(
-        s.flow.states.len(),
+        s.doc.flow.states.len(),
         5,
         "nothing is discarded before confirming"
     );
     s.update(Action::ConfirmNewFlow);
-    assert_eq!(s.flow.states.len(), 1);
+    assert_eq!(s.doc.flow.states.len(), 1);
     s.update(Action::Undo);
-    assert_eq!(s.flow.description(), Some("Dog breed pictures"));
+    assert_eq!(s.doc.flow.description(), Some("Dog breed pictures"));
     s.update(Action::Undo);
-    assert_eq!(s.flow.description(), Some("Random number generator"));
+    assert_eq!(s.doc.flow.description(), Some("Random number generator"));
     s.update(Action::Redo);
-    assert_eq!(s.flow.description(), Some("Dog breed pictures"));
+    assert_eq!(s.doc.flow.description(), Some("Dog breed pictures"));
 }
 
 #[test]
@@ -580,36 +603,45 @@ fn autosave_restores_flow_selection_and_viewport() {
             },
             Action::ZoomBy(1.25),
             Action::ToggleSnap,
-            Action::SetTheme(flowpen_web::editor::Theme::Dark),
+            Action::SetTheme(flowpen_playground::editor::Theme::Dark),
         ],
     );
-    let flow_text = s.flow.to_json().to_compact();
+    let flow_text = s.doc.flow.to_json().to_compact();
     let view_text = persist::view_text(&s.saved_view());
     let r = EditorState::restore(Some(&flow_text), Some(&view_text));
     assert!(r.unreadable.is_none());
-    assert_eq!(r.state.flow.to_json(), s.flow.to_json());
-    assert_eq!(*r.state.selection, *s.selection);
-    let (a, b) = (r.state.viewport, s.viewport);
+    assert_eq!(r.state.doc.flow.to_json(), s.doc.flow.to_json());
+    assert_eq!(*r.state.doc.selection, *s.doc.selection);
+    let (a, b) = (r.state.canvas.viewport, s.canvas.viewport);
     assert_eq!(a, b, "the viewport comes back exactly");
-    assert!(!r.state.snap);
-    assert_eq!(r.state.theme, flowpen_web::editor::Theme::Dark);
+    assert!(!r.state.canvas.snap);
+    assert_eq!(
+        r.state.chrome.theme,
+        flowpen_playground::editor::Theme::Dark
+    );
     // A restored viewport is not replaced by "fit" when the canvas size arrives.
     let mut restored = r.state;
     restored.update(Action::SetCanvasSize(Point::new(1000.0, 700.0)));
-    assert_eq!(restored.viewport, b);
+    assert_eq!(restored.canvas.viewport, b);
 }
 
 #[test]
 fn unreadable_autosave_falls_back_to_the_example_and_hands_the_text_back() {
     let r = EditorState::restore(Some("{\"states\": [oops"), Some("not json either"));
     assert_eq!(r.unreadable.as_deref(), Some("{\"states\": [oops"));
-    assert_eq!(r.state.flow.description(), Some("Random number generator"));
-    assert_eq!(r.state.notice.as_ref().map(|n| n.level), Some(Level::Error));
+    assert_eq!(
+        r.state.doc.flow.description(),
+        Some("Random number generator")
+    );
+    assert_eq!(
+        r.state.chrome.notice.as_ref().map(|n| n.level),
+        Some(Level::Error)
+    );
     let r = EditorState::restore(None, None);
-    assert!(r.unreadable.is_none() && r.state.notice.is_none());
+    assert!(r.unreadable.is_none() && r.state.chrome.notice.is_none());
     // A view with impossible numbers is ignored.
     let r = EditorState::restore(None, Some(r#"{"viewport":{"x":1,"y":2,"zoom":0}}"#));
-    assert_eq!(r.state.viewport, Viewport::default());
+    assert_eq!(r.state.canvas.viewport, Viewport::default());
 }
 
 #[test]
@@ -639,7 +671,7 @@ fn split_conditions_and_key_value_lists_are_edited_in_place() {
             },
         ],
     );
-    let conds: Vec<_> = s.flow.states[split]
+    let conds: Vec<_> = s.doc.flow.states[split]
         .transitions
         .iter()
         .filter(|t| t.event == "match")
@@ -653,7 +685,7 @@ fn split_conditions_and_key_value_lists_are_edited_in_place() {
     );
     assert_eq!(conds[1].kind, "contains");
     assert_eq!(
-        s.cards[split].ports.len(),
+        s.doc.cards[split].ports.len(),
         3,
         "No Condition Matches + one per condition"
     );
@@ -666,7 +698,7 @@ fn split_conditions_and_key_value_lists_are_edited_in_place() {
         index: split,
         text: "{{flow.variables.x}}".into(),
     });
-    let first = s.flow.states[split]
+    let first = s.doc.flow.states[split]
         .transitions
         .iter()
         .find(|t| t.event == "match")
@@ -678,7 +710,7 @@ fn split_conditions_and_key_value_lists_are_edited_in_place() {
         index: split,
         nth: 0,
     });
-    assert_eq!(s.cards[split].ports.len(), 2);
+    assert_eq!(s.doc.cards[split].ports.len(), 2);
 
     let f = add(&mut s, WidgetType::RunFunction);
     run(
@@ -714,7 +746,7 @@ fn split_conditions_and_key_value_lists_are_edited_in_place() {
         ],
     );
     assert_eq!(
-        s.flow.states[f].key_values("parameters"),
+        s.doc.flow.states[f].key_values("parameters"),
         vec![("min".to_owned(), "{{x}}".to_owned())]
     );
 }
@@ -723,7 +755,7 @@ fn split_conditions_and_key_value_lists_are_edited_in_place() {
 fn liquid_errors_become_diagnostics_on_the_card() {
     let mut s = example();
     let min = index(&s, "min_value");
-    assert_eq!(s.cards[min].severity, None);
+    assert_eq!(s.doc.cards[min].severity, None);
     s.update(Action::SetProperty {
         index: min,
         key: "body".into(),
@@ -732,16 +764,19 @@ fn liquid_errors_become_diagnostics_on_the_card() {
     assert!(
         s.diagnostics_of(min).any(|d| d.code == "liquid-syntax"),
         "{:?}",
-        s.diagnostics
+        s.doc.diagnostics
     );
-    assert_eq!(s.cards[min].severity, Some(flowpen_flow::Severity::Error));
+    assert_eq!(
+        s.doc.cards[min].severity,
+        Some(flowpen_flow::Severity::Error)
+    );
 }
 
 #[test]
 fn rubber_band_selects_the_cards_it_touches() {
     let mut s = example();
-    let min = s.cards[index(&s, "min_value")].rect;
-    let max = s.cards[index(&s, "max_value")].rect;
+    let min = s.doc.cards[index(&s, "min_value")].rect;
+    let max = s.doc.cards[index(&s, "max_value")].rect;
     run(
         &mut s,
         [
@@ -754,9 +789,10 @@ fn rubber_band_selects_the_cards_it_touches() {
         ],
     );
     let names: Vec<&str> = s
+        .doc
         .selection
         .iter()
-        .map(|&i| s.flow.states[i].name.as_str())
+        .map(|&i| s.doc.flow.states[i].name.as_str())
         .collect();
     assert_eq!(names, vec!["min_value", "max_value"]);
 }
@@ -866,14 +902,17 @@ fn keyboard_only_connection_and_inspector_path() {
     let m = add(&mut s, WidgetType::SendMessage);
     s.update(Action::FocusCard(f));
     s.update(Action::StartConnect { from: f, port: 0 });
-    assert_eq!(s.overlay, Some(Overlay::ConnectMenu { from: f, port: 0 }));
-    assert_eq!(s.selection.iter().copied().collect::<Vec<_>>(), vec![f]);
+    assert_eq!(
+        s.chrome.overlay,
+        Some(Overlay::ConnectMenu { from: f, port: 0 })
+    );
+    assert_eq!(s.doc.selection.iter().copied().collect::<Vec<_>>(), vec![f]);
     s.update(Action::Connect {
         from: f,
         port: 0,
         target: Some(m),
     });
-    assert_eq!(s.overlay, None);
+    assert_eq!(s.chrome.overlay, None);
     assert_eq!(
         next_of(&s, "function_1", "success").as_deref(),
         Some("send_message_1")
@@ -884,9 +923,9 @@ fn keyboard_only_connection_and_inspector_path() {
         dy: 0.0,
     });
     s.update(Action::OpenInspector(Some(m)));
-    assert_eq!(s.selection.iter().copied().collect::<Vec<_>>(), vec![m]);
+    assert_eq!(s.doc.selection.iter().copied().collect::<Vec<_>>(), vec![m]);
     assert_eq!(
-        s.focus.as_ref().map(|f| &f.target),
+        s.chrome.focus.as_ref().map(|f| &f.target),
         Some(&FocusTarget::Inspector)
     );
 }
@@ -948,7 +987,7 @@ fn building_the_random_number_flow_exports_the_expected_studio_json() {
         ("min", "{{widgets.min_value.inbound.Body}}"),
         ("max", "{{widgets.max_value.inbound.Body}}"),
     ] {
-        let item = s.flow.states[f].key_values("parameters").len();
+        let item = s.doc.flow.states[f].key_values("parameters").len();
         run(
             &mut s,
             [
@@ -991,6 +1030,7 @@ fn building_the_random_number_flow_exports_the_expected_studio_json() {
         without_offsets(expected).to_pretty()
     );
     let errors: Vec<_> = s
+        .doc
         .diagnostics
         .iter()
         .filter(|d| d.severity == flowpen_flow::Severity::Error)
@@ -1012,15 +1052,19 @@ fn every_corpus_flow_opens_with_a_card_per_widget_and_a_port_per_transition() {
             source: file.clone(),
         });
         assert_eq!(
-            s.notice.as_ref().map(|n| n.level),
+            s.chrome.notice.as_ref().map(|n| n.level),
             Some(Level::Info),
             "{file}"
         );
         let flow = Flow::parse(text).unwrap();
-        assert_eq!(s.flow.to_json(), flow.to_json(), "{file}: opened unchanged");
-        assert_eq!(s.cards.len(), flow.states.len(), "{file}");
+        assert_eq!(
+            s.doc.flow.to_json(),
+            flow.to_json(),
+            "{file}: opened unchanged"
+        );
+        assert_eq!(s.doc.cards.len(), flow.states.len(), "{file}");
         for (i, state) in flow.states.iter().enumerate() {
-            let card = &s.cards[i];
+            let card = &s.doc.cards[i];
             assert_eq!(card.name, state.name);
             for t in 0..state.transitions.len() {
                 assert!(
@@ -1041,19 +1085,19 @@ fn every_corpus_flow_opens_with_a_card_per_widget_and_a_port_per_transition() {
                 );
             }
         }
-        for e in s.edges.iter() {
-            let port = &s.cards[e.from].ports[e.port];
+        for e in s.doc.edges.iter() {
+            let port = &s.doc.cards[e.from].ports[e.port];
             assert_eq!(
                 port.target.as_deref(),
-                Some(s.cards[e.to].name.as_str()),
+                Some(s.doc.cards[e.to].name.as_str()),
                 "{file}"
             );
         }
         // The view shows the whole flow.
-        let seen = s.viewport.visible(s.canvas_size);
-        if let Some(b) = cards::bounds(&s.cards) {
+        let seen = s.canvas.viewport.visible(s.canvas.canvas_size);
+        if let Some(b) = cards::bounds(&s.doc.cards) {
             assert!(
-                seen.x <= b.x + 1.0 && seen.y <= b.y + 1.0 || s.viewport.zoom <= 0.1 + 1e-9,
+                seen.x <= b.x + 1.0 && seen.y <= b.y + 1.0 || s.canvas.viewport.zoom <= 0.1 + 1e-9,
                 "{file}: fitted"
             );
         }

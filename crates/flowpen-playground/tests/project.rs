@@ -4,10 +4,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use flowpen_flow::Flow;
-use flowpen_web::editor::examples::{self, EXAMPLES};
-use flowpen_web::editor::{persist, Action, EditorState, Level, Panel};
-use flowpen_web::functions::{FunctionDef, FunctionsProject};
-use flowpen_web::project::{self, Document, EnvField};
+use flowpen_playground::editor::{persist, Action, EditorState, Level, Panel};
+use flowpen_playground::project::examples::{self, EXAMPLES};
+use flowpen_playground::project::functions::{self, EnvField};
+use flowpen_playground::project::{self, Document};
+use flowpen_playground::project::{FunctionDef, FunctionsProject};
 
 fn project(paths: &[&str]) -> FunctionsProject {
     FunctionsProject {
@@ -25,13 +26,13 @@ fn project(paths: &[&str]) -> FunctionsProject {
 #[test]
 fn function_paths_follow_twilios_rules_and_are_unique() {
     let p = project(&["/random", "/get-doge"]);
-    assert_eq!(project::check_path(&p, None, "dice"), Ok("/dice".into()));
+    assert_eq!(functions::check_path(&p, None, "dice"), Ok("/dice".into()));
     assert_eq!(
-        project::check_path(&p, None, " /v1/dice.roll_2~x "),
+        functions::check_path(&p, None, " /v1/dice.roll_2~x "),
         Ok("/v1/dice.roll_2~x".into())
     );
     assert_eq!(
-        project::check_path(&p, Some(0), "/random"),
+        functions::check_path(&p, Some(0), "/random"),
         Ok("/random".into()),
         "its own path"
     );
@@ -44,22 +45,22 @@ fn function_paths_follow_twilios_rules_and_are_unique() {
         ("/a//b", "no empty parts"),
         ("/a/", "no empty parts"),
     ] {
-        let e = project::check_path(&p, Some(1), bad).expect_err(bad);
-        assert!(e.contains(why), "{bad}: {e}");
+        let e = functions::check_path(&p, Some(1), bad).expect_err(bad);
+        assert!(e.to_string().contains(why), "{bad}: {e}");
     }
-    assert!(project::check_path(&p, None, &format!("/{}", "a".repeat(300))).is_err());
+    assert!(functions::check_path(&p, None, &format!("/{}", "a".repeat(300))).is_err());
     assert_eq!(
-        project::function_url("random"),
+        functions::function_url("random"),
         "https://flowpen.local/random"
     );
     assert_eq!(
-        project::url_path("https://flowpen.local/random?x=1"),
+        functions::url_path("https://flowpen.local/random?x=1"),
         Some("/random".into())
     );
-    assert_eq!(project::url_path("https://example.twil.io/random"), None);
-    assert_eq!(project::new_path(&project(&[])), "/function");
+    assert_eq!(functions::url_path("https://example.twil.io/random"), None);
+    assert_eq!(functions::new_path(&project(&[])), "/function");
     assert_eq!(
-        project::new_path(&project(&["/function", "/function-2"])),
+        functions::new_path(&project(&["/function", "/function-2"])),
         "/function-3"
     );
 }
@@ -75,61 +76,66 @@ fn environment_variable_names_are_checked() {
             ("API_KEY".into(), "later".into()),
         ],
     };
-    assert_eq!(project::env_name_problem(&p, 0), None);
-    assert!(project::env_name_problem(&p, 1).is_some_and(|e| e.contains("name")));
-    assert!(project::env_name_problem(&p, 2).is_some_and(|e| e.contains("not first a digit")));
-    assert!(project::env_name_problem(&p, 3).is_some_and(|e| e.contains("set twice")));
-    assert!(project::set_env(&mut p, 1, EnvField::Name, "REGION"));
+    assert_eq!(functions::env_name_problem(&p, 0), None);
+    assert!(functions::env_name_problem(&p, 1).is_some_and(|e| e.to_string().contains("name")));
+    assert!(functions::env_name_problem(&p, 2)
+        .is_some_and(|e| e.to_string().contains("not first a digit")));
+    assert!(functions::env_name_problem(&p, 3).is_some_and(|e| e.to_string().contains("set twice")));
+    assert!(functions::set_env(&mut p, 1, EnvField::Name, "REGION"));
     assert!(
-        !project::set_env(&mut p, 1, EnvField::Name, "REGION"),
+        !functions::set_env(&mut p, 1, EnvField::Name, "REGION"),
         "unchanged"
     );
-    assert!(project::set_env(&mut p, 1, EnvField::Value, "eu"));
+    assert!(functions::set_env(&mut p, 1, EnvField::Value, "eu"));
     assert_eq!(p.env[1], ("REGION".into(), "eu".into()));
-    assert!(!project::set_env(&mut p, 9, EnvField::Value, "x"));
+    assert!(!functions::set_env(&mut p, 9, EnvField::Value, "x"));
 }
 
 #[test]
 fn the_reducer_adds_renames_edits_and_deletes_functions() {
-    let mut s = EditorState::new(flowpen_web::editor::new_flow());
-    assert!(s.functions.functions.is_empty());
-    let rev = s.functions_rev;
+    let mut s = EditorState::new(flowpen_flow::edit::new_flow());
+    assert!(s.project.functions.functions.is_empty());
+    let rev = s.project.functions_rev;
     s.update(Action::AddFunction);
-    assert_eq!(s.functions.functions[0].path, "/function");
-    assert_eq!(s.functions.functions[0].code, project::TEMPLATE);
-    assert_eq!((s.selected_function, s.panel), (Some(0), Panel::Functions));
-    assert!(s.functions_rev > rev);
+    assert_eq!(s.project.functions.functions[0].path, "/function");
+    assert_eq!(s.project.functions.functions[0].code, functions::TEMPLATE);
+    assert_eq!(
+        (s.project.selected_function, s.chrome.panel),
+        (Some(0), Panel::Functions)
+    );
+    assert!(s.project.functions_rev > rev);
     s.update(Action::AddFunction);
-    assert_eq!(s.selected_function, Some(1));
+    assert_eq!(s.project.selected_function, Some(1));
     s.update(Action::RenameFunction {
         index: 1,
         path: "dice".into(),
     });
-    assert_eq!(s.functions.functions[1].path, "/dice");
+    assert_eq!(s.project.functions.functions[1].path, "/dice");
     s.update(Action::RenameFunction {
         index: 1,
         path: "/function".into(),
     });
     assert_eq!(
-        s.functions.functions[1].path, "/dice",
+        s.project.functions.functions[1].path, "/dice",
         "a taken path is refused"
     );
     assert!(s
+        .chrome
         .notice
         .as_ref()
         .is_some_and(|n| n.level == Level::Error && n.text.contains("already has the path")));
-    let rev = s.functions_rev;
+    let rev = s.project.functions_rev;
     s.update(Action::SetFunctionCode {
         index: 1,
         code: "exports.handler = (c, e, cb) => cb(null, 6);".into(),
     });
-    assert!(s.functions_rev > rev);
-    let rev = s.functions_rev;
+    assert!(s.project.functions_rev > rev);
+    let rev = s.project.functions_rev;
     s.update(Action::SetFunctionCode {
         index: 1,
         code: "exports.handler = (c, e, cb) => cb(null, 6);".into(),
     });
-    assert_eq!(s.functions_rev, rev, "no change, no save");
+    assert_eq!(s.project.functions_rev, rev, "no change, no save");
     s.update(Action::AddEnv);
     s.update(Action::SetEnv {
         item: 0,
@@ -141,19 +147,22 @@ fn the_reducer_adds_renames_edits_and_deletes_functions() {
         field: EnvField::Value,
         text: "6".into(),
     });
-    assert_eq!(s.functions.env, vec![("SIDES".to_owned(), "6".to_owned())]);
+    assert_eq!(
+        s.project.functions.env,
+        vec![("SIDES".to_owned(), "6".to_owned())]
+    );
     s.update(Action::DeleteFunction(1));
-    assert_eq!(s.functions.functions.len(), 1);
-    assert_eq!(s.selected_function, Some(0));
+    assert_eq!(s.project.functions.functions.len(), 1);
+    assert_eq!(s.project.selected_function, Some(0));
     s.update(Action::DeleteFunction(0));
-    assert_eq!(s.selected_function, None);
+    assert_eq!(s.project.selected_function, None);
     s.update(Action::RemoveEnv(0));
-    assert!(s.functions.env.is_empty());
+    assert!(s.project.functions.env.is_empty());
     // Out-of-range indices are ignored.
     s.update(Action::DeleteFunction(5));
     s.update(Action::SelectFunction(5));
     s.update(Action::RemoveEnv(5));
-    assert_eq!(s.selected_function, None);
+    assert_eq!(s.project.selected_function, None);
 }
 
 #[test]
@@ -169,31 +178,33 @@ fn the_saved_functions_round_trip_and_old_autosaves_still_load() {
     assert_eq!(project::parse_saved(&text), Ok(p.clone()));
     assert!(project::parse_saved("[]").is_err());
     assert!(project::parse_saved(r#"{"functions": [{"path": "/x"}]}"#)
-        .is_err_and(|e| e.contains("needs \"code\"")));
-    assert!(project::parse_saved(r#"{"env": {"A": [1]}}"#).is_err_and(|e| e.contains("$.env.A")));
+        .is_err_and(|e| e.to_string().contains("needs \"code\"")));
+    assert!(project::parse_saved(r#"{"env": {"A": [1]}}"#)
+        .is_err_and(|e| e.to_string().contains("$.env.A")));
 
     let dog = examples::example("dog-breed.json").expect("example");
     let flow_text = Flow::parse(dog.json).expect("flow").to_json().to_compact();
     // Saved together: exactly what was saved.
     let r = EditorState::restore_project(Some(&flow_text), None, Some(&text));
-    assert_eq!(*r.state.functions, p);
-    assert_eq!(r.state.selected_function, Some(0));
+    assert_eq!(*r.state.project.functions, p);
+    assert_eq!(r.state.project.selected_function, Some(0));
     // Saved before Functions existed: the bundled Functions the flow calls.
     let r = EditorState::restore(Some(&flow_text), None);
-    assert_eq!(*r.state.functions, dog.project());
+    assert_eq!(*r.state.project.functions, dog.project());
     assert!(r.unreadable_functions.is_none());
     // Unreadable Functions: none, said so, and the text is handed back to be kept.
     let r = EditorState::restore_project(Some(&flow_text), None, Some("{oops"));
-    assert!(r.state.functions.functions.is_empty());
+    assert!(r.state.project.functions.functions.is_empty());
     assert_eq!(r.unreadable_functions.as_deref(), Some("{oops"));
     assert!(r
         .state
+        .chrome
         .notice
         .as_ref()
         .is_some_and(|n| n.text.contains(persist::UNREADABLE_FUNCTIONS_KEY)));
     // Nothing saved: the first example with its Functions.
     let r = EditorState::restore_project(None, None, None);
-    assert_eq!(*r.state.functions, examples::FIRST.project());
+    assert_eq!(*r.state.project.functions, examples::FIRST.project());
 }
 
 #[test]
@@ -226,7 +237,10 @@ fn the_project_file_round_trips_and_keeps_the_flow_exact() {
     );
     assert_eq!(
         project::parse_document(&s.project_text()),
-        Ok(Document::Project((*s.flow).clone(), (*s.functions).clone()))
+        Ok(Document::Project(
+            (*s.doc.flow).clone(),
+            (*s.project.functions).clone()
+        ))
     );
 }
 
@@ -254,23 +268,23 @@ fn a_broken_project_file_says_where() {
 #[test]
 fn opening_a_project_replaces_the_functions_and_undo_brings_them_back() {
     let mut s = EditorState::default();
-    let before_flow = s.flow.to_pretty_string();
-    let before = (*s.functions).clone();
+    let before_flow = s.doc.flow.to_pretty_string();
+    let before = (*s.project.functions).clone();
     let dog = examples::example("dog-breed.json").expect("example");
     let text = project::project_text(&Flow::parse(dog.json).expect("flow"), &dog.project());
     s.update(Action::Open {
         text,
         source: "\"dog.flowpen.json\"".into(),
     });
-    assert_eq!(*s.functions, dog.project());
-    let notice = s.notice.clone().expect("a notice");
+    assert_eq!(*s.project.functions, dog.project());
+    let notice = s.chrome.notice.clone().expect("a notice");
     assert_eq!(notice.level, Level::Info);
     assert!(notice.text.contains("and 1 Function"), "{}", notice.text);
     s.update(Action::Undo);
-    assert_eq!(*s.functions, before);
-    assert_eq!(s.flow.to_pretty_string(), before_flow);
+    assert_eq!(*s.project.functions, before);
+    assert_eq!(s.doc.flow.to_pretty_string(), before_flow);
     s.update(Action::Redo);
-    assert_eq!(*s.functions, dog.project());
+    assert_eq!(*s.project.functions, dog.project());
 
     // A plain Studio flow keeps the Functions, and says which paths it calls that are missing.
     let retry = examples::example("retry-counter.json").expect("example");
@@ -278,28 +292,29 @@ fn opening_a_project_replaces_the_functions_and_undo_brings_them_back() {
         text: retry.json.into(),
         source: "\"retry.json\"".into(),
     });
-    assert_eq!(*s.functions, dog.project());
+    assert_eq!(*s.project.functions, dog.project());
     assert!(s
+        .chrome
         .notice
         .as_ref()
         .is_some_and(|n| n.text.contains("It calls /flaky on flowpen.local")));
 
     // An example brings its own Functions (one undo step).
     s.update(Action::OpenExample("retry-counter.json".into()));
-    assert_eq!(*s.functions, retry.project());
-    assert_eq!(s.flow.description(), Some("Retry counter"));
+    assert_eq!(*s.project.functions, retry.project());
+    assert_eq!(s.doc.flow.description(), Some("Retry counter"));
     s.update(Action::Undo);
-    assert_eq!(*s.functions, dog.project());
+    assert_eq!(*s.project.functions, dog.project());
 }
 
 #[test]
 fn every_example_has_the_functions_its_flow_calls() {
     for ex in EXAMPLES {
         let flow = Flow::parse(ex.json).expect("flow");
-        let called = project::called_paths(&flow);
+        let called = functions::called_paths(&flow);
         assert!(!called.is_empty(), "{} calls a Function", ex.file);
         assert_eq!(
-            project::missing_paths(&flow, &ex.project()),
+            functions::missing_paths(&flow, &ex.project()),
             Vec::<String>::new(),
             "{}",
             ex.file

@@ -6,11 +6,11 @@
 use flowpen_flow::edit;
 use flowpen_flow::json::Json;
 use flowpen_flow::Flow;
-use flowpen_web::editor::examples::{self, EXAMPLES};
-use flowpen_web::editor::{Action, EditorState, Level};
-use flowpen_web::functions::{FunctionDef, FunctionsProject};
-use flowpen_web::project::{self, Document};
-use flowpen_web::share::{self, ShareError};
+use flowpen_playground::editor::{Action, EditorState, Level};
+use flowpen_playground::project::examples::{self, EXAMPLES};
+use flowpen_playground::project::{self, Document};
+use flowpen_playground::project::{FunctionDef, FunctionsProject};
+use flowpen_playground::share::{self, ShareError};
 
 /// Decodes a fragment made from `flow` and `project` and checks it gives them back exactly.
 #[track_caller]
@@ -343,24 +343,24 @@ fn opening_a_link_is_one_undo_step_and_a_broken_one_keeps_everything() {
     let fragment = format!("#{}", share::fragment(&dog_flow, &shared));
 
     let mut s = EditorState::default();
-    let before_flow = s.flow.to_pretty_string();
-    let before = (*s.functions).clone();
-    let undo_len = s.history.undo_len();
+    let before_flow = s.doc.flow.to_pretty_string();
+    let before = (*s.project.functions).clone();
+    let undo_len = s.doc.history.undo_len();
     s.update(Action::OpenShared(fragment.clone()));
-    assert_eq!(s.flow.to_pretty_string(), dog_flow.to_pretty_string());
-    assert_eq!(*s.functions, shared);
-    assert_eq!(s.history.undo_len(), undo_len + 1, "one undo step");
-    let notice = s.notice.clone().expect("a notice");
+    assert_eq!(s.doc.flow.to_pretty_string(), dog_flow.to_pretty_string());
+    assert_eq!(*s.project.functions, shared);
+    assert_eq!(s.doc.history.undo_len(), undo_len + 1, "one undo step");
+    let notice = s.chrome.notice.clone().expect("a notice");
     assert_eq!(notice.level, Level::Info);
     assert_eq!(
         notice.text,
         "Opened a shared flow — Undo brings yours back."
     );
     s.update(Action::Undo);
-    assert_eq!(s.flow.to_pretty_string(), before_flow);
-    assert_eq!(*s.functions, before);
+    assert_eq!(s.doc.flow.to_pretty_string(), before_flow);
+    assert_eq!(*s.project.functions, before);
     s.update(Action::Redo);
-    assert_eq!(*s.functions, shared);
+    assert_eq!(*s.project.functions, shared);
 
     // A broken link changes nothing but the notice.
     let kept = s.clone();
@@ -371,7 +371,7 @@ fn opening_a_link_is_one_undo_step_and_a_broken_one_keeps_everything() {
         fragment_of(b"[]"),
     ] {
         s.update(Action::OpenShared(broken.clone()));
-        let notice = s.notice.clone().expect("a notice");
+        let notice = s.chrome.notice.clone().expect("a notice");
         assert_eq!(notice.level, Level::Error, "{broken}");
         assert!(
             notice.text.starts_with("Could not open the shared link: ")
@@ -379,11 +379,14 @@ fn opening_a_link_is_one_undo_step_and_a_broken_one_keeps_everything() {
             "{}",
             notice.text
         );
-        assert_eq!(s.flow, kept.flow, "{broken}");
-        assert_eq!(s.functions, kept.functions, "{broken}");
-        assert_eq!(s.history, kept.history, "{broken}");
-        assert_eq!(s.flow_rev, kept.flow_rev, "{broken}");
-        assert_eq!(s.functions_rev, kept.functions_rev, "{broken}");
+        assert_eq!(s.doc.flow, kept.doc.flow, "{broken}");
+        assert_eq!(s.project.functions, kept.project.functions, "{broken}");
+        assert_eq!(s.doc.history, kept.doc.history, "{broken}");
+        assert_eq!(s.doc.flow_rev, kept.doc.flow_rev, "{broken}");
+        assert_eq!(
+            s.project.functions_rev, kept.project.functions_rev,
+            "{broken}"
+        );
     }
 
     // A plain Studio flow in a link keeps the Functions and says what it lacks.
@@ -393,7 +396,7 @@ fn opening_a_link_is_one_undo_step_and_a_broken_one_keeps_everything() {
             .json
             .as_bytes(),
     )));
-    assert_eq!(*s.functions, shared);
-    assert!(s.notice.as_ref().is_some_and(|n| n.text
+    assert_eq!(*s.project.functions, shared);
+    assert!(s.chrome.notice.as_ref().is_some_and(|n| n.text
         == "Opened a shared flow — Undo brings yours back. It calls /flaky on flowpen.local, which this project does not have (see Functions)."));
 }

@@ -12,10 +12,10 @@ use flowpen_engine::{
 };
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
-use flowpen_web::editor::examples::example;
-use flowpen_web::functions::{HttpResponse as FnResponse, Invocation, LogLine};
-use flowpen_web::simulator::http::{self, Failure, RawResponse};
-use flowpen_web::simulator::{
+use flowpen_playground::functions::LogLine;
+use flowpen_playground::project::examples::example;
+use flowpen_playground::simulator::http::{self, Failure, RawResponse};
+use flowpen_playground::simulator::{
     parse_parameters, Answer, Bubble, Command, Origin, Simulator, Tone, Via, CONTACT, FLOW_ADDRESS,
     KEEP,
 };
@@ -632,14 +632,14 @@ fn ended_executions_say_why() {
         Some(Bubble::Event { tone: Tone::Problem, text }) if text.contains("no widget has that name")
     ));
     assert_eq!(
-        flowpen_web::simulator::end_kind(&EndReason::RunLimit {
+        flowpen_playground::simulator::end_kind(&EndReason::RunLimit {
             widget: "x".into(),
             limit: 10
         }),
         "limit reached"
     );
     assert_eq!(
-        flowpen_web::simulator::end_kind(&EndReason::Unsupported {
+        flowpen_playground::simulator::end_kind(&EndReason::Unsupported {
             widget: "x".into(),
             widget_type: "say-play".into()
         }),
@@ -651,8 +651,8 @@ fn ended_executions_say_why() {
 fn rest_parameters_must_be_a_json_object() {
     assert_eq!(parse_parameters(""), Ok(json!({})));
     assert_eq!(parse_parameters(r#"{"a": 1}"#), Ok(json!({"a": 1})));
-    assert!(parse_parameters("[1]").is_err_and(|e| e.contains("not a list")));
-    assert!(parse_parameters("{oops").is_err_and(|e| e.contains("line 1, column 2")));
+    assert!(parse_parameters("[1]").is_err_and(|e| e.to_string().contains("not a list")));
+    assert!(parse_parameters("{oops").is_err_and(|e| e.to_string().contains("line 1, column 2")));
 }
 
 // --- the pure half of the HTTP shell -----------------------------------------------------------
@@ -721,41 +721,6 @@ fn a_browser_response_maps_to_the_engines_input_exactly() {
         body: vec![b'x'; 65_537],
     });
     assert_eq!(big.body.len(), 65_537);
-
-    let invocation = Invocation {
-        response: FnResponse {
-            status: 500,
-            headers: vec![(
-                "Content-Type".into(),
-                "application/json; charset=utf-8".into(),
-            )],
-            body: r#"{"message":"boom"}"#.into(),
-        },
-        logs: vec![],
-        duration_ms: 3.0,
-    };
-    assert_eq!(
-        http::function_response(&invocation),
-        HttpResponse {
-            status: 500,
-            headers: vec![(
-                "Content-Type".into(),
-                "application/json; charset=utf-8".into()
-            )],
-            body: r#"{"message":"boom"}"#.into(),
-        }
-    );
-    let r = request(
-        "POST",
-        "https://flowpen.local/random",
-        "application/x-www-form-urlencoded",
-    );
-    let f = http::function_request(&r);
-    assert_eq!(
-        (f.method.as_str(), f.url.as_str(), f.body.as_str()),
-        ("POST", "https://flowpen.local/random", "a=1")
-    );
-    assert_eq!(f.headers, r.headers);
 }
 
 #[test]

@@ -19,7 +19,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::editor::{Action, EditorState};
+use flowpen_playground::editor::Action;
+
+use crate::state::Editor;
 
 /// Shared data in props, compared by pointer.
 #[derive(Debug)]
@@ -51,11 +53,11 @@ impl<T> Deref for Ptr<T> {
 }
 
 /// The project's Functions, shared by context (the Run Function URL picker reads them).
-pub type FunctionsContext = Ptr<crate::functions::FunctionsProject>;
+pub type FunctionsContext = Ptr<flowpen_playground::project::FunctionsProject>;
 
 /// The reducer's dispatcher, shared by context (it never changes, so it never re-renders
 /// anything).
-pub type Dispatch = UseReducerDispatcher<EditorState>;
+pub type Dispatch = UseReducerDispatcher<Editor>;
 
 /// The dispatcher from context.
 #[hook]

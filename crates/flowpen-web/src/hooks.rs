@@ -20,7 +20,9 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::editor::{Action, EditorState, FocusRequest, FocusTarget, Level, Notice};
+use flowpen_playground::editor::{Action, FocusRequest, FocusTarget, Level, Notice};
+
+use crate::state::Editor;
 
 pub use clipboard::{copy_flow, copy_text, use_clipboard};
 pub use keyboard::use_keyboard;
@@ -29,11 +31,11 @@ pub use simulator::{use_simulator, Sim};
 pub use storage::{load_state, use_autosave};
 
 /// The reducer's handle, readable from listeners registered once (always the latest state).
-pub type Latest = Rc<std::cell::RefCell<UseReducerHandle<EditorState>>>;
+pub type Latest = Rc<std::cell::RefCell<UseReducerHandle<Editor>>>;
 
 /// Keeps a shared cell pointing at the latest state handle.
 #[hook]
-pub fn use_latest(state: &UseReducerHandle<EditorState>) -> Latest {
+pub fn use_latest(state: &UseReducerHandle<Editor>) -> Latest {
     let cell = use_mut_ref(|| state.clone());
     *cell.borrow_mut() = state.clone();
     cell
@@ -73,7 +75,7 @@ pub fn use_focus(request: Option<FocusRequest>) {
 
 /// Dismisses information notices after a few seconds (errors stay until dismissed).
 #[hook]
-pub fn use_notice_timeout(notice: Option<Notice>, dispatch: UseReducerDispatcher<EditorState>) {
+pub fn use_notice_timeout(notice: Option<Notice>, dispatch: UseReducerDispatcher<Editor>) {
     use_effect_with(notice, move |notice| {
         let timer = notice
             .as_ref()

@@ -1,26 +1,21 @@
-//! The Flowpen playground: a Yew (CSR) shell around the pure core crates.
+//! The Flowpen playground in the browser: a Yew (CSR) shell around the pure crates.
 //!
-//! The shell owns every side effect (fetch, timers, storage, the DOM); the core crates
-//! (`flowpen-flow`, `flowpen-liquid`, `flowpen-engine`) stay pure.
+//! Everything the app decides is in `flowpen-playground` (the editor's reducer, the project, share
+//! links, the simulator's session, the pure half of the Functions runtime) and the core crates
+//! (`flowpen-flow`, `flowpen-liquid`, `flowpen-engine`). This crate only carries out effects and
+//! draws:
 //!
-//! - [`editor`] is the editor's state and its one reducer (pure; tested natively).
-//! - [`project`] is the project around the flow: Functions, environment variables, the project
-//!   file (pure).
-//! - [`share`] is the share link: the project in the URL's fragment, `#share=1.…` (pure).
-//! - [`simulator`] is the simulator's session model: executions driven by the engine (pure).
-//! - [`functions`] runs playground Functions in a sandboxed worker.
+//! - [`state`] is the `Reducible` wrapper Yew holds around the pure editor state.
+//! - [`functions`] runs playground Functions in a sandboxed worker (the Functions host).
 //! - `hooks` carry out the effects: autosave, keyboard, clipboard, files, focus, share links in
 //!   the address bar, the simulator's timers and requests.
 //! - `components` draw the page: toolbar, palette, canvas, inspector, simulator, execution log,
 //!   Functions, problems, dialogs.
 
 mod components;
-pub mod editor;
 pub mod functions;
 pub mod hooks;
-pub mod project;
-pub mod share;
-pub mod simulator;
+pub mod state;
 
 use std::rc::Rc;
 
@@ -39,7 +34,7 @@ use components::problems::Problems;
 use components::runlog::RunLog;
 use components::toolbar::Toolbar;
 use components::{send, Dispatch, FunctionsContext, Ptr};
-use editor::{Action, Overlay, Panel, Theme};
+use flowpen_playground::editor::{Action, Overlay, Panel, Theme};
 
 /// The whole page: toolbar, palette, canvas with the execution log and the problems list, the
 /// panel on the right (inspector, simulator, Functions), dialogs.
@@ -51,16 +46,16 @@ pub fn app() -> Html {
     hooks::use_keyboard(latest.clone());
     hooks::use_clipboard(latest.clone());
     hooks::use_share_links(state.dispatcher());
-    hooks::use_focus(state.focus.clone());
-    hooks::use_notice_timeout(state.notice.clone(), state.dispatcher());
+    hooks::use_focus(state.chrome.focus.clone());
+    hooks::use_notice_timeout(state.chrome.notice.clone(), state.dispatcher());
     let sim = hooks::use_simulator(latest);
 
     let s = &*state;
-    let add_menu = match &s.overlay {
+    let add_menu = match &s.chrome.overlay {
         Some(Overlay::AddMenu { at, link }) => Some((*at, *link)),
         _ => None,
     };
-    let theme = match s.theme {
+    let theme = match s.chrome.theme {
         Theme::Light => "theme-light",
         Theme::Dark => "theme-dark",
     };
@@ -79,7 +74,7 @@ pub fn app() -> Html {
         .unwrap_or_default();
     let dispatch = state.dispatcher();
     let tab = |panel: Panel, label: &'static str, badge: Option<String>| {
-        let selected = s.panel == panel;
+        let selected = s.chrome.panel == panel;
         html! {
             <button type="button" role="tab" class={classes!("side-tab", selected.then_some("selected"))}
                 aria-selected={selected.to_string()} data-testid={format!("tab-{}", panel.as_str())}
@@ -89,24 +84,24 @@ pub fn app() -> Html {
             </button>
         }
     };
-    let functions_count = s.functions.functions.len();
+    let functions_count = s.project.functions.functions.len();
     html! {
         <ContextProvider<Dispatch> context={state.dispatcher()}>
         <ContextProvider<HighlightContext> context={highlight}>
-        <ContextProvider<FunctionsContext> context={Ptr::new(&s.functions)}>
-            <div class={classes!("app", theme)} data-testid="app" data-theme={s.theme.as_str()}>
-                <Toolbar flow={Ptr::new(&s.flow)} functions={Ptr::new(&s.functions)} running={running}
-                    can_undo={s.history.can_undo()} can_redo={s.history.can_redo()} theme={s.theme} snap={s.snap} />
-                <main class={classes!("workspace", format!("panel-{}", s.panel.as_str()))}>
+        <ContextProvider<FunctionsContext> context={Ptr::new(&s.project.functions)}>
+            <div class={classes!("app", theme)} data-testid="app" data-theme={s.chrome.theme.as_str()}>
+                <Toolbar flow={Ptr::new(&s.doc.flow)} functions={Ptr::new(&s.project.functions)} running={running}
+                    can_undo={s.doc.history.can_undo()} can_redo={s.doc.history.can_redo()} theme={s.chrome.theme} snap={s.canvas.snap} />
+                <main class={classes!("workspace", format!("panel-{}", s.chrome.panel.as_str()))}>
                     <Palette />
                     <div class="center">
-                        <Canvas cards={Ptr::new(&s.cards)} edges={Ptr::new(&s.edges)}
-                            selection={Ptr::new(&s.selection)} selected_edge={s.selected_edge}
-                            viewport={s.viewport} size={s.canvas_size}
-                            drag={s.drag.as_ref().map(Ptr::new)} marquee={s.marquee} link={s.link}
-                            add_menu={add_menu} space={s.space} />
-                        <RunLog sim={sim.clone()} flow={Ptr::new(&s.flow)} />
-                        <Problems diagnostics={Ptr::new(&s.diagnostics)} />
+                        <Canvas cards={Ptr::new(&s.doc.cards)} edges={Ptr::new(&s.doc.edges)}
+                            selection={Ptr::new(&s.doc.selection)} selected_edge={s.doc.selected_edge}
+                            viewport={s.canvas.viewport} size={s.canvas.canvas_size}
+                            drag={s.canvas.drag.as_ref().map(Ptr::new)} marquee={s.canvas.marquee} link={s.canvas.link}
+                            add_menu={add_menu} space={s.canvas.space} />
+                        <RunLog sim={sim.clone()} flow={Ptr::new(&s.doc.flow)} />
+                        <Problems diagnostics={Ptr::new(&s.doc.diagnostics)} />
                     </div>
                     <div class="side">
                         <nav class="side-tabs" role="tablist" aria-label="Panels">
@@ -115,15 +110,15 @@ pub fn app() -> Html {
                             { tab(Panel::Functions, "Functions", Some(functions_count.to_string())) }
                         </nav>
                         <div class="side-body">
-                            <div class="side-slot" hidden={s.panel != Panel::Inspector}>
-                                <Inspector flow={Ptr::new(&s.flow)} cards={Ptr::new(&s.cards)}
-                                    selection={Ptr::new(&s.selection)} diagnostics={Ptr::new(&s.diagnostics)} />
+                            <div class="side-slot" hidden={s.chrome.panel != Panel::Inspector}>
+                                <Inspector flow={Ptr::new(&s.doc.flow)} cards={Ptr::new(&s.doc.cards)}
+                                    selection={Ptr::new(&s.doc.selection)} diagnostics={Ptr::new(&s.doc.diagnostics)} />
                             </div>
-                            <ChatPanel sim={sim.clone()} flow_rev={s.flow_rev} hidden={s.panel != Panel::Simulator} />
-                            <FunctionsPanel functions={Ptr::new(&s.functions)} selected={s.selected_function}
-                                flow={Ptr::new(&s.flow)} hidden={s.panel != Panel::Functions} />
+                            <ChatPanel sim={sim.clone()} flow_rev={s.doc.flow_rev} hidden={s.chrome.panel != Panel::Simulator} />
+                            <FunctionsPanel functions={Ptr::new(&s.project.functions)} selected={s.project.selected_function}
+                                flow={Ptr::new(&s.doc.flow)} hidden={s.chrome.panel != Panel::Functions} />
                         </div>
-                        if s.panel == Panel::Inspector && running {
+                        if s.chrome.panel == Panel::Inspector && running {
                             <button type="button" class="side-running" data-testid="back-to-simulator"
                                 onclick={send(&dispatch, Action::ShowPanel(Panel::Simulator))}>
                                 <Glyph d={icons::CHAT} />{ "An execution is running: back to the Simulator" }
@@ -131,9 +126,9 @@ pub fn app() -> Html {
                         }
                     </div>
                 </main>
-                <NoticeView notice={s.notice.clone()} />
-                <OverlayView overlay={s.overlay.clone()} flow={Ptr::new(&s.flow)}
-                    functions={Ptr::new(&s.functions)} cards={Ptr::new(&s.cards)} />
+                <NoticeView notice={s.chrome.notice.clone()} />
+                <OverlayView overlay={s.chrome.overlay.clone()} flow={Ptr::new(&s.doc.flow)}
+                    functions={Ptr::new(&s.project.functions)} cards={Ptr::new(&s.doc.cards)} />
             </div>
         </ContextProvider<FunctionsContext>>
         </ContextProvider<HighlightContext>>

@@ -9,11 +9,11 @@ use std::rc::Rc;
 use flowpen_engine::{HttpRequest, RequestId, TransportErrorKind};
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
-use flowpen_web::editor::examples;
+use flowpen_playground::project::examples;
+use flowpen_playground::simulator::http::function_note;
+use flowpen_playground::simulator::{Answer, Bubble, Command, Simulator, Via};
 use flowpen_web::functions::FunctionsHost;
 use flowpen_web::hooks::fetch::{perform, perform_until};
-use flowpen_web::simulator::http::{function_note, function_request, function_response};
-use flowpen_web::simulator::{Answer, Bubble, Command, Simulator, Via};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::AbortController;
@@ -200,10 +200,8 @@ async fn the_simulator_runs_the_random_number_example_with_the_functions_host() 
     else {
         panic!("a request for the Functions host");
     };
-    let call = host
-        .invoke(&project, function_request(&request), 10_000)
-        .await;
-    let response = function_response(&call);
+    let call = host.invoke(&project, &request, 10_000).await;
+    let response = call.response.clone();
     assert_eq!(response.status, 200);
     assert_eq!(function_note(&request, &response), None);
     let answer = Answer {

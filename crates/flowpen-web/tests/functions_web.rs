@@ -2,10 +2,10 @@
 //! Twilio's contract (functions-runtime.md §2.5–§2.7) row by row.
 #![cfg(target_arch = "wasm32")]
 
-use flowpen_web::functions::{
-    FakeFetchResponse, FunctionDef, FunctionsHost, FunctionsProject, HttpRequest, HttpResponse,
-    Invocation, InvokeOptions, LogLine,
-};
+use flowpen_engine::{form_encode, HttpRequest, HttpResponse, RequestId};
+use flowpen_playground::functions::{FakeFetchResponse, Invocation, InvokeOptions, LogLine};
+use flowpen_playground::project::{FunctionDef, FunctionsProject};
+use flowpen_web::functions::FunctionsHost;
 use serde_json::{json, Value};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -31,13 +31,39 @@ fn project(functions: &[(&str, &str)]) -> FunctionsProject {
     }
 }
 
+/// A request as the engine makes it: `method` to `url`, without headers or body.
+fn request(method: &str, url: &str) -> HttpRequest {
+    HttpRequest {
+        id: RequestId(1),
+        widget: "test".to_owned(),
+        method: method.to_owned(),
+        url: url.to_owned(),
+        headers: Vec::new(),
+        body: None,
+        timeout_ms: 10_000,
+        max_response_bytes: 64 * 1024,
+    }
+}
+
+/// What Studio's Run Function widget sends: a form-encoded `POST` of the widget's parameters.
+fn form_post(url: &str, params: &[(String, String)]) -> HttpRequest {
+    HttpRequest {
+        headers: vec![(
+            "Content-Type".to_owned(),
+            "application/x-www-form-urlencoded".to_owned(),
+        )],
+        body: Some(form_encode(params)),
+        ..request("POST", url)
+    }
+}
+
 fn url(path: &str) -> String {
     format!("https://flowpen.local{path}")
 }
 
 /// Runs a project's Function with a GET request to `path`.
 async fn get(host: &FunctionsHost, project: &FunctionsProject, path: &str) -> Invocation {
-    host.invoke(project, HttpRequest::get(&url(path)), LIMIT_MS)
+    host.invoke(project, &request("GET", &url(path)), LIMIT_MS)
         .await
 }
 
@@ -508,7 +534,7 @@ async fn a_function_that_never_calls_back_is_stopped_with_a_504() {
     let limit = 300;
     for path in ["/spin", "/idle"] {
         let call = host
-            .invoke(&functions, HttpRequest::get(&url(path)), limit)
+            .invoke(&functions, &request("GET", &url(path)), limit)
             .await;
         assert_eq!(call.response.status, 504, "{path}");
         assert!(
@@ -536,7 +562,7 @@ async fn a_function_that_never_calls_back_is_stopped_with_a_504() {
 
 #[wasm_bindgen_test]
 async fn event_merges_query_and_form_body_with_request_headers_and_cookies() {
-    let mut request = HttpRequest::form_post(
+    let mut request = form_post(
         &url("/f?min=0&q=1"),
         &[
             ("min".to_owned(), "1".to_owned()),
@@ -560,7 +586,7 @@ async fn event_merges_query_and_form_body_with_request_headers_and_cookies() {
         "exports.handler = (context, event, callback) => callback(null, event);",
     )]);
     let call = FunctionsHost::new()
-        .invoke(&functions, request, LIMIT_MS)
+        .invoke(&functions, &request, LIMIT_MS)
         .await;
     assert_eq!(
         json_body(&call.response),
@@ -584,10 +610,9 @@ async fn event_merges_query_and_form_body_with_request_headers_and_cookies() {
 #[wasm_bindgen_test]
 async fn event_takes_json_bodies() {
     let request = HttpRequest {
-        method: "POST".to_owned(),
-        url: url("/f?age=42&firstName=Rick"),
         headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-        body: r#"{"color": "orange", "age": 7, "nested": {"ok": true}}"#.to_owned(),
+        body: Some(r#"{"color": "orange", "age": 7, "nested": {"ok": true}}"#.to_owned()),
+        ..request("POST", &url("/f?age=42&firstName=Rick"))
     };
     let functions = project(&[(
         "/f",
@@ -597,7 +622,7 @@ async fn event_takes_json_bodies() {
          };",
     )]);
     let call = FunctionsHost::new()
-        .invoke(&functions, request, LIMIT_MS)
+        .invoke(&functions, &request, LIMIT_MS)
         .await;
     assert_eq!(
         json_body(&call.response),
@@ -755,9 +780,9 @@ async fn unknown_paths_are_404_and_options_answers_without_invoking() {
     assert_eq!(missing.response.headers, content_type_only(TEXT_HTML));
     assert_eq!(missing.response.body, "Could not find requested resource");
 
-    let mut request = HttpRequest::get(&url("/f"));
+    let mut request = request("GET", &url("/f"));
     request.method = "OPTIONS".to_owned();
-    let preflight = host.invoke(&functions, request, LIMIT_MS).await;
+    let preflight = host.invoke(&functions, &request, LIMIT_MS).await;
     assert_eq!(preflight.response.status, 204);
     assert_eq!(
         preflight.response.header("access-control-allow-origin"),
@@ -788,14 +813,14 @@ async fn the_random_number_function_returns_a_number_in_range() {
     let functions = project(&[("/random", RANDOM_NUMBER)]);
     let host = FunctionsHost::new();
     for (min, max) in [(1, 6), (1, 6), (1, 6), (10, 12), (5, 5), (-3, 3)] {
-        let request = HttpRequest::form_post(
+        let request = form_post(
             &url("/random"),
             &[
                 ("min".to_owned(), min.to_string()),
                 ("max".to_owned(), max.to_string()),
             ],
         );
-        let call = host.invoke(&functions, request, LIMIT_MS).await;
+        let call = host.invoke(&functions, &request, LIMIT_MS).await;
         assert_eq!(call.response.status, 200);
         assert_eq!(call.response.content_type(), Some(APPLICATION_JSON));
         let body = json_body(&call.response);
@@ -856,9 +881,9 @@ fn dog_api() -> InvokeOptions {
 }
 
 async fn ask_for(breed: &str) -> Invocation {
-    let request = HttpRequest::form_post(&url("/dog"), &[("breed".to_owned(), breed.to_owned())]);
+    let request = form_post(&url("/dog"), &[("breed".to_owned(), breed.to_owned())]);
     FunctionsHost::new()
-        .invoke_with(&project(&[("/dog", DOG_BREED)]), request, &dog_api())
+        .invoke_with(&project(&[("/dog", DOG_BREED)]), &request, &dog_api())
         .await
 }
 
@@ -975,8 +1000,8 @@ async fn function_code_cannot_reach_the_apps_storage_cookies_or_dom() {
          };",
     )]);
     let host = FunctionsHost::new();
-    let request = HttpRequest::form_post(&url("/probe"), &[("app".to_owned(), app_url)]);
-    let call = host.invoke(&functions, request, LIMIT_MS).await;
+    let request = form_post(&url("/probe"), &[("app".to_owned(), app_url)]);
+    let call = host.invoke(&functions, &request, LIMIT_MS).await;
     let tries = json_body(&call.response);
     assert!(
         !call.response.body.contains("s3cret-value"),

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use flowpen_flow::edit::Edit;
 use flowpen_flow::Flow;
 
-use crate::functions::FunctionsProject;
+use crate::project::FunctionsProject;
 
 /// How many undo steps are kept.
 pub const LIMIT: usize = 500;

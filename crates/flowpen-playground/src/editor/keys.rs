@@ -40,11 +40,14 @@ const ARROW_STEP: f64 = 20.0;
 pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
     let in_field = k.focused == Focused::TextField;
     let key = k.key.as_str();
-    if state.overlay.is_some() {
+    if state.chrome.overlay.is_some() {
         return (key == "Escape").then_some(Action::CloseOverlay);
     }
     if key == "Escape" {
-        if state.drag.is_some() || state.link.is_some() || state.marquee.is_some() {
+        if state.canvas.drag.is_some()
+            || state.canvas.link.is_some()
+            || state.canvas.marquee.is_some()
+        {
             return Some(Action::CancelGesture);
         }
         if in_field {
@@ -84,11 +87,13 @@ pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
         _ => None,
     };
     let arrow = |dx: f64, dy: f64| {
-        (focused_card.is_some() || !state.selection.is_empty()).then_some(Action::MoveSelection {
-            focused: focused_card,
-            dx,
-            dy,
-        })
+        (focused_card.is_some() || !state.doc.selection.is_empty()).then_some(
+            Action::MoveSelection {
+                focused: focused_card,
+                dx,
+                dy,
+            },
+        )
     };
     match key {
         // A focused button or checkbox is not a widget: Backspace there must not delete the
@@ -129,6 +134,7 @@ pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
 /// The first port of widget `i` that leads nowhere (the first port when all are connected).
 fn first_open_port(state: &EditorState, i: usize) -> usize {
     state
+        .doc
         .cards
         .get(i)
         .and_then(|c| c.ports.iter().position(|p| p.target.is_none()))

@@ -17,32 +17,18 @@
 
 use serde_json::{Map, Value};
 
-use super::request::{normalize_path, PreparedCall};
-use super::{response, FunctionsProject, HttpResponse, InvokeOptions, LogLine};
+use flowpen_engine::HttpResponse;
 
-/// The worker bootstrap: Twilio's globals, TwiML, axios, console capture.
-pub const WORKER_JS: &str = include_str!("worker.js");
-
-/// The sandbox frame's script: starts one worker per invocation and relays its messages.
-pub const FRAME_JS: &str = include_str!("frame.js");
+use super::message::{is_terminal, parse_message, Outcome, Payload, WorkerMessage};
+use super::request::PreparedCall;
+use super::{response, InvokeOptions, LogLine};
+use crate::project::functions::{normalize_path, FunctionsProject};
 
 /// Sent by the app on the port to stop a worker it no longer waits for.
 pub const CANCEL: &str = r#"{"type":"cancel"}"#;
 
 /// The most log lines the host keeps for one call (the worker itself stops at 1000).
 pub const MAX_LOG_LINES: usize = 1100;
-
-/// The document of the sandbox iframe (its `srcdoc`): the worker source as a JSON string literal,
-/// with `<` escaped so that nothing in it can end the script element, then the frame's script.
-pub fn frame_srcdoc() -> String {
-    let runtime = Value::String(WORKER_JS.to_owned())
-        .to_string()
-        .replace('<', "\\u003c");
-    format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Flowpen Functions sandbox</title>\
-         </head><body><script>const RUNTIME_SOURCE = {runtime};\n{FRAME_JS}</script></body></html>"
-    )
-}
 
 /// One Function as the worker sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,208 +148,6 @@ pub fn invoke_message(
     Value::Object(message).to_string()
 }
 
-/// A message from the sandbox, parsed.
-#[derive(Clone, Debug, PartialEq)]
-pub enum WorkerMessage {
-    /// Console output of the Function.
-    Log(LogLine),
-    /// What the Function produced; the last message of a call.
-    Outcome(Outcome),
-    /// The time limit passed and the worker was stopped.
-    Timeout,
-    /// The worker could not run (the message says why).
-    Crash(String),
-    /// A message of a type this host does not know; ignored.
-    Other,
-}
-
-/// How a call ended.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    /// `callback(null, payload)` (or any falsy first argument, as twilio-run tests `if (err)`).
-    Success(Payload),
-    /// `callback(err)` with a truthy `err`.
-    Failure(Payload),
-    /// The Function threw, its promise rejected, an error went uncaught, or its code did not load
-    /// (`during` is `load`, `handler`, `callback` or `uncaught`).
-    Threw {
-        /// When it happened.
-        during: String,
-        /// The thrown value.
-        error: Payload,
-    },
-}
-
-/// A JavaScript value as the worker describes it (after twilio-run's JSON round trip).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Payload {
-    /// `undefined` (also functions and symbols, which JSON drops).
-    Undefined,
-    /// `null`.
-    Null,
-    /// A string.
-    String(String),
-    /// A number, as `JSON.stringify` writes it.
-    Number(String),
-    /// A boolean.
-    Boolean(bool),
-    /// An object or array, as `JSON.stringify` writes it.
-    Json(String),
-    /// A value `JSON.stringify` refuses (a cycle, a `BigInt`); the text is its error message.
-    Unserializable(String),
-    /// A `VoiceResponse`/`MessagingResponse`/`FaxResponse`: its XML.
-    Twiml(String),
-    /// A `Twilio.Response`, serialised as twilio-run's `serialize()` does.
-    Response(Box<ResponseParts>),
-    /// An `Error`.
-    Error(ErrorParts),
-}
-
-/// A `Twilio.Response`: status as given, headers in order, and the body.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResponseParts {
-    /// `statusCode` as the Function set it (a number or a string; `null` for anything else).
-    pub status: Value,
-    /// Headers in order, values turned into strings.
-    pub headers: Vec<(String, HeaderValue)>,
-    /// The body after `serialize()` (JSON text when `Content-Type` is JSON).
-    pub body: Payload,
-}
-
-/// A header value of a `Twilio.Response`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HeaderValue {
-    /// A single value.
-    One(String),
-    /// A list (sent as one header line per value).
-    Many(Vec<String>),
-}
-
-/// An `Error`'s name, message and stack (without the runtime's own frames).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ErrorParts {
-    /// `error.name`.
-    pub name: String,
-    /// `error.message`.
-    pub message: String,
-    /// `error.stack`, when it is a string.
-    pub stack: Option<String>,
-}
-
-fn text_field<'a>(value: &'a Value, name: &str) -> Result<&'a str, String> {
-    value
-        .get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("the field {name} is missing or not a string"))
-}
-
-/// Parses one message from the sandbox.
-pub fn parse_message(text: &str) -> Result<WorkerMessage, String> {
-    let value: Value = serde_json::from_str(text).map_err(|error| format!("not JSON ({error})"))?;
-    match text_field(&value, "type")? {
-        "log" => {
-            let level = match text_field(&value, "level")? {
-                level @ ("log" | "info" | "warn" | "error") => level,
-                _ => "log",
-            };
-            Ok(WorkerMessage::Log(LogLine::new(
-                level,
-                text_field(&value, "text")?,
-            )))
-        }
-        "outcome" => {
-            let outcome = value.get("outcome").ok_or("the outcome is missing")?;
-            parse_outcome(outcome).map(WorkerMessage::Outcome)
-        }
-        "timeout" => Ok(WorkerMessage::Timeout),
-        "crash" => Ok(WorkerMessage::Crash(
-            text_field(&value, "message")
-                .unwrap_or("the Function's worker failed")
-                .to_owned(),
-        )),
-        _ => Ok(WorkerMessage::Other),
-    }
-}
-
-fn parse_outcome(value: &Value) -> Result<Outcome, String> {
-    match text_field(value, "kind")? {
-        "callback" => match value.get("error") {
-            Some(error) => parse_payload(error).map(Outcome::Failure),
-            None => parse_payload(value.get("payload").ok_or("the payload is missing")?)
-                .map(Outcome::Success),
-        },
-        "threw" => Ok(Outcome::Threw {
-            during: text_field(value, "during")?.to_owned(),
-            error: parse_payload(value.get("error").ok_or("the error is missing")?)?,
-        }),
-        other => Err(format!("unknown outcome kind {other}")),
-    }
-}
-
-fn parse_payload(value: &Value) -> Result<Payload, String> {
-    let text = |name: &str| text_field(value, name).map(str::to_owned);
-    Ok(match text_field(value, "type")? {
-        "undefined" => Payload::Undefined,
-        "null" => Payload::Null,
-        "string" => Payload::String(text("value")?),
-        "number" => Payload::Number(text("json")?),
-        "boolean" => Payload::Boolean(
-            value
-                .get("value")
-                .and_then(Value::as_bool)
-                .ok_or("the boolean value is missing")?,
-        ),
-        "json" => Payload::Json(text("text")?),
-        "unserializable" => Payload::Unserializable(text("message")?),
-        "twiml" => Payload::Twiml(text("xml")?),
-        "error" => Payload::Error(ErrorParts {
-            name: text("name")?,
-            message: text("message")?,
-            stack: value
-                .get("stack")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        }),
-        "response" => Payload::Response(Box::new(ResponseParts {
-            status: value.get("status").cloned().unwrap_or(Value::Null),
-            headers: parse_headers(value.get("headers"))?,
-            body: parse_payload(value.get("body").ok_or("the response body is missing")?)?,
-        })),
-        other => return Err(format!("unknown value type {other}")),
-    })
-}
-
-fn parse_headers(value: Option<&Value>) -> Result<Vec<(String, HeaderValue)>, String> {
-    let Some(Value::Array(pairs)) = value else {
-        return Err("the response headers are not a list".to_owned());
-    };
-    pairs
-        .iter()
-        .map(|pair| match pair.as_array().map(Vec::as_slice) {
-            Some([Value::String(name), Value::String(value)]) => {
-                Ok((name.clone(), HeaderValue::One(value.clone())))
-            }
-            Some([Value::String(name), Value::Array(values)]) => {
-                let values = values
-                    .iter()
-                    .map(|value| value.as_str().map(str::to_owned))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or("a header list holds a value that is not a string")?;
-                Ok((name.clone(), HeaderValue::Many(values)))
-            }
-            _ => Err("a response header is not a [name, value] pair".to_owned()),
-        })
-        .collect()
-}
-
-/// Whether a message ends the call (an outcome, a timeout or a crash), judged by its type alone.
-pub fn is_terminal(text: &str) -> bool {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|value| value.get("type").and_then(Value::as_str).map(str::to_owned))
-        .is_some_and(|kind| matches!(kind.as_str(), "outcome" | "timeout" | "crash"))
-}
-
 /// A one-line summary of a thrown value, for the log.
 fn summary(payload: &Payload) -> String {
     match payload {
@@ -457,34 +241,20 @@ pub fn conclude(
 mod tests {
     use serde_json::{json, Value};
 
-    use super::{
-        conclude, frame_srcdoc, invoke_message, is_terminal, parse_message, project_files,
-        ErrorParts, HeaderValue, Outcome, Payload, WorkerMessage, FRAME_JS,
+    use super::{conclude, invoke_message, project_files};
+    use crate::functions::message::{
+        is_terminal, parse_message, ErrorParts, HeaderValue, Outcome, Payload, WorkerMessage,
     };
     use crate::functions::request::{route, Routed};
-    use crate::functions::{
-        FakeFetchResponse, FunctionDef, FunctionsProject, HttpRequest, InvokeOptions, LogLine,
-    };
+    use crate::functions::{FakeFetchResponse, InvokeOptions, LogLine};
+    use crate::project::{FunctionDef, FunctionsProject};
+    use crate::testing::form_post;
 
     fn def(path: &str, code: &str) -> FunctionDef {
         FunctionDef {
             path: path.to_owned(),
             code: code.to_owned(),
         }
-    }
-
-    #[test]
-    fn the_frame_script_can_be_inlined_in_html() {
-        let lower = FRAME_JS.to_ascii_lowercase();
-        assert!(!lower.contains('<'), "frame.js must not contain '<'");
-        let doc = frame_srcdoc();
-        assert_eq!(doc.to_ascii_lowercase().matches("</script").count(), 1);
-        assert!(!doc.contains("<!--"));
-        assert!(doc.contains("const RUNTIME_SOURCE = \""));
-        assert!(
-            doc.contains("exports.handler"),
-            "the worker source is embedded"
-        );
     }
 
     #[test]
@@ -536,7 +306,7 @@ mod tests {
             functions: vec![def("/random", "exports.handler = 1;"), def("/util", "u")],
             env: vec![("KEY".to_owned(), "v".to_owned())],
         };
-        let request = HttpRequest::form_post(
+        let request = form_post(
             "https://flowpen.local/random",
             &[("min".to_owned(), "1".to_owned())],
         );

@@ -6,7 +6,11 @@
 
 use serde_json::{Map, Value};
 
-use super::{response, FunctionsProject, HttpRequest, HttpResponse, FUNCTIONS_HOST};
+use flowpen_engine::{HttpRequest, HttpResponse};
+
+use super::response;
+use crate::project::functions::{FunctionsProject, FUNCTIONS_HOST};
+use crate::url::parse_url;
 
 /// body-parser's limit in twilio-run (`limit: '6mb'`), in bytes.
 pub const BODY_LIMIT: usize = 6 * 1024 * 1024;
@@ -35,54 +39,6 @@ const RESTRICTED_NAMES: [&str; 11] = [
     "trailer",
     "upgrade",
 ];
-
-/// The parts of an `http(s)` URL that routing needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UrlParts<'a> {
-    /// The host name, without user info or port.
-    pub host: &'a str,
-    /// The path, not decoded (Express's `req.path`); `/` when the URL has none.
-    pub path: &'a str,
-    /// The query string without `?` (empty when there is none).
-    pub query: &'a str,
-}
-
-/// Splits an absolute `http` or `https` URL; `None` for anything else.
-pub fn parse_url(url: &str) -> Option<UrlParts<'_>> {
-    let (scheme, rest) = url.trim().split_once("://")?;
-    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
-        return None;
-    }
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    let host = match host_port.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
-        _ => host_port,
-    };
-    if host.is_empty() {
-        return None;
-    }
-    let tail = tail.split_once('#').map_or(tail, |(before, _)| before);
-    let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
-    Some(UrlParts {
-        host,
-        path: if path.is_empty() { "/" } else { path },
-        query,
-    })
-}
-
-/// A Function's path as the router compares it: trimmed, with a leading `/`.
-pub fn normalize_path(path: &str) -> String {
-    let path = path.trim();
-    if path.starts_with('/') {
-        path.to_owned()
-    } else {
-        format!("/{path}")
-    }
-}
 
 /// What the host does with a request.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,18 +79,15 @@ pub fn route(project: &FunctionsProject, request: &HttpRequest) -> Routed {
             ),
         ));
     };
-    if !project
-        .functions
-        .iter()
-        .any(|function| normalize_path(&function.path) == url.path)
-    {
+    if project.find(url.path).is_none() {
         return Routed::Respond(response::not_found());
     }
     let method = request.method.trim().to_ascii_uppercase();
     if method == "OPTIONS" {
         return Routed::Respond(response::preflight());
     }
-    match construct_event(url.query, &request.headers, &request.body) {
+    let body = request.body.as_deref().unwrap_or_default();
+    match construct_event(url.query, &request.headers, body) {
         Ok(event) => Routed::Run(PreparedCall {
             method,
             path: url.path.to_owned(),
@@ -402,38 +355,18 @@ fn percent_decode_strict(text: &str) -> Option<String> {
     String::from_utf8(percent_decoded_bytes(text, true)?).ok()
 }
 
-/// `application/x-www-form-urlencoded` serialisation (as `URLSearchParams` does it).
-pub fn form_urlencode(pairs: &[(String, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(key, value)| format!("{}={}", form_escape(key), form_escape(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn form_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
-                out.push(char::from(byte));
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::{json, Value};
 
+    use flowpen_engine::form_encode;
+
     use super::{
-        construct_context, construct_event, construct_headers, form_urlencode, parse_cookies,
-        parse_url, parse_urlencoded, route, Routed, UrlParts,
+        construct_context, construct_event, construct_headers, parse_cookies, parse_urlencoded,
+        route, Routed,
     };
-    use crate::functions::{FunctionDef, FunctionsProject, HttpRequest};
+    use crate::project::{FunctionDef, FunctionsProject};
+    use crate::testing::{form_post, get};
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -459,30 +392,8 @@ mod tests {
     }
 
     #[test]
-    fn urls_split_into_host_path_and_query() {
-        assert_eq!(
-            parse_url("https://user@flowpen.local:8443/a/b?x=1&y=2#top"),
-            Some(UrlParts {
-                host: "flowpen.local",
-                path: "/a/b",
-                query: "x=1&y=2"
-            })
-        );
-        assert_eq!(
-            parse_url("http://flowpen.local?x=1"),
-            Some(UrlParts {
-                host: "flowpen.local",
-                path: "/",
-                query: "x=1"
-            })
-        );
-        assert_eq!(parse_url("mailto:someone@example.com"), None);
-        assert_eq!(parse_url("https:///path"), None);
-    }
-
-    #[test]
     fn unknown_paths_are_404_and_options_is_the_preflight() {
-        let mut request = HttpRequest::get("https://flowpen.local/missing");
+        let mut request = get("https://flowpen.local/missing");
         let Routed::Respond(missing) = route(&project(), &request) else {
             panic!("an unknown path must not run a Function");
         };
@@ -506,7 +417,7 @@ mod tests {
 
     #[test]
     fn other_hosts_are_refused_with_an_explanation() {
-        let request = HttpRequest::get("https://example.twil.io/random");
+        let request = get("https://example.twil.io/random");
         let Routed::Respond(answer) = route(&project(), &request) else {
             panic!("another host must not run a Function");
         };
@@ -516,7 +427,7 @@ mod tests {
 
     #[test]
     fn a_function_path_without_slash_is_served_with_one() {
-        let request = HttpRequest::get("https://flowpen.local/hello");
+        let request = get("https://flowpen.local/hello");
         let Routed::Run(call) = route(&project(), &request) else {
             panic!("/hello is a Function");
         };
@@ -527,7 +438,7 @@ mod tests {
 
     #[test]
     fn form_post_from_run_function_becomes_event_parameters() {
-        let request = HttpRequest::form_post(
+        let request = form_post(
             "https://flowpen.local/random?min=0&from=query",
             &[
                 ("min".to_owned(), "1".to_owned()),
@@ -628,7 +539,7 @@ mod tests {
             })
         );
         assert_eq!(
-            form_urlencode(&[("k y".to_owned(), "é&=*~".to_owned())]),
+            form_encode(&[("k y".to_owned(), "é&=*~".to_owned())]),
             "k+y=%C3%A9%26%3D*%7E"
         );
     }

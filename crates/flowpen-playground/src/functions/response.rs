@@ -23,8 +23,9 @@
 
 use serde_json::{Map, Value};
 
-use super::protocol::{ErrorParts, HeaderValue, Outcome, Payload, ResponseParts};
-use super::HttpResponse;
+use flowpen_engine::HttpResponse;
+
+use super::message::{ErrorParts, HeaderValue, Outcome, Payload, ResponseParts};
 
 /// `res.type('text')` after Express's charset rule.
 pub const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
@@ -419,8 +420,8 @@ mod tests {
         custom, express_content_type, failure, from_outcome, success, with_utf8_charset,
         APPLICATION_JSON, TEXT_HTML, TEXT_PLAIN, TEXT_XML,
     };
-    use crate::functions::protocol::{ErrorParts, HeaderValue, Outcome, Payload, ResponseParts};
-    use crate::functions::HttpResponse;
+    use crate::functions::message::{ErrorParts, HeaderValue, Outcome, Payload, ResponseParts};
+    use flowpen_engine::HttpResponse;
 
     fn one(status: u16, content_type: &str, body: &str) -> HttpResponse {
         HttpResponse {

@@ -1,7 +1,7 @@
 //! The example flows shipped with the app (`www/examples/*.json`) and their Functions
 //! (`www/examples/functions/*.js`), compiled in.
 
-use crate::functions::{FunctionDef, FunctionsProject};
+use super::functions::{called_paths, FunctionDef, FunctionsProject};
 
 /// An example: its file name, a title for the menu, the Flow JSON, and the playground Functions
 /// (path, JavaScript) and environment variables its Run Function widgets need.
@@ -79,7 +79,7 @@ pub fn example(file: &str) -> Option<&'static Example> {
 /// had Functions: a saved example keeps working.
 pub fn functions_called_by(flow: &flowpen_flow::Flow) -> FunctionsProject {
     let mut out = FunctionsProject::default();
-    for path in crate::project::called_paths(flow) {
+    for path in called_paths(flow) {
         let found = EXAMPLES
             .iter()
             .find(|ex| ex.functions.iter().any(|(p, _)| *p == path));

@@ -6,7 +6,8 @@
 
 use flowpen_engine::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 
-use crate::functions::{self, request::parse_url, Invocation};
+use crate::project::functions::{is_function_url, url_path};
+use crate::url::parse_url;
 
 /// Who answers a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub enum Via {
 
 /// Where the engine's request goes.
 pub fn via(url: &str) -> Via {
-    if functions::is_function_url(url) {
+    if is_function_url(url) {
         Via::Function
     } else {
         Via::Network
@@ -51,26 +52,6 @@ pub fn map_response(raw: RawResponse) -> HttpResponse {
         status: raw.status,
         headers: raw.headers,
         body,
-    }
-}
-
-/// The request the Functions host answers, from the engine's request.
-pub fn function_request(request: &HttpRequest) -> functions::HttpRequest {
-    functions::HttpRequest {
-        method: request.method.clone(),
-        url: request.url.clone(),
-        headers: request.headers.clone(),
-        body: request.body.clone().unwrap_or_default(),
-    }
-}
-
-/// The engine's input for what an in-browser Function answered: the same fields as a deployed
-/// Function's HTTP response.
-pub fn function_response(invocation: &Invocation) -> HttpResponse {
-    HttpResponse {
-        status: invocation.response.status,
-        headers: invocation.response.headers.clone(),
-        body: invocation.response.body.clone(),
     }
 }
 
@@ -237,7 +218,7 @@ pub fn response_note(request: &HttpRequest, status: u16) -> Option<String> {
 /// Why a Function answered the way it did, when its status says more than the body: the host's
 /// 404 for an unknown path and its 504 at the time limit.
 pub fn function_note(request: &HttpRequest, response: &HttpResponse) -> Option<String> {
-    let path = crate::project::url_path(&request.url).unwrap_or_default();
+    let path = url_path(&request.url).unwrap_or_default();
     match response.status {
         404 => Some(format!(
             "This project has no Function at {path}: add it in the Functions tab, or pick one of the project's Functions for the widget's URL."

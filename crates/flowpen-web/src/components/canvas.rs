@@ -22,12 +22,12 @@ use yew::prelude::*;
 use super::icons::{self, Glyph, TypeIcon};
 use super::palette::DRAG_TYPE;
 use super::{send, use_dispatch, Dispatch, Ptr};
-use crate::editor::cards::{type_class, CardModel, Edge};
-use crate::editor::geometry::{Point, Rect, Viewport, GRID};
-use crate::editor::{Action, Drag, Link, Marquee, SelectMode};
 use crate::hooks::listener::Listener;
 use card::{DraggedCards, StaticCards};
 use edges::{LiveEdges, StaticEdges};
+use flowpen_playground::editor::cards::{type_class, CardModel, Edge};
+use flowpen_playground::editor::geometry::{Point, Rect, Viewport, GRID};
+use flowpen_playground::editor::{Action, Drag, Link, Marquee, SelectMode};
 use minimap::Minimap;
 
 /// What the simulator shows on the canvas: the widget the selected execution is at, the widgets

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::icons::{self, Glyph};
 use super::inspector::fields::event_value;
 use crate::hooks::Sim;
-use crate::simulator::{parse_parameters, Bubble, Tone, CONTACT, FLOW_ADDRESS};
+use flowpen_playground::simulator::{parse_parameters, Bubble, Tone, CONTACT, FLOW_ADDRESS};
 
 #[derive(Properties, PartialEq)]
 pub struct ChatPanelProps {
@@ -260,7 +260,7 @@ fn rest_form(props: &RestFormProps) -> Html {
                 <textarea id="rest-parameters" class="input mono" rows="4" data-testid="rest-parameters"
                     value={(*params).clone()} oninput={set(&params)} spellcheck="false" />
                 if let Some(p) = problem.clone() {
-                    <div class="field-error" data-testid="rest-error" role="alert">{ p }</div>
+                    <div class="field-error" data-testid="rest-error" role="alert">{ p.to_string() }</div>
                 }
                 <div class="button-row end">
                     <button type="submit" class="btn primary small" data-testid="rest-start" disabled={problem.is_some()}>

@@ -10,13 +10,13 @@ use yew::prelude::*;
 use super::icons::{self, Glyph, TypeIcon};
 use super::inspector::fields::event_value;
 use super::{send, use_dispatch, Ptr};
-use crate::editor::cards::{type_class, type_label, CardModel};
-use crate::editor::geometry::Point;
-use crate::editor::{Action, Level, Overlay};
-use crate::functions::FunctionsProject;
 use crate::hooks::share::use_page_url;
 use crate::hooks::{browser, copy_text};
-use crate::share;
+use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
+use flowpen_playground::editor::geometry::Point;
+use flowpen_playground::editor::{Action, Level, Overlay};
+use flowpen_playground::project::FunctionsProject;
+use flowpen_playground::share;
 
 #[derive(Properties, PartialEq)]
 pub struct ModalProps {

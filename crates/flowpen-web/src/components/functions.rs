@@ -11,9 +11,8 @@ use yew::prelude::*;
 use super::icons::{self, Glyph};
 use super::inspector::fields::event_value;
 use super::{send, use_dispatch, Ptr};
-use crate::editor::Action;
-use crate::functions::FunctionsProject;
-use crate::project::{self, EnvField};
+use flowpen_playground::editor::Action;
+use flowpen_playground::project::functions::{self as project, EnvField, FunctionsProject};
 
 #[derive(Properties, PartialEq)]
 pub struct FunctionsPanelProps {
@@ -106,7 +105,7 @@ fn function_editor(props: &FunctionEditorProps) -> Html {
         let (dispatch, draft, path) = (dispatch.clone(), draft.clone(), f.path.clone());
         let ok = problem.is_none();
         move || {
-            if ok && project::normalize(&draft) != path {
+            if ok && project::normalize_path(&draft) != path {
                 dispatch.dispatch(Action::RenameFunction {
                     index,
                     path: (*draft).clone(),
@@ -156,7 +155,7 @@ fn function_editor(props: &FunctionEditorProps) -> Html {
                     data-testid="function-path" value={(*draft).clone()} {oninput} {onblur} {onkeydown}
                     spellcheck="false" autocomplete="off" aria-invalid={problem.is_some().to_string()} />
                 if let Some(p) = problem {
-                    <div class="field-error" data-testid="function-path-error" role="alert">{ p }</div>
+                    <div class="field-error" data-testid="function-path-error" role="alert">{ p.to_string() }</div>
                 } else {
                     <div class="field-hint">
                         { "URL: " }<code data-testid="function-url">{ url }</code>
@@ -302,7 +301,7 @@ fn env_editor(props: &EnvEditorProps) -> Html {
                         </button>
                     </div>
                     if let Some(p) = project::env_name_problem(&project, i) {
-                        <div class="kv-error"><div class="field-error">{ p }</div></div>
+                        <div class="kv-error"><div class="field-error">{ p.to_string() }</div></div>
                     }
                 </div>
             }) }

@@ -13,10 +13,10 @@ use yew::prelude::*;
 
 use super::icons::{self, Glyph, TypeIcon};
 use super::{send, use_dispatch, Ptr};
-use crate::editor::cards::{type_class, type_label, CardModel};
-use crate::editor::clipboard::{parse_widget, state_json};
-use crate::editor::Action;
 use fields::{event_value, NameField, TextField};
+use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
+use flowpen_playground::editor::clipboard::{parse_widget, state_json};
+use flowpen_playground::editor::Action;
 use form::WidgetForm;
 
 #[derive(Properties, PartialEq)]
@@ -266,7 +266,7 @@ fn raw_json(props: &RawJsonProps) -> Html {
             <textarea class="input mono raw-json" data-testid="raw-json" rows="14" value={(*draft).clone()}
                 {oninput} spellcheck="false" aria-label="The widget's Studio JSON" />
             if let Some(p) = problem.clone() {
-                <div class="field-error" role="alert">{ p }</div>
+                <div class="field-error" role="alert">{ p.to_string() }</div>
             }
             <div class="button-row">
                 <button type="button" class="btn small primary" data-testid="raw-json-apply"

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::icons::{self, Glyph};
 use super::{send, use_dispatch};
-use crate::editor::{Action, Level, Notice};
+use flowpen_playground::editor::{Action, Level, Notice};
 
 #[derive(Properties, PartialEq)]
 pub struct NoticeViewProps {

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use super::icons::TypeIcon;
 use super::use_dispatch;
-use crate::editor::cards::type_class;
-use crate::editor::Action;
+use flowpen_playground::editor::cards::type_class;
+use flowpen_playground::editor::Action;
 
 /// The `DataTransfer` type carrying a widget type from the palette to the canvas.
 pub const DRAG_TYPE: &str = "application/x-flowpen-widget";

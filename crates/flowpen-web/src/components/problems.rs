@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::icons::{self, Glyph};
 use super::{use_dispatch, Ptr};
-use crate::editor::Action;
+use flowpen_playground::editor::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct ProblemsProps {

@@ -11,10 +11,10 @@ use yew::prelude::*;
 use super::icons::{self, Glyph, TypeIcon};
 use super::inspector::fields::event_value;
 use super::{use_dispatch, Ptr};
-use crate::editor::cards::type_class;
-use crate::editor::{Action, SelectMode};
 use crate::hooks::Sim;
-use crate::simulator::{end_kind, Execution, RequestNote, Via};
+use flowpen_playground::editor::cards::type_class;
+use flowpen_playground::editor::{Action, SelectMode};
+use flowpen_playground::simulator::{end_kind, Execution, RequestNote, Via};
 
 #[derive(Properties, PartialEq)]
 pub struct RunLogProps {

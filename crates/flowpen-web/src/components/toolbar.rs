@@ -7,11 +7,10 @@ use yew::prelude::*;
 
 use super::icons::{self, Glyph};
 use super::{send, use_dispatch, Ptr};
-use crate::editor::examples::EXAMPLES;
-use crate::editor::{export_file_name, Action, Level, Overlay, Theme};
-use crate::functions::FunctionsProject;
 use crate::hooks::{browser, copy_flow};
-use crate::project;
+use flowpen_playground::editor::{Action, Level, Overlay, Theme};
+use flowpen_playground::project::examples::EXAMPLES;
+use flowpen_playground::project::{self, export_file_name, FunctionsProject};
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {

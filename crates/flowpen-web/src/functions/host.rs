@@ -4,7 +4,7 @@
 //! the sandbox frame starts; the frame is an `<iframe sandbox="allow-scripts" srcdoc=…>` (no
 //! `allow-same-origin`), so the frame and its workers have an opaque origin and cannot read the
 //! app's storage, cookies or DOM. The app talks to the frame with `postMessage` and one
-//! `MessageChannel` per call, and only ever receives JSON text (see [`super::protocol`]).
+//! `MessageChannel` per call, and only ever receives JSON text (see [`flowpen_playground::functions::protocol`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,9 +15,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlIFrameElement, MessageChannel, MessageEvent, Window};
 
-use super::protocol::{self, conclude, invoke_message, CANCEL};
-use super::request::{route, Routed};
-use super::{response, FunctionsProject, HttpRequest, Invocation, InvokeOptions, LogLine};
+use flowpen_engine::HttpRequest;
+use flowpen_playground::functions::message::is_terminal;
+use flowpen_playground::functions::protocol::{self, conclude, invoke_message, CANCEL};
+use flowpen_playground::functions::request::{route, Routed};
+use flowpen_playground::functions::{response, Invocation, InvokeOptions, LogLine};
+use flowpen_playground::project::FunctionsProject;
+
+use super::frame_srcdoc;
 
 /// How long the sandbox frame may take to load.
 const SANDBOX_LOAD_TIMEOUT_MS: u32 = 5_000;
@@ -74,11 +79,11 @@ impl FunctionsHost {
     }
 
     /// Answers `request` like twilio-run would, running the project's Function at the request's
-    /// path with the given time limit (production's is [`super::DEFAULT_TIMEOUT_MS`]).
+    /// path with the given time limit (production's is [`flowpen_playground::functions::DEFAULT_TIMEOUT_MS`]).
     pub async fn invoke(
         &self,
         project: &FunctionsProject,
-        request: HttpRequest,
+        request: &HttpRequest,
         timeout_ms: u32,
     ) -> Invocation {
         self.invoke_with(project, request, &InvokeOptions::with_timeout(timeout_ms))
@@ -89,10 +94,10 @@ impl FunctionsHost {
     pub async fn invoke_with(
         &self,
         project: &FunctionsProject,
-        request: HttpRequest,
+        request: &HttpRequest,
         options: &InvokeOptions,
     ) -> Invocation {
-        let call = match route(project, &request) {
+        let call = match route(project, request) {
             Routed::Respond(response) => {
                 return Invocation {
                     response,
@@ -147,7 +152,7 @@ impl FunctionsHost {
                 let Some(text) = event.data().as_string() else {
                     return;
                 };
-                let terminal = protocol::is_terminal(&text);
+                let terminal = is_terminal(&text);
                 {
                     let mut received = received.borrow_mut();
                     if terminal || received.len() < protocol::MAX_LOG_LINES + 10 {
@@ -212,7 +217,7 @@ impl FunctionsHost {
                 .map_err(|error| describe("setAttribute", &error))?;
         }
         iframe
-            .set_attribute("srcdoc", &protocol::frame_srcdoc())
+            .set_attribute("srcdoc", &frame_srcdoc())
             .map_err(|error| describe("setAttribute", &error))?;
         let loaded = Promise::new(&mut |resolve, _reject| {
             // The listener is the resolve function itself: it stays valid without a closure.

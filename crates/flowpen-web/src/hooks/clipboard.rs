@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::browser;
 use super::listener::Listener;
 use super::Latest;
-use crate::editor::{Action, Level};
+use flowpen_playground::editor::{Action, Level};
 
 thread_local! {
     /// Set while "Copy JSON" runs `execCommand("copy")`: the copy handler then copies the flow.
@@ -84,7 +84,7 @@ fn on_copy(latest: &Latest, e: &Event, cut: bool) {
     let what = if whole {
         "Copied the flow's JSON.".to_owned()
     } else {
-        let n = handle.selection.len();
+        let n = handle.doc.selection.len();
         format!(
             "{} {n} widget{} as Studio JSON.",
             if cut { "Cut" } else { "Copied" },

@@ -16,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, ReadableStreamDefaultReader, RequestMode};
 
-use crate::simulator::http::{self, Failure, RawResponse};
+use flowpen_playground::simulator::http::{self, Failure, RawResponse};
 
 /// What came of a request: the engine's input, an explanation for the step, and the time taken.
 #[derive(Clone, Debug, PartialEq)]

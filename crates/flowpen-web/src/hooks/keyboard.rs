@@ -8,8 +8,8 @@ use yew::prelude::*;
 use super::browser;
 use super::listener::Listener;
 use super::Latest;
-use crate::editor::keys::{key_action, Focused, KeyPress};
-use crate::editor::Action;
+use flowpen_playground::editor::keys::{key_action, Focused, KeyPress};
+use flowpen_playground::editor::Action;
 
 /// What has the keyboard focus.
 fn focused() -> Focused {
@@ -86,7 +86,7 @@ pub fn use_keyboard(latest: Latest) {
                 Listener::new(&doc, "keyup", true, move |e| {
                     let space = e.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == " ");
                     let handle = latest.borrow().clone();
-                    if space && handle.space {
+                    if space && handle.canvas.space {
                         handle.dispatch(Action::SetSpace(false));
                     }
                 })
@@ -95,7 +95,7 @@ pub fn use_keyboard(latest: Latest) {
                 let latest = latest.clone();
                 Listener::new(&w, "blur", true, move |_| {
                     let handle = latest.borrow().clone();
-                    if handle.space {
+                    if handle.canvas.space {
                         handle.dispatch(Action::SetSpace(false));
                     }
                 })

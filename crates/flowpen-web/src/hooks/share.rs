@@ -8,8 +8,10 @@ use yew::prelude::*;
 
 use super::browser;
 use super::listener::Listener;
-use crate::editor::{Action, EditorState};
-use crate::share;
+use flowpen_playground::editor::Action;
+
+use crate::state::Editor;
+use flowpen_playground::share;
 
 /// The page's URL (`location.href`), which a share link starts with.
 pub fn page_url() -> Option<String> {
@@ -17,7 +19,7 @@ pub fn page_url() -> Option<String> {
 }
 
 /// Opens the share link in the page's fragment, if there is one, and removes the fragment.
-fn open_from_location(dispatch: &UseReducerDispatcher<EditorState>) {
+fn open_from_location(dispatch: &UseReducerDispatcher<Editor>) {
     let Some(window) = browser::window() else {
         return;
     };
@@ -43,7 +45,7 @@ fn open_from_location(dispatch: &UseReducerDispatcher<EditorState>) {
 /// Opens a share link once the app is up, and again whenever the fragment changes (a link pasted
 /// into the address bar of an open tab).
 #[hook]
-pub fn use_share_links(dispatch: UseReducerDispatcher<EditorState>) {
+pub fn use_share_links(dispatch: UseReducerDispatcher<Editor>) {
     use_effect_with((), move |_| {
         open_from_location(&dispatch);
         let listener = browser::window().map(|w| {

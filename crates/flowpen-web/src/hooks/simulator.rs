@@ -24,10 +24,10 @@ use yew::prelude::*;
 
 use super::fetch;
 use super::Latest;
-use crate::editor::liquid;
 use crate::functions::FunctionsHost;
-use crate::simulator::http::{self, Via};
-use crate::simulator::{Answer, Command, Origin, Simulator, Timer};
+use flowpen_playground::editor::liquid;
+use flowpen_playground::simulator::http::{self, Via};
+use flowpen_playground::simulator::{Answer, Command, Origin, Simulator, Timer};
 
 struct Inner {
     sim: RefCell<Simulator>,
@@ -125,7 +125,7 @@ impl Sim {
     /// The editor's flow and its revision, now.
     fn flow(&self) -> (Rc<flowpen_flow::Flow>, u64) {
         let editor = self.inner.editor.borrow();
-        (Rc::clone(&editor.flow), editor.flow_rev)
+        (Rc::clone(&editor.doc.flow), editor.doc.flow_rev)
     }
 
     fn apply(&self, f: impl FnOnce(&mut Simulator, u64) -> Vec<Command>) {
@@ -157,15 +157,13 @@ fn perform(inner: &Rc<Inner>, command: Command) {
             via: Via::Function,
             request,
         } => {
-            let project = (*inner.editor.borrow().functions).clone();
+            let project = (*inner.editor.borrow().project.functions).clone();
             let host = inner.host.clone();
             let weak = Rc::downgrade(inner);
             wasm_bindgen_futures::spawn_local(async move {
                 let timeout = u32::try_from(request.timeout_ms).unwrap_or(u32::MAX);
-                let call = host
-                    .invoke(&project, http::function_request(&request), timeout)
-                    .await;
-                let response = http::function_response(&call);
+                let call = host.invoke(&project, &request, timeout).await;
+                let response = call.response;
                 let note = http::function_note(&request, &response);
                 let answer = Answer {
                     logs: call.logs,

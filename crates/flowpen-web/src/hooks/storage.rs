@@ -7,13 +7,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::browser;
-use crate::editor::persist::{
+use flowpen_playground::editor::persist::{
     self, FLOW_KEY, FUNCTIONS_KEY, UNREADABLE_FUNCTIONS_KEY, UNREADABLE_KEY, VIEW_KEY,
 };
-use crate::editor::{Action, EditorState, Level, Theme};
+use flowpen_playground::editor::{Action, EditorState, Level, Theme};
+
+use crate::state::Editor;
 
 /// The editor as autosave left it (the example on first load).
-pub fn load_state() -> EditorState {
+pub fn load_state() -> Editor {
     let storage = browser::local_storage();
     let get = |k: &str| storage.as_ref().and_then(|s| s.get_item(k).ok().flatten());
     let flow = get(FLOW_KEY);
@@ -33,9 +35,9 @@ pub fn load_state() -> EditorState {
         .map(persist::parse_view)
         .is_some_and(|v| v.theme.is_some());
     if !theme_saved && browser::prefers_dark() {
-        state.theme = Theme::Dark;
+        state.chrome.theme = Theme::Dark;
     }
-    state
+    Editor(state)
 }
 
 fn save(key: &str, value: &str) -> bool {
@@ -45,13 +47,13 @@ fn save(key: &str, value: &str) -> bool {
 /// Saves the flow whenever it changes, and the view (selection, viewport, snapping, theme)
 /// whenever that changes.
 #[hook]
-pub fn use_autosave(state: &UseReducerHandle<EditorState>) {
+pub fn use_autosave(state: &UseReducerHandle<Editor>) {
     let failed = use_mut_ref(|| false);
     {
-        let flow = Rc::clone(&state.flow);
+        let flow = Rc::clone(&state.doc.flow);
         let dispatch = state.dispatcher();
         let failed = failed.clone();
-        use_effect_with(state.flow_rev, move |_| {
+        use_effect_with(state.doc.flow_rev, move |_| {
             if !save(FLOW_KEY, &flow.to_json().to_compact()) && !*failed.borrow() {
                 *failed.borrow_mut() = true;
                 dispatch.dispatch(Action::Notify {
@@ -62,11 +64,15 @@ pub fn use_autosave(state: &UseReducerHandle<EditorState>) {
         });
     }
     {
-        let functions = Rc::clone(&state.functions);
+        let functions = Rc::clone(&state.project.functions);
         let dispatch = state.dispatcher();
         let failed = failed.clone();
-        use_effect_with(state.functions_rev, move |_| {
-            if !save(FUNCTIONS_KEY, &crate::project::saved_text(&functions)) && !*failed.borrow() {
+        use_effect_with(state.project.functions_rev, move |_| {
+            if !save(
+                FUNCTIONS_KEY,
+                &flowpen_playground::project::saved_text(&functions),
+            ) && !*failed.borrow()
+            {
                 *failed.borrow_mut() = true;
                 dispatch.dispatch(Action::Notify {
                     level: Level::Error,
@@ -77,11 +83,11 @@ pub fn use_autosave(state: &UseReducerHandle<EditorState>) {
     }
     let snapshot = state.clone();
     let key = (
-        Rc::as_ptr(&state.selection) as usize,
-        state.flow_rev,
-        state.viewport,
-        state.snap,
-        state.theme,
+        Rc::as_ptr(&state.doc.selection) as usize,
+        state.doc.flow_rev,
+        state.canvas.viewport,
+        state.canvas.snap,
+        state.chrome.theme,
     );
     use_effect_with(key, move |_| {
         save(VIEW_KEY, &persist::view_text(&snapshot.saved_view()));

@@ -10,8 +10,8 @@ use yew::prelude::*;
 use super::HighlightContext;
 use crate::components::icons::TypeIcon;
 use crate::components::Ptr;
-use crate::editor::cards::{type_class, type_label, CardModel};
-use crate::editor::Drag;
+use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
+use flowpen_playground::editor::Drag;
 
 #[derive(Properties, PartialEq)]
 pub struct CardViewProps {

@@ -8,9 +8,9 @@ use yew::prelude::*;
 
 use super::HighlightContext;
 use crate::components::Ptr;
-use crate::editor::cards::{CardModel, Edge};
-use crate::editor::geometry::{Point, Rect};
-use crate::editor::Drag;
+use flowpen_playground::editor::cards::{CardModel, Edge};
+use flowpen_playground::editor::geometry::{Point, Rect};
+use flowpen_playground::editor::Drag;
 
 /// The curve from `from` (a port's bottom, on card `a`) to `to` (the top centre of card `b`).
 /// Downward transitions are an S-curve; a transition that must go up (or to its own widget) leaves

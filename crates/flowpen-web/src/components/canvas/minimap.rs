@@ -7,9 +7,9 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::components::{use_dispatch, Ptr};
-use crate::editor::cards::{bounds, type_class, CardModel};
-use crate::editor::geometry::{Point, Rect, Viewport};
-use crate::editor::Action;
+use flowpen_playground::editor::cards::{bounds, type_class, CardModel};
+use flowpen_playground::editor::geometry::{Point, Rect, Viewport};
+use flowpen_playground::editor::Action;
 
 const W: f64 = 176.0;
 const H: f64 = 112.0;

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::icons::{self, Glyph};
 use crate::components::{use_dispatch, Ptr};
-use crate::editor::{liquid, Action};
+use flowpen_playground::editor::{liquid, Action};
 
 /// The value of the input, textarea or select an event came from.
 pub fn event_value(e: &Event) -> String {
@@ -249,7 +249,7 @@ pub fn key_value_list(props: &KeyValueListProps) -> Html {
                 <div class="kv-head"><span>{ "Key" }</span><span>{ "Value" }</span></div>
             }
             { for props.items.iter().enumerate().map(|(item, (k, v))| {
-                let set = |field: crate::editor::KvField| {
+                let set = |field: flowpen_playground::editor::KvField| {
                     let (dispatch, key) = (dispatch.clone(), key.clone());
                     Callback::from(move |e: InputEvent| dispatch.dispatch(Action::SetKeyValue {
                         index, key: key.clone(), item, field, text: event_value(&e),
@@ -263,11 +263,11 @@ pub fn key_value_list(props: &KeyValueListProps) -> Html {
                     <div class="kv-row">
                         <input class="input" data-testid={format!("kv-{key}-{item}-key")} value={k.clone()}
                             aria-label={format!("{} {} key", props.noun, item + 1)} placeholder="key"
-                            oninput={set(crate::editor::KvField::Key)} onblur={onblur.clone()}
+                            oninput={set(flowpen_playground::editor::KvField::Key)} onblur={onblur.clone()}
                             spellcheck="false" autocomplete="off" />
                         <input class="input mono" data-testid={format!("kv-{key}-{item}-value")} value={v.clone()}
                             aria-label={format!("{} {} value", props.noun, item + 1)} placeholder="value (Liquid)"
-                            oninput={set(crate::editor::KvField::Value)} onblur={onblur.clone()}
+                            oninput={set(flowpen_playground::editor::KvField::Value)} onblur={onblur.clone()}
                             spellcheck="false" autocomplete="off" />
                         <div class="row-actions">
                             <button type="button" class="icon-btn" title="Move up" aria-label="Move up" disabled={item == 0}

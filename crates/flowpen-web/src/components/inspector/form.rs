@@ -10,9 +10,9 @@ use super::fields::{ChoiceField, KeyValueList, TextField};
 use super::split::Conditions;
 use crate::components::icons::{self, Glyph};
 use crate::components::{use_dispatch, FunctionsContext};
-use crate::editor::{Action, Panel};
-use crate::project;
-use crate::simulator::http::is_twilio_function;
+use flowpen_playground::editor::{Action, Panel};
+use flowpen_playground::project::functions as project;
+use flowpen_playground::simulator::http::is_twilio_function;
 
 /// The properties Studio's panel shows first, per type.
 fn primary(kind: &WidgetType) -> &'static [&'static str] {

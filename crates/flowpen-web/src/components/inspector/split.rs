@@ -2,13 +2,13 @@
 //! Each condition is a `match` transition; its port appears on the card.
 
 use flowpen_flow::spec::CONDITION_TYPES;
-use flowpen_flow::{Condition, State};
+use flowpen_flow::{edit, State};
 use yew::prelude::*;
 
 use super::fields::{event_value, LiquidError};
 use crate::components::icons::{self, Glyph};
 use crate::components::use_dispatch;
-use crate::editor::{Action, CondField};
+use flowpen_playground::editor::{Action, CondField};
 
 #[derive(Properties, PartialEq)]
 pub struct ConditionsProps {
@@ -20,23 +20,7 @@ pub struct ConditionsProps {
 pub fn conditions(props: &ConditionsProps) -> Html {
     let dispatch = use_dispatch();
     let index = props.index;
-    let conds: Vec<_> = props
-        .state
-        .transitions
-        .iter()
-        .filter(|t| t.event == "match")
-        .map(|t| {
-            t.condition_list()
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| Condition {
-                    friendly_name: String::new(),
-                    arguments: Vec::new(),
-                    kind: "equal_to".into(),
-                    value: String::new(),
-                })
-        })
-        .collect();
+    let conds = edit::conditions(&props.state);
     let n = conds.len();
     let onblur = {
         let dispatch = dispatch.clone();

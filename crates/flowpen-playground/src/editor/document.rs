@@ -1,0 +1,753 @@
+//! The document: the flow, the selection, what derives from them, and the undo history, with
+//! the actions that change them. Every flow change goes through `flowpen_flow::edit::apply` (one
+//! undo step, whose inverse the history keeps); Studio's editing rules come from
+//! `flowpen_flow::edit` as ready-made edits.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use flowpen_flow::edit::{self, Edit, EditError};
+use flowpen_flow::json::Json;
+use flowpen_flow::{Diagnostic, Flow, Offset, Severity, WidgetType};
+
+use super::cards::{self, CardModel, Edge};
+use super::geometry::{self, snap, Point, Rect};
+use super::history::{Change, Entry, History};
+use super::{capitalize, clipboard, liquid, Action, EditorState, FocusTarget, Level};
+use crate::project::{self, examples, functions::missing_paths, Document, FunctionsProject};
+use crate::share;
+
+/// The flow and what derives from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocState {
+    pub flow: Rc<Flow>,
+    /// Increments whenever the flow changes (autosave watches it).
+    pub flow_rev: u64,
+    /// One view model per widget, index-aligned with `flow.states`.
+    pub cards: Rc<Vec<Rc<CardModel>>>,
+    pub edges: Rc<Vec<Edge>>,
+    pub diagnostics: Rc<Vec<Diagnostic>>,
+    pub selection: Rc<BTreeSet<usize>>,
+    /// A selected transition: widget index and port index.
+    pub selected_edge: Option<(usize, usize)>,
+    pub history: Rc<History>,
+}
+
+impl DocState {
+    /// `flow`, nothing selected, nothing derived yet, no history.
+    pub fn new(flow: Flow) -> DocState {
+        DocState {
+            flow: Rc::new(flow),
+            flow_rev: 0,
+            cards: Rc::default(),
+            edges: Rc::default(),
+            diagnostics: Rc::default(),
+            selection: Rc::default(),
+            selected_edge: None,
+            history: Rc::default(),
+        }
+    }
+
+    /// The only selected widget.
+    pub fn single_selection(&self) -> Option<usize> {
+        (self.selection.len() == 1)
+            .then(|| self.selection.iter().next().copied())
+            .flatten()
+    }
+}
+
+/// How a click changes the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectMode {
+    /// Select only this widget.
+    Only,
+    /// Shift-click: add or remove this widget.
+    Toggle,
+    /// Keep the selection when the widget is already in it, else select only it.
+    Keep,
+}
+
+/// Applies an action of the document.
+pub(super) fn update(s: &mut EditorState, action: Action) {
+    match action {
+        Action::Open { text, source } => s.open(&text, &source),
+        Action::OpenShared(fragment) => s.open_shared(&fragment),
+        Action::OpenExample(file) => s.open_example(&file),
+        Action::ConfirmNewFlow => {
+            s.chrome.overlay = None;
+            s.replace_flow(edit::new_flow());
+            s.notify(
+                Level::Info,
+                "New flow: drag widgets from the palette to begin.".into(),
+            );
+        }
+        Action::AddWidget { kind, at, link } => s.add_widget(kind, at, link),
+        Action::Rename { index, name } => {
+            let r = edit::rename(&s.doc.flow, index, name.trim());
+            s.commit_result(r, None, true);
+        }
+        Action::SetProperty { index, key, value } => {
+            let r = edit::set_property(&s.doc.flow, index, &key, value);
+            s.commit_result(r, Some(format!("{index}/{key}")), true);
+        }
+        Action::SetKeyValue {
+            index,
+            key,
+            item,
+            field,
+            text,
+        } => {
+            let r = edit::set_key_value(&s.doc.flow, index, &key, item, field, &text);
+            let coalesce = format!("{index}/{key}/{item}/{}", field.member());
+            s.commit_result(r, Some(coalesce), true);
+        }
+        Action::AddKeyValue { index, key } => {
+            let n = s
+                .doc
+                .flow
+                .states
+                .get(index)
+                .and_then(|w| w.properties.get(&key))
+                .and_then(Json::as_array)
+                .map_or(0, Vec::len);
+            let r = edit::list_insert(&s.doc.flow, index, &key, n, edit::key_value("", ""));
+            if s.commit_result(r, None, true) {
+                s.request_focus(FocusTarget::Field(format!("kv-{key}-{n}-key")));
+            }
+        }
+        Action::RemoveKeyValue { index, key, item } => {
+            let r = edit::list_remove(&s.doc.flow, index, &key, item);
+            s.commit_result(r, None, true);
+        }
+        Action::MoveKeyValue {
+            index,
+            key,
+            from,
+            to,
+        } => {
+            let r = edit::list_move(&s.doc.flow, index, &key, from, to);
+            s.commit_result(r, None, true);
+        }
+        Action::SetSplitInput { index, text } => {
+            let r = edit::set_split_input(&s.doc.flow, index, &text);
+            s.commit_result(r, Some(format!("{index}/input")), true);
+        }
+        Action::AddCondition { index } => {
+            let r = edit::add_default_condition(&s.doc.flow, index);
+            s.commit_result(r, None, true);
+        }
+        Action::SetCondition {
+            index,
+            nth,
+            field,
+            text,
+        } => {
+            let r = edit::edit_condition(&s.doc.flow, index, nth, field, &text);
+            let coalesce = format!("{index}/cond{nth}/{}", field.member());
+            s.commit_result(r, Some(coalesce), true);
+        }
+        Action::RemoveCondition { index, nth } => {
+            let r = edit::remove_condition(&s.doc.flow, index, nth);
+            s.commit_result(r, None, true);
+        }
+        Action::MoveCondition { index, from, to } => {
+            let r = edit::move_condition(&s.doc.flow, index, from, to);
+            s.commit_result(r, None, true);
+        }
+        Action::ReplaceWidget { index, text } => s.replace_widget(index, &text),
+        Action::SetDescription(text) => {
+            s.commit(
+                edit::set_description(&text),
+                Some("description".into()),
+                false,
+            );
+        }
+        Action::Connect { from, port, target } => s.connect(from, port, target),
+        Action::Delete => s.delete(),
+        Action::Cut => s.delete_widgets(),
+        Action::Paste { text } => s.paste(&text),
+        Action::Duplicate => {
+            let states: Vec<_> = s
+                .doc
+                .selection
+                .iter()
+                .filter_map(|&i| s.doc.flow.states.get(i))
+                .filter(|w| w.kind != WidgetType::Trigger)
+                .cloned()
+                .collect();
+            if states.is_empty() {
+                s.notify(
+                    Level::Info,
+                    "Select widgets to duplicate (the Trigger cannot be duplicated).".into(),
+                );
+            } else {
+                s.insert_copies(&states, Offset { x: 40.0, y: 40.0 });
+            }
+        }
+        Action::Undo => s.travel(true),
+        Action::Redo => s.travel(false),
+        Action::SealHistory => Rc::make_mut(&mut s.doc.history).seal(),
+        Action::Select { index, mode } => s.select(index, mode),
+        Action::SelectAll => s.set_selection((0..s.doc.flow.states.len()).collect()),
+        Action::ClearSelection => s.set_selection(BTreeSet::new()),
+        Action::SelectEdge { from, port } => {
+            s.set_selection(BTreeSet::new());
+            s.doc.selected_edge = Some((from, port));
+        }
+        _ => {}
+    }
+}
+
+impl EditorState {
+    /// Recomputes what derives from the flow. Validation runs only when `revalidate` (moves
+    /// cannot change diagnostics).
+    pub(super) fn refresh(&mut self, revalidate: bool) {
+        let d = &mut self.doc;
+        if revalidate {
+            d.diagnostics = Rc::new(liquid::validate(&d.flow));
+        }
+        d.cards = Rc::new(cards::derive_cards(&d.flow, &d.diagnostics, &d.cards));
+        d.edges = Rc::new(cards::edges(&d.cards));
+        d.flow_rev += 1;
+        let n = d.flow.states.len();
+        if d.selection.iter().any(|&i| i >= n) {
+            d.selection = Rc::new(d.selection.iter().copied().filter(|&i| i < n).collect());
+        }
+        if d.selected_edge
+            .is_some_and(|(i, p)| d.cards.get(i).is_none_or(|c| p >= c.ports.len()))
+        {
+            d.selected_edge = None;
+        }
+    }
+
+    pub(super) fn set_selection(&mut self, sel: BTreeSet<usize>) {
+        self.doc.selected_edge = None;
+        if *self.doc.selection != sel {
+            self.doc.selection = Rc::new(sel);
+            Rc::make_mut(&mut self.doc.history).seal();
+        }
+    }
+
+    /// Applies `edit` as one undo step. Returns whether it applied.
+    pub(super) fn commit(
+        &mut self,
+        edit: Edit,
+        coalesce: Option<String>,
+        revalidate: bool,
+    ) -> bool {
+        let before = Rc::clone(&self.doc.selection);
+        match edit::apply(Rc::make_mut(&mut self.doc.flow), edit) {
+            Ok(inverse) => {
+                Rc::make_mut(&mut self.doc.history).push(Entry {
+                    change: Change::Edit(inverse),
+                    selection: before,
+                    coalesce,
+                    revalidate,
+                });
+                self.refresh(revalidate);
+                true
+            }
+            Err(e) => {
+                self.notify(Level::Error, capitalize(&e.to_string()));
+                false
+            }
+        }
+    }
+
+    fn commit_result(
+        &mut self,
+        edit: Result<Edit, EditError>,
+        coalesce: Option<String>,
+        revalidate: bool,
+    ) -> bool {
+        match edit {
+            Ok(e) => self.commit(e, coalesce, revalidate),
+            Err(e) => {
+                self.notify(Level::Error, capitalize(&e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// Replaces the whole flow (import, example, new) as one undo step.
+    fn replace_flow(&mut self, flow: Flow) {
+        self.replace(flow, None);
+    }
+
+    /// Replaces the whole flow, and the Functions when given, as one undo step.
+    fn replace(&mut self, flow: Flow, functions: Option<FunctionsProject>) {
+        let old = std::mem::replace(&mut self.doc.flow, Rc::new(flow));
+        let change = match functions {
+            Some(f) => {
+                let old_functions = self.project.replace(Rc::new(f));
+                Change::Project(old, old_functions)
+            }
+            None => Change::Flow(old),
+        };
+        Rc::make_mut(&mut self.doc.history).push(Entry {
+            change,
+            selection: Rc::clone(&self.doc.selection),
+            coalesce: None,
+            revalidate: true,
+        });
+        self.doc.selection = Rc::default();
+        self.doc.selected_edge = None;
+        self.canvas.cancel_gestures();
+        self.doc.cards = Rc::default();
+        self.refresh(true);
+        self.canvas.fit_pending = true;
+        if self.canvas.canvas_size.x > 0.0 {
+            self.fit();
+        }
+    }
+
+    fn open_example(&mut self, file: &str) {
+        let Some(ex) = examples::example(file) else {
+            return;
+        };
+        match Flow::parse(ex.json) {
+            Ok(flow) => {
+                self.chrome.overlay = None;
+                self.replace(flow, Some(ex.project()));
+                let paths: Vec<&str> = ex.functions.iter().map(|(p, _)| *p).collect();
+                self.notify(
+                    Level::Info,
+                    format!(
+                        "Opened the example \"{}\" with its Function{} {}. Run it in the Simulator.",
+                        ex.title,
+                        if paths.len() == 1 { "" } else { "s" },
+                        paths.join(", ")
+                    ),
+                );
+            }
+            Err(e) => self.notify(Level::Error, format!("The example is broken: {e}")),
+        }
+    }
+
+    fn open(&mut self, text: &str, source: &str) {
+        match project::parse_document(text) {
+            Ok(doc) => {
+                let n = match &doc {
+                    Document::Flow(flow) | Document::Project(flow, _) => flow.states.len(),
+                };
+                let with_functions = self.open_document(doc);
+                let mut msg = format!(
+                    "Opened {source}: {n} widget{}",
+                    if n == 1 { "" } else { "s" }
+                );
+                if let Some(k) = with_functions {
+                    msg.push_str(&format!(
+                        " and {k} Function{}",
+                        if k == 1 { "" } else { "s" }
+                    ));
+                }
+                msg.push_str(&self.problems_note());
+                msg.push('.');
+                msg.push_str(&self.missing_note());
+                self.notify(Level::Info, msg);
+            }
+            Err(e) => self.notify(
+                Level::Error,
+                format!(
+                    "Could not open {source}: line {}, column {}: {} (at {}). The current flow was kept.",
+                    e.line, e.column, e.message, e.path
+                ),
+            ),
+        }
+    }
+
+    fn open_shared(&mut self, fragment: &str) {
+        match share::decode(fragment) {
+            Ok(doc) => {
+                self.open_document(doc);
+                let mut msg = "Opened a shared flow — Undo brings yours back".to_owned();
+                msg.push_str(&self.problems_note());
+                msg.push('.');
+                msg.push_str(&self.missing_note());
+                self.notify(Level::Info, msg);
+            }
+            Err(e) => self.notify(
+                Level::Error,
+                format!("Could not open the shared link: {e}. Your flow was kept."),
+            ),
+        }
+    }
+
+    /// Replaces the flow with an opened document's, and the Functions with a project file's (one
+    /// undo step). Returns how many Functions a project file brought.
+    fn open_document(&mut self, doc: Document) -> Option<usize> {
+        let (flow, functions) = match doc {
+            Document::Flow(flow) => (flow, None),
+            Document::Project(flow, functions) => (flow, Some(functions)),
+        };
+        let with_functions = functions.as_ref().map(|f| f.functions.len());
+        self.chrome.overlay = None;
+        self.replace(flow, functions);
+        with_functions
+    }
+
+    /// `, 2 errors (see Problems)` when the flow has errors.
+    fn problems_note(&self) -> String {
+        let problems = self
+            .doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        if problems == 0 {
+            return String::new();
+        }
+        format!(
+            ", {problems} error{} (see Problems)",
+            if problems == 1 { "" } else { "s" }
+        )
+    }
+
+    /// A sentence naming the playground Functions the flow calls but the project lacks.
+    fn missing_note(&self) -> String {
+        let missing = missing_paths(&self.doc.flow, &self.project.functions);
+        if missing.is_empty() {
+            return String::new();
+        }
+        format!(
+            " It calls {} on flowpen.local, which this project does not have (see Functions).",
+            missing.join(", ")
+        )
+    }
+
+    fn select(&mut self, index: usize, mode: SelectMode) {
+        if index >= self.doc.flow.states.len() {
+            return;
+        }
+        let mut sel = (*self.doc.selection).clone();
+        match mode {
+            SelectMode::Only => sel = BTreeSet::from([index]),
+            SelectMode::Toggle => {
+                if !sel.remove(&index) {
+                    sel.insert(index);
+                }
+            }
+            SelectMode::Keep => {
+                if !sel.contains(&index) {
+                    sel = BTreeSet::from([index]);
+                }
+            }
+        }
+        self.set_selection(sel);
+    }
+
+    fn add_widget(&mut self, kind: WidgetType, at: Option<Point>, link: Option<(usize, usize)>) {
+        if kind == WidgetType::Trigger {
+            self.notify(Level::Info, "A flow has exactly one Trigger.".into());
+            return;
+        }
+        let labels: Vec<&str> = flowpen_flow::spec::widget_spec(&kind)
+            .map(|s| {
+                s.events
+                    .iter()
+                    .filter(|e| !e.repeatable)
+                    .map(|e| e.label)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (w, h) = cards::card_size(&labels);
+        let top_centre = at.unwrap_or_else(|| {
+            let c = self.view_centre();
+            Point::new(c.x, c.y - 60.0)
+        });
+        let mut pos = Point::new(top_centre.x - w / 2.0, top_centre.y);
+        if self.canvas.snap {
+            pos = Point::new(snap(pos.x), snap(pos.y));
+        }
+        if at.is_none() {
+            pos = self.free_spot(pos, w, h);
+        }
+        let index = self.doc.flow.states.len();
+        let add = edit::add_widget(&self.doc.flow, kind, Offset { x: pos.x, y: pos.y });
+        let new_name = match &add {
+            Edit::InsertState { state, .. } => state.name.clone(),
+            _ => String::new(),
+        };
+        let mut batch = vec![add];
+        if let Some((from, port)) = link {
+            match self.port_edit(from, port, Some(&new_name)) {
+                Ok(e) => batch.push(e),
+                Err(e) => {
+                    self.notify(Level::Error, capitalize(&e.to_string()));
+                    return;
+                }
+            }
+        }
+        if self.commit(Edit::Batch(batch), None, true) {
+            self.chrome.overlay = None;
+            self.set_selection(BTreeSet::from([index]));
+            self.request_focus(FocusTarget::Card(index));
+        }
+    }
+
+    /// The nearest place to `pos` where a `w`×`h` card overlaps no other card (rings of grid
+    /// steps around it); `pos` itself when the neighbourhood is full.
+    fn free_spot(&self, pos: Point, w: f64, h: f64) -> Point {
+        let margin = 20.0;
+        let free = |p: Point| {
+            let r = Rect {
+                x: p.x - margin,
+                y: p.y - margin,
+                w: w + 2.0 * margin,
+                h: h + 2.0 * margin,
+            };
+            !self.doc.cards.iter().any(|c| c.rect.intersects(&r))
+        };
+        if free(pos) {
+            return pos;
+        }
+        for ring in 1..=12 {
+            let d = f64::from(ring) * 2.0 * geometry::GRID;
+            let steps = ring * 8;
+            for k in 0..steps {
+                let a = f64::from(k) / f64::from(steps) * std::f64::consts::TAU;
+                let p = Point::new(snap(pos.x + d * a.cos()), snap(pos.y + d * a.sin()));
+                if free(p) {
+                    return p;
+                }
+            }
+        }
+        pos
+    }
+
+    /// The edit connecting port `port` of widget `from` to `target`.
+    fn port_edit(&self, from: usize, port: usize, target: Option<&str>) -> Result<Edit, EditError> {
+        let p = self
+            .doc
+            .cards
+            .get(from)
+            .and_then(|c| c.ports.get(port))
+            .ok_or(EditError::NoSuchWidget(from))?;
+        match p.transition {
+            Some(t) => edit::set_next(&self.doc.flow, from, t, target),
+            None => edit::connect(&self.doc.flow, from, &p.event, target),
+        }
+    }
+
+    pub(super) fn connect(&mut self, from: usize, port: usize, target: Option<usize>) {
+        let name = target
+            .and_then(|t| self.doc.flow.states.get(t))
+            .map(|s| s.name.clone());
+        if target.is_some() && name.is_none() {
+            return;
+        }
+        let r = self.port_edit(from, port, name.as_deref());
+        if self.commit_result(r, None, true) {
+            self.chrome.overlay = None;
+            self.doc.selected_edge = None;
+        }
+    }
+
+    fn delete(&mut self) {
+        if let Some((from, port)) = self.doc.selected_edge {
+            let r = self.port_edit(from, port, None);
+            if self.commit_result(r, None, true) {
+                self.doc.selected_edge = None;
+            }
+            return;
+        }
+        self.delete_widgets();
+    }
+
+    fn delete_widgets(&mut self) {
+        let doomed: Vec<usize> = self
+            .doc
+            .selection
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.doc
+                    .flow
+                    .states
+                    .get(i)
+                    .is_some_and(|s| s.kind != WidgetType::Trigger)
+            })
+            .collect();
+        let had_trigger = doomed.len() < self.doc.selection.len();
+        if doomed.is_empty() {
+            if had_trigger {
+                self.notify(Level::Info, "The Trigger cannot be deleted.".into());
+            }
+            return;
+        }
+        let r = edit::delete(&self.doc.flow, &doomed);
+        if self.commit_result(r, None, true) {
+            self.set_selection(BTreeSet::new());
+            if had_trigger {
+                self.notify(
+                    Level::Info,
+                    "The Trigger cannot be deleted; the other widgets were.".into(),
+                );
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        match clipboard::parse_widgets(text) {
+            Ok(states) => {
+                let from_here = states.iter().all(|s| {
+                    self.doc
+                        .flow
+                        .state(&s.name)
+                        .is_some_and(|o| o.offset() == s.offset())
+                });
+                let bbox = states
+                    .iter()
+                    .map(|s| {
+                        let o = s.offset();
+                        Rect {
+                            x: o.x,
+                            y: o.y,
+                            w: 1.0,
+                            h: 1.0,
+                        }
+                    })
+                    .reduce(|a, b| a.union(&b))
+                    .unwrap_or_default();
+                let seen = self.canvas.viewport.visible(self.canvas.size_or_default());
+                let delta = if from_here && seen.intersects(&bbox) {
+                    Offset { x: 40.0, y: 40.0 }
+                } else {
+                    let c = self.view_centre();
+                    let (dx, dy) = (c.x - bbox.center().x, c.y - bbox.center().y);
+                    if self.canvas.snap {
+                        Offset {
+                            x: snap(dx),
+                            y: snap(dy),
+                        }
+                    } else {
+                        Offset { x: dx, y: dy }
+                    }
+                };
+                self.insert_copies(&states, delta);
+            }
+            Err(e) => self.notify(Level::Error, capitalize(&e.to_string())),
+        }
+    }
+
+    fn insert_copies(&mut self, states: &[flowpen_flow::State], delta: Offset) {
+        let (op, indices) = edit::paste(&self.doc.flow, states, delta);
+        if self.commit(op, None, true) {
+            self.set_selection(indices.into_iter().collect());
+        }
+    }
+
+    /// Moves widgets by a distance: one undo step, no revalidation.
+    pub(super) fn move_widgets(&mut self, ids: &[usize], dx: f64, dy: f64) {
+        let mut batch = Vec::with_capacity(ids.len());
+        for &i in ids {
+            let Some(s) = self.doc.flow.states.get(i) else {
+                continue;
+            };
+            let at = s.offset();
+            match edit::move_widget(
+                &self.doc.flow,
+                i,
+                Offset {
+                    x: at.x + dx,
+                    y: at.y + dy,
+                },
+            ) {
+                Ok(e) => batch.push(e),
+                Err(e) => {
+                    self.notify(Level::Error, capitalize(&e.to_string()));
+                    return;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            self.commit(Edit::Batch(batch), None, false);
+        }
+    }
+
+    fn replace_widget(&mut self, index: usize, text: &str) {
+        let Some(old) = self.doc.flow.states.get(index) else {
+            return;
+        };
+        match clipboard::parse_widget(text) {
+            Ok(state) => {
+                if state.name != old.name {
+                    if let Err(e) = edit::check_name(&self.doc.flow, index, &state.name) {
+                        self.notify(Level::Error, capitalize(&e.to_string()));
+                        return;
+                    }
+                }
+                if state.kind == WidgetType::Trigger && old.kind != WidgetType::Trigger {
+                    self.notify(Level::Error, "A flow has exactly one Trigger.".into());
+                    return;
+                }
+                self.commit(
+                    Edit::ReplaceState {
+                        index,
+                        state: Box::new(state),
+                    },
+                    None,
+                    true,
+                );
+            }
+            Err(e) => self.notify(Level::Error, format!("The widget's JSON is not valid: {e}")),
+        }
+    }
+
+    /// Undo (`back`) or redo: applies the newest entry of one stack and files its reverse on the
+    /// other (a redo keeps the rest of the redo stack).
+    fn travel(&mut self, back: bool) {
+        self.canvas.drag = None;
+        let history = Rc::make_mut(&mut self.doc.history);
+        let popped = if back {
+            history.pop_undo()
+        } else {
+            history.pop_redo()
+        };
+        let Some(entry) = popped else {
+            return;
+        };
+        let Some(change) = self.apply_change(&entry.change) else {
+            return;
+        };
+        let reverse = Entry {
+            change,
+            selection: Rc::clone(&self.doc.selection),
+            coalesce: None,
+            revalidate: entry.revalidate,
+        };
+        let history = Rc::make_mut(&mut self.doc.history);
+        if back {
+            history.push_redo(reverse);
+        } else {
+            history.push_undo_keep_redo(reverse);
+        }
+        self.doc.selection = Rc::clone(&entry.selection);
+        self.doc.selected_edge = None;
+        self.refresh(entry.revalidate);
+    }
+
+    /// Applies an undo/redo change; returns the change that reverts it.
+    fn apply_change(&mut self, change: &Change) -> Option<Change> {
+        match change {
+            Change::Edit(e) => match edit::apply(Rc::make_mut(&mut self.doc.flow), e.clone()) {
+                Ok(inv) => Some(Change::Edit(inv)),
+                Err(err) => {
+                    self.notify(Level::Error, format!("Undo failed: {err}"));
+                    None
+                }
+            },
+            Change::Flow(f) => {
+                let old = std::mem::replace(&mut self.doc.flow, Rc::clone(f));
+                self.doc.cards = Rc::default();
+                Some(Change::Flow(old))
+            }
+            Change::Project(f, functions) => {
+                let old = std::mem::replace(&mut self.doc.flow, Rc::clone(f));
+                let old_functions = self.project.restore(Rc::clone(functions));
+                self.doc.cards = Rc::default();
+                Some(Change::Project(old, old_functions))
+            }
+        }
+    }
+}
