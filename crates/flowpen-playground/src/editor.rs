@@ -263,7 +263,7 @@ pub enum Action {
 
 /// Which part of the editor an action belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Concern {
+pub(crate) enum Concern {
     /// The flow, the selection and the history ([`document`]).
     Document,
     /// The view and gestures ([`canvas`]).
@@ -276,7 +276,7 @@ pub enum Concern {
 
 impl Action {
     /// The part of the editor that handles this action.
-    pub fn concern(&self) -> Concern {
+    pub(crate) fn concern(&self) -> Concern {
         use Action as A;
         match self {
             A::Open { .. }
@@ -517,7 +517,7 @@ impl EditorState {
     }
 
     /// The only selected widget.
-    pub fn single_selection(&self) -> Option<usize> {
+    pub(crate) fn single_selection(&self) -> Option<usize> {
         self.doc.single_selection()
     }
 
@@ -530,7 +530,7 @@ impl EditorState {
     }
 
     /// The world point at the centre of the canvas.
-    pub fn view_centre(&self) -> Point {
+    pub(crate) fn view_centre(&self) -> Point {
         self.canvas.view_centre()
     }
 

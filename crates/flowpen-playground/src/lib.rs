@@ -19,7 +19,7 @@ pub mod functions;
 pub mod project;
 pub mod share;
 pub mod simulator;
-pub mod url;
+mod url;
 
 #[cfg(test)]
 mod testing {

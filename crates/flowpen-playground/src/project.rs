@@ -21,7 +21,7 @@ pub use functions::{FunctionDef, FunctionsProject};
 use functions::normalize_path;
 
 /// The project file's format version (`"flowpen": 1`).
-pub const VERSION: i64 = 1;
+pub(crate) const VERSION: i64 = 1;
 
 // The stored texts.
 
@@ -162,7 +162,7 @@ fn read_functions(o: &Object, at: &[Seg]) -> Result<FunctionsProject, ShapeProbl
 }
 
 /// The project file's JSON value: `{"flowpen": 1, "flow": {…}, "functions": […], "env": {…}}`.
-pub fn project_json(flow: &Flow, project: &FunctionsProject) -> Json {
+pub(crate) fn project_json(flow: &Flow, project: &FunctionsProject) -> Json {
     let (functions, env) = functions_json(project);
     let mut o = Object::new();
     o.set("flowpen", Json::int(VERSION));

@@ -19,10 +19,10 @@ use flowpen_flow::Flow;
 use crate::project::{self, Document, FunctionsProject};
 
 /// What a share fragment starts with (after the `#`).
-pub const PREFIX: &str = "share=";
+pub(crate) const PREFIX: &str = "share=";
 
 /// The link format this Flowpen writes and reads (`share=1.`).
-pub const FORMAT: &str = "1";
+pub(crate) const FORMAT: &str = "1";
 
 /// Links longer than this many characters get a warning: some chat apps and browsers cut long
 /// links short.

@@ -41,7 +41,7 @@ pub const CONTACT: &str = "+15551230000";
 /// The flow's number (`To` of the chat's messages).
 pub const FLOW_ADDRESS: &str = "+15559870000";
 /// The error of a message the user made fail.
-pub const SIMULATED_FAILURE: &str =
+pub(crate) const SIMULATED_FAILURE: &str =
     "30003 Unreachable destination handset (simulated by \"Next message fails\")";
 
 /// What the shell must do.

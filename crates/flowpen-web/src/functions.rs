@@ -49,7 +49,7 @@ mod tests {
     }
 
     /// The browser tests run handlers that make the same calls as the seeds' Functions (a wasm test
-    /// cannot read ../shared): every key line of the seeds must appear in tests/functions_web.rs.
+    /// cannot read ../shared): every key line of the seeds must appear in tests/functions_web/seeds.rs.
     #[test]
     fn seed_handlers_match_the_browser_tests() {
         let Some(shared) = shared_dir("seed_handlers_match_the_browser_tests") else {
@@ -58,7 +58,8 @@ mod tests {
         let tests = read(
             &Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests")
-                .join("functions_web.rs"),
+                .join("functions_web")
+                .join("seeds.rs"),
         );
         let dog = read(&shared.join("seeds").join("002_function-samples.js"));
         let first_sample = dog

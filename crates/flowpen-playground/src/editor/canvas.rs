@@ -76,7 +76,7 @@ impl Default for CanvasState {
 
 impl CanvasState {
     /// The canvas size, or a typical one before the shell measured it.
-    pub fn size_or_default(&self) -> Point {
+    pub(crate) fn size_or_default(&self) -> Point {
         if self.canvas_size.x > 0.0 {
             self.canvas_size
         } else {
@@ -85,7 +85,7 @@ impl CanvasState {
     }
 
     /// The world point at the centre of the canvas.
-    pub fn view_centre(&self) -> Point {
+    pub(crate) fn view_centre(&self) -> Point {
         let size = self.size_or_default();
         self.viewport
             .to_world(Point::new(size.x / 2.0, size.y / 2.0))

@@ -13,17 +13,17 @@ use flowpen_flow::{Diagnostic, Flow, Json, Severity, State, WidgetType};
 use super::geometry::{Point, Rect};
 
 /// Height of the coloured header band.
-pub const HEADER_H: f64 = 28.0;
+pub(crate) const HEADER_H: f64 = 28.0;
 /// Height of the name and summary block.
-pub const BODY_H: f64 = 50.0;
+pub(crate) const BODY_H: f64 = 50.0;
 /// Height of one row of ports.
-pub const PORT_ROW_H: f64 = 30.0;
+pub(crate) const PORT_ROW_H: f64 = 30.0;
 /// Height of a port pill inside its row.
-pub const PORT_H: f64 = 22.0;
+pub(crate) const PORT_H: f64 = 22.0;
 /// Horizontal padding inside a card.
-pub const PAD: f64 = 8.0;
+pub(crate) const PAD: f64 = 8.0;
 /// Narrowest card.
-pub const MIN_W: f64 = 240.0;
+pub(crate) const MIN_W: f64 = 240.0;
 
 /// One outgoing port of a card: a transition event (listed or not yet listed).
 #[derive(Clone, Debug, PartialEq)]
@@ -196,7 +196,7 @@ fn summary_of(state: &State) -> String {
 }
 
 /// Widest card (ports wrap to more rows beyond it).
-pub const MAX_W: f64 = 380.0;
+pub(crate) const MAX_W: f64 = 380.0;
 /// Gap between port pills.
 const PORT_GAP: f64 = 6.0;
 
@@ -207,7 +207,7 @@ fn pill_width(label: &str) -> f64 {
 
 /// Lays out port pills in rows (left to right, wrapping at [`MAX_W`]); returns each pill's box
 /// (relative to the card) and the card's size.
-pub fn layout(labels: &[&str]) -> (Vec<Rect>, f64, f64) {
+pub(crate) fn layout(labels: &[&str]) -> (Vec<Rect>, f64, f64) {
     let inner = MAX_W - 2.0 * PAD;
     let mut rects = Vec::with_capacity(labels.len());
     let (mut x, mut row, mut widest) = (0.0_f64, 0.0_f64, 0.0_f64);
@@ -291,7 +291,7 @@ fn card(
 }
 
 /// The cards of `flow`, reusing the `Rc` of every card of `prev` whose model is unchanged.
-pub fn derive_cards(
+pub(crate) fn derive_cards(
     flow: &Flow,
     diagnostics: &[Diagnostic],
     prev: &[Rc<CardModel>],
@@ -340,7 +340,7 @@ pub fn edges(cards: &[Rc<CardModel>]) -> Vec<Edge> {
 }
 
 /// The topmost card under world point `p` (later cards are drawn on top).
-pub fn card_at(cards: &[Rc<CardModel>], p: Point) -> Option<usize> {
+pub(crate) fn card_at(cards: &[Rc<CardModel>], p: Point) -> Option<usize> {
     cards
         .iter()
         .rev()
@@ -349,7 +349,7 @@ pub fn card_at(cards: &[Rc<CardModel>], p: Point) -> Option<usize> {
 }
 
 /// The cards touching a rectangle.
-pub fn cards_in(cards: &[Rc<CardModel>], r: &Rect) -> Vec<usize> {
+pub(crate) fn cards_in(cards: &[Rc<CardModel>], r: &Rect) -> Vec<usize> {
     cards
         .iter()
         .filter(|c| c.rect.intersects(r))

@@ -79,7 +79,7 @@ impl fmt::Display for ClipboardError {
 impl std::error::Error for ClipboardError {}
 
 /// Reads widgets from clipboard text. Triggers are dropped (the flow already has one).
-pub fn parse_widgets(text: &str) -> Result<Vec<State>, ClipboardError> {
+pub(crate) fn parse_widgets(text: &str) -> Result<Vec<State>, ClipboardError> {
     let doc = json::parse(text).map_err(ClipboardError::NotJson)?;
     if doc.as_object().and_then(|o| o.get("states")).is_none() {
         return Err(ClipboardError::NoStates);

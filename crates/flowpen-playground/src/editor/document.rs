@@ -49,7 +49,7 @@ impl DocState {
     }
 
     /// The only selected widget.
-    pub fn single_selection(&self) -> Option<usize> {
+    pub(crate) fn single_selection(&self) -> Option<usize> {
         (self.selection.len() == 1)
             .then(|| self.selection.iter().next().copied())
             .flatten()

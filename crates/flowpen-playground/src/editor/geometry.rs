@@ -27,7 +27,7 @@ pub struct Rect {
 
 impl Rect {
     /// The rectangle spanned by two corners, in any order.
-    pub fn from_corners(a: Point, b: Point) -> Rect {
+    pub(crate) fn from_corners(a: Point, b: Point) -> Rect {
         Rect {
             x: a.x.min(b.x),
             y: a.y.min(b.y),
@@ -62,8 +62,8 @@ impl Rect {
 }
 
 /// Smallest and largest zoom factors.
-pub const MIN_ZOOM: f64 = 0.1;
-pub const MAX_ZOOM: f64 = 2.5;
+pub(crate) const MIN_ZOOM: f64 = 0.1;
+pub(crate) const MAX_ZOOM: f64 = 2.5;
 /// The grid pitch in world units; snapping rounds to it.
 pub const GRID: f64 = 20.0;
 /// Margin (screen pixels) kept around the flow by "fit to view".
@@ -100,7 +100,7 @@ impl Viewport {
     }
 
     /// Moves the view by a screen distance.
-    pub fn panned(&self, dx: f64, dy: f64) -> Viewport {
+    pub(crate) fn panned(&self, dx: f64, dy: f64) -> Viewport {
         Viewport {
             x: self.x + dx,
             y: self.y + dy,
@@ -109,7 +109,7 @@ impl Viewport {
     }
 
     /// Zooms by `factor` keeping the world point under screen point `at` in place.
-    pub fn zoomed_at(&self, factor: f64, at: Point) -> Viewport {
+    pub(crate) fn zoomed_at(&self, factor: f64, at: Point) -> Viewport {
         let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
         let world = self.to_world(at);
         Viewport {
@@ -156,7 +156,7 @@ impl Viewport {
     }
 
     /// Whether the numbers are usable (a corrupt autosave could hold anything).
-    pub fn is_sane(&self) -> bool {
+    pub(crate) fn is_sane(&self) -> bool {
         self.x.is_finite()
             && self.y.is_finite()
             && self.zoom.is_finite()

@@ -13,7 +13,7 @@ use flowpen_flow::Flow;
 use crate::project::FunctionsProject;
 
 /// How many undo steps are kept.
-pub const LIMIT: usize = 500;
+pub(crate) const LIMIT: usize = 500;
 
 /// What an entry changes back.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,27 +77,27 @@ impl History {
     }
 
     /// Ends the current coalescing run.
-    pub fn seal(&mut self) {
+    pub(crate) fn seal(&mut self) {
         self.sealed = true;
     }
 
-    pub fn pop_undo(&mut self) -> Option<Rc<Entry>> {
+    pub(crate) fn pop_undo(&mut self) -> Option<Rc<Entry>> {
         self.sealed = true;
         self.undo.pop()
     }
 
-    pub fn pop_redo(&mut self) -> Option<Rc<Entry>> {
+    pub(crate) fn pop_redo(&mut self) -> Option<Rc<Entry>> {
         self.sealed = true;
         self.redo.pop()
     }
 
     /// Pushes the entry that redoes an undone step.
-    pub fn push_redo(&mut self, entry: Entry) {
+    pub(crate) fn push_redo(&mut self, entry: Entry) {
         self.redo.push(Rc::new(entry));
     }
 
     /// Pushes the entry that undoes a redone step (keeps the redo stack).
-    pub fn push_undo_keep_redo(&mut self, entry: Entry) {
+    pub(crate) fn push_undo_keep_redo(&mut self, entry: Entry) {
         self.undo.push(Rc::new(entry));
     }
 
@@ -111,10 +111,6 @@ impl History {
 
     pub fn undo_len(&self) -> usize {
         self.undo.len()
-    }
-
-    pub fn redo_len(&self) -> usize {
-        self.redo.len()
     }
 }
 

@@ -14,7 +14,7 @@ use super::LogLine;
 
 /// Why a message from the sandbox could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MessageError {
+pub(crate) enum MessageError {
     /// The text is not JSON (serde_json's explanation).
     NotJson(String),
     /// A field is missing or not a string.
@@ -48,7 +48,7 @@ impl std::error::Error for MessageError {}
 
 /// A message from the sandbox, parsed.
 #[derive(Clone, Debug, PartialEq)]
-pub enum WorkerMessage {
+pub(crate) enum WorkerMessage {
     /// Console output of the Function.
     Log(LogLine),
     /// What the Function produced; the last message of a call.
@@ -63,7 +63,7 @@ pub enum WorkerMessage {
 
 /// How a call ended.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// `callback(null, payload)` (or any falsy first argument, as twilio-run tests `if (err)`).
     Success(Payload),
     /// `callback(err)` with a truthy `err`.
@@ -80,7 +80,7 @@ pub enum Outcome {
 
 /// A JavaScript value as the worker describes it (after twilio-run's JSON round trip).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Payload {
+pub(crate) enum Payload {
     /// `undefined` (also functions and symbols, which JSON drops).
     Undefined,
     /// `null`.
@@ -105,7 +105,7 @@ pub enum Payload {
 
 /// A `Twilio.Response`: status as given, headers in order, and the body.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ResponseParts {
+pub(crate) struct ResponseParts {
     /// `statusCode` as the Function set it (a number or a string; `null` for anything else).
     pub status: Value,
     /// Headers in order, values turned into strings.
@@ -116,7 +116,7 @@ pub struct ResponseParts {
 
 /// A header value of a `Twilio.Response`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HeaderValue {
+pub(crate) enum HeaderValue {
     /// A single value.
     One(String),
     /// A list (sent as one header line per value).
@@ -125,7 +125,7 @@ pub enum HeaderValue {
 
 /// An `Error`'s name, message and stack (without the runtime's own frames).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ErrorParts {
+pub(crate) struct ErrorParts {
     /// `error.name`.
     pub name: String,
     /// `error.message`.
@@ -142,7 +142,7 @@ fn text_field<'a>(value: &'a Value, name: &'static str) -> Result<&'a str, Messa
 }
 
 /// Parses one message from the sandbox.
-pub fn parse_message(text: &str) -> Result<WorkerMessage, MessageError> {
+pub(crate) fn parse_message(text: &str) -> Result<WorkerMessage, MessageError> {
     let value: Value =
         serde_json::from_str(text).map_err(|error| MessageError::NotJson(error.to_string()))?;
     match text_field(&value, "type")? {

@@ -32,7 +32,7 @@ pub const MAX_LOG_LINES: usize = 1100;
 
 /// One Function as the worker sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProjectFile {
+pub(crate) struct ProjectFile {
     /// The URL path (`/random`).
     pub path: String,
     /// The key in `Runtime.getFunctions()`: the path without its leading `/`.
@@ -46,7 +46,7 @@ pub struct ProjectFile {
 
 /// The Functions of a project as the worker gets them: the first Function of a path wins, and
 /// every file name is unique.
-pub fn project_files(project: &FunctionsProject) -> Vec<ProjectFile> {
+pub(crate) fn project_files(project: &FunctionsProject) -> Vec<ProjectFile> {
     let mut files: Vec<ProjectFile> = Vec::new();
     for function in &project.functions {
         let path = normalize_path(&function.path);

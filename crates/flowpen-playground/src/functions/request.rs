@@ -13,7 +13,7 @@ use crate::project::functions::{FunctionsProject, FUNCTIONS_HOST};
 use crate::url::parse_url;
 
 /// body-parser's limit in twilio-run (`limit: '6mb'`), in bytes.
-pub const BODY_LIMIT: usize = 6 * 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 6 * 1024 * 1024;
 
 /// Header name prefixes that twilio-run drops from `event.request.headers`.
 const RESTRICTED_PREFIXES: [&str; 6] = [
@@ -105,7 +105,7 @@ pub fn route(project: &FunctionsProject, request: &HttpRequest) -> Routed {
 /// (repeated keys become lists); Express's default "extended" query parser would also expand
 /// `a[b]=c` into nested objects, which this host does not do (Studio sends its parameters in the
 /// body). An error is the response the body parser would give (400 or 413).
-pub fn construct_event(
+pub(crate) fn construct_event(
     query: &str,
     headers: &[(String, String)],
     body: &str,
@@ -128,7 +128,7 @@ pub fn construct_event(
 /// Environment variables come after the defaults, so they can override `PATH` and `DOMAIN_NAME`.
 /// The worker adds `SERVICE_SID`, `ENVIRONMENT_SID` (undefined, with a warning when read) and
 /// `getTwilioClient()`.
-pub fn construct_context(path: &str, env: &[(String, String)]) -> Map<String, Value> {
+pub(crate) fn construct_context(path: &str, env: &[(String, String)]) -> Map<String, Value> {
     let mut context = Map::new();
     context.insert("PATH".to_owned(), Value::String(path.to_owned()));
     context.insert(
@@ -143,7 +143,7 @@ pub fn construct_context(path: &str, env: &[(String, String)]) -> Map<String, Va
 
 /// twilio-run's `constructHeaders`: names lower-cased, repeated headers as lists, restricted
 /// headers dropped.
-pub fn construct_headers(headers: &[(String, String)]) -> Map<String, Value> {
+pub(crate) fn construct_headers(headers: &[(String, String)]) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, value) in headers {
         let name = name.to_ascii_lowercase();
@@ -177,7 +177,7 @@ fn add_value(map: &mut Map<String, Value>, key: String, value: String, replace_e
 
 /// The cookies of the `Cookie` headers, as `cookie-parser` gives them: the first value of a name
 /// wins, values are URI-decoded when they can be, and `j:` values holding JSON are parsed.
-pub fn parse_cookies(headers: &[(String, String)]) -> Map<String, Value> {
+pub(crate) fn parse_cookies(headers: &[(String, String)]) -> Map<String, Value> {
     let text = headers
         .iter()
         .filter(|(name, _)| name.eq_ignore_ascii_case("cookie"))
@@ -227,7 +227,7 @@ fn json_cookie(value: &str) -> Option<Value> {
 
 /// The body's parameters: form-encoded and JSON bodies are parsed (following `Content-Type`, as
 /// body-parser does), any other body gives none.
-pub fn parse_body(
+pub(crate) fn parse_body(
     headers: &[(String, String)],
     body: &str,
 ) -> Result<Map<String, Value>, HttpResponse> {
@@ -285,7 +285,7 @@ fn parse_json_body(body: &str) -> Result<Map<String, Value>, HttpResponse> {
 }
 
 /// The media type of a `Content-Type` value: before any `;`, trimmed, lower-cased.
-pub fn media_type(content_type: &str) -> String {
+pub(crate) fn media_type(content_type: &str) -> String {
     content_type
         .split(';')
         .next()
@@ -296,7 +296,7 @@ pub fn media_type(content_type: &str) -> String {
 
 /// Node's `querystring.parse`: `&`-separated `key=value` pairs, `+` is a space, `%XX` escapes are
 /// decoded (invalid ones are kept as they are), repeated keys become lists.
-pub fn parse_urlencoded(text: &str) -> Map<String, Value> {
+pub(crate) fn parse_urlencoded(text: &str) -> Map<String, Value> {
     let mut out = Map::new();
     for pair in text.split('&').filter(|pair| !pair.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));

@@ -28,13 +28,13 @@ use flowpen_engine::HttpResponse;
 use super::message::{ErrorParts, HeaderValue, Outcome, Payload, ResponseParts};
 
 /// `res.type('text')` after Express's charset rule.
-pub const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
+pub(crate) const TEXT_PLAIN: &str = "text/plain; charset=utf-8";
 /// Express's default type for a string body.
-pub const TEXT_HTML: &str = "text/html; charset=utf-8";
+pub(crate) const TEXT_HTML: &str = "text/html; charset=utf-8";
 /// The type of a TwiML response.
-pub const TEXT_XML: &str = "text/xml; charset=utf-8";
+pub(crate) const TEXT_XML: &str = "text/xml; charset=utf-8";
 /// The type of a JSON response.
-pub const APPLICATION_JSON: &str = "application/json; charset=utf-8";
+pub(crate) const APPLICATION_JSON: &str = "application/json; charset=utf-8";
 
 fn respond(status: u16, content_type: &str, body: impl Into<String>) -> HttpResponse {
     HttpResponse {
@@ -50,12 +50,12 @@ pub fn host_error(status: u16, message: &str) -> HttpResponse {
 }
 
 /// twilio-run's answer for a path that has no Function.
-pub fn not_found() -> HttpResponse {
+pub(crate) fn not_found() -> HttpResponse {
     respond(404, TEXT_HTML, "Could not find requested resource")
 }
 
 /// twilio-run's automatic answer to `OPTIONS` on a known path (the Function is not invoked).
-pub fn preflight() -> HttpResponse {
+pub(crate) fn preflight() -> HttpResponse {
     let headers = [
         ("access-control-allow-origin", "*"),
         (
@@ -81,7 +81,7 @@ pub fn preflight() -> HttpResponse {
 }
 
 /// The gateway's answer when a Function does not call `callback` in time (production: 504).
-pub fn timeout(timeout_ms: u32) -> HttpResponse {
+pub(crate) fn timeout(timeout_ms: u32) -> HttpResponse {
     host_error(
         504,
         &format!(
@@ -92,7 +92,7 @@ pub fn timeout(timeout_ms: u32) -> HttpResponse {
 }
 
 /// The response for a Function's outcome; a `HEAD` request gets the headers without the body.
-pub fn from_outcome(outcome: &Outcome, method: &str) -> HttpResponse {
+pub(crate) fn from_outcome(outcome: &Outcome, method: &str) -> HttpResponse {
     let mut response = match outcome {
         Outcome::Success(payload) => success(payload),
         Outcome::Failure(error) => failure(error),
@@ -105,7 +105,7 @@ pub fn from_outcome(outcome: &Outcome, method: &str) -> HttpResponse {
 }
 
 /// `callback(null, payload)`, as functionRunner's `handleSuccess` and Express send it.
-pub fn success(payload: &Payload) -> HttpResponse {
+pub(crate) fn success(payload: &Payload) -> HttpResponse {
     match payload {
         Payload::String(text) => respond(200, TEXT_PLAIN, text.as_str()),
         Payload::Twiml(xml) => respond(200, TEXT_XML, xml.as_str()),
@@ -131,7 +131,7 @@ pub fn success(payload: &Payload) -> HttpResponse {
 }
 
 /// `callback(err)` with a truthy `err`: 500, as twilio-run's `handleError` sends it.
-pub fn failure(error: &Payload) -> HttpResponse {
+pub(crate) fn failure(error: &Payload) -> HttpResponse {
     match error {
         Payload::Error(parts) => respond(500, APPLICATION_JSON, error_json(parts)),
         Payload::String(text) => respond(500, TEXT_HTML, text.as_str()),
@@ -162,7 +162,7 @@ fn thrown(error: &Payload) -> HttpResponse {
 }
 
 /// The body twilio-run sends for an `Error`: `{message, name, stack}` (no `stack` when it has none).
-pub fn error_json(error: &ErrorParts) -> String {
+pub(crate) fn error_json(error: &ErrorParts) -> String {
     let mut object = Map::new();
     object.insert("message".to_owned(), Value::String(error.message.clone()));
     object.insert("name".to_owned(), Value::String(error.name.clone()));
@@ -173,7 +173,7 @@ pub fn error_json(error: &ErrorParts) -> String {
 }
 
 /// `callback(null, new Twilio.Response())`: `res.status(code)`, `res.set(headers)`, `res.send(body)`.
-pub fn custom(parts: &ResponseParts) -> HttpResponse {
+pub(crate) fn custom(parts: &ResponseParts) -> HttpResponse {
     let Some(status) = status_code(&parts.status) else {
         return host_error(
             500,
@@ -307,7 +307,7 @@ fn charset_on_existing_type(headers: &mut [(String, String)]) {
 
 /// Express's `res.set('Content-Type', value)`: a text, JavaScript or JSON type without a charset
 /// gets `; charset=utf-8`.
-pub fn express_content_type(value: &str) -> String {
+pub(crate) fn express_content_type(value: &str) -> String {
     let has_charset = value.split(';').skip(1).any(|param| {
         param
             .trim_start()
@@ -336,7 +336,7 @@ fn is_token(text: &str) -> bool {
 /// The `content-type` package's parse → `charset=utf-8` → format, which Express applies to every
 /// string body: the type is lower-cased and the parameters sorted. A value it cannot parse is left
 /// as it is (Express would fail the response).
-pub fn with_utf8_charset(value: &str) -> String {
+pub(crate) fn with_utf8_charset(value: &str) -> String {
     parse_content_type(value).map_or_else(
         || value.to_owned(),
         |(media, mut params)| {

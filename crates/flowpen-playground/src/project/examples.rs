@@ -40,7 +40,7 @@ pub const RANDOM_JS: &str = include_str!("../../../../www/examples/functions/ran
 /// `/get-doge`: the quickstart's dog breed Function, answering from a built-in list.
 pub const GET_DOGE_JS: &str = include_str!("../../../../www/examples/functions/get-doge.js");
 /// `/flaky`: fails until the third attempt.
-pub const FLAKY_JS: &str = include_str!("../../../../www/examples/functions/flaky.js");
+pub(crate) const FLAKY_JS: &str = include_str!("../../../../www/examples/functions/flaky.js");
 
 /// Every example, the one opened on first load first.
 pub const EXAMPLES: &[Example] = &[

@@ -10,10 +10,10 @@ use flowpen_flow::{Flow, WidgetType};
 use crate::url::parse_url;
 
 /// The reserved host of in-browser Functions; `context.DOMAIN_NAME` is this name.
-pub const FUNCTIONS_HOST: &str = "flowpen.local";
+pub(crate) const FUNCTIONS_HOST: &str = "flowpen.local";
 
 /// The longest Function path accepted.
-pub const MAX_PATH: usize = 255;
+pub(crate) const MAX_PATH: usize = 255;
 
 /// The code of a new Function.
 pub const TEMPLATE: &str = "exports.handler = function (context, event, callback) {
@@ -54,7 +54,7 @@ impl FunctionsProject {
 }
 
 /// Whether `url` addresses a project Function (`http(s)://flowpen.local/…`).
-pub fn is_function_url(url: &str) -> bool {
+pub(crate) fn is_function_url(url: &str) -> bool {
     parse_url(url).is_some_and(|parts| parts.host.eq_ignore_ascii_case(FUNCTIONS_HOST))
 }
 
@@ -174,7 +174,7 @@ pub fn new_path(project: &FunctionsProject) -> String {
 }
 
 /// Adds a Function with a free path and the template code; returns its index.
-pub fn add_function(project: &mut FunctionsProject) -> usize {
+pub(crate) fn add_function(project: &mut FunctionsProject) -> usize {
     let path = new_path(project);
     project.functions.push(FunctionDef {
         path,
@@ -196,7 +196,7 @@ pub fn rename(project: &mut FunctionsProject, index: usize, path: &str) -> Resul
 }
 
 /// Sets the code of Function `index`; returns whether it changed.
-pub fn set_code(project: &mut FunctionsProject, index: usize, code: &str) -> bool {
+pub(crate) fn set_code(project: &mut FunctionsProject, index: usize, code: &str) -> bool {
     match project.functions.get_mut(index) {
         Some(f) if f.code != code => {
             f.code = code.to_owned();

@@ -146,9 +146,6 @@ pub fn preflight_reason(request: &HttpRequest) -> Option<String> {
 /// The sentence about protected Twilio Functions.
 const PROTECTED: &str = "Protected Functions only accept requests signed with X-Twilio-Signature, which Studio adds and a browser cannot (the signature needs your Auth Token). Set the Function's visibility to Public to call it from the playground, or copy its code into this project's Functions.";
 
-/// The code that lets a browser read a Function's response.
-pub const CORS_SNIPPET: &str = "const response = new Twilio.Response();\nresponse.appendHeader('Access-Control-Allow-Origin', '*');\nresponse.appendHeader('Content-Type', 'application/json');\nresponse.setBody({ number: 4 });\nreturn callback(null, response);";
-
 /// The engine's transport error for a failure, with an explanation a user can act on.
 pub fn explain(failure: &Failure, request: &HttpRequest, page_origin: &str) -> TransportError {
     let h = host(&request.url);

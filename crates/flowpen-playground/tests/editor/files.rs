@@ -1,0 +1,117 @@
+//! Opening files and text, new flows, and autosave.
+
+use std::rc::Rc;
+
+use flowpen_playground::editor::geometry::{Point, Viewport};
+use flowpen_playground::editor::{persist, Action, EditorState, Level, Overlay, SelectMode};
+
+use super::{example, index, run};
+
+#[test]
+fn a_broken_import_shows_line_and_column_and_keeps_the_flow() {
+    let mut s = example();
+    let before = Rc::clone(&s.doc.flow);
+    let undo = s.doc.history.undo_len();
+    s.update(Action::Open {
+        text: "{\n  \"states\": [\n    {\"name\": \"x\",, }\n  ]\n}".into(),
+        source: "broken.json".into(),
+    });
+    assert!(Rc::ptr_eq(&s.doc.flow, &before));
+    assert_eq!(s.doc.history.undo_len(), undo);
+    let notice = s.chrome.notice.clone().expect("an error is shown");
+    assert_eq!(notice.level, Level::Error);
+    assert!(notice.text.contains("broken.json"), "{}", notice.text);
+    assert!(notice.text.contains("line 3, column"), "{}", notice.text);
+    // JSON that is not a flow is refused the same way.
+    s.update(Action::Open {
+        text: "[1, 2]".into(),
+        source: "list.json".into(),
+    });
+    assert!(Rc::ptr_eq(&s.doc.flow, &before));
+}
+
+#[test]
+fn opening_a_flow_is_undoable_and_new_flow_asks_first() {
+    let mut s = example();
+    s.update(Action::Open {
+        text: flowpen_playground::project::examples::EXAMPLES[1]
+            .json
+            .into(),
+        source: "dog-breed.json".into(),
+    });
+    assert_eq!(s.doc.flow.description(), Some("Dog breed pictures"));
+    assert!(s.doc.selection.is_empty());
+    s.update(Action::NewFlow);
+    assert_eq!(s.chrome.overlay, Some(Overlay::ConfirmNew));
+    assert_eq!(
+        s.doc.flow.states.len(),
+        5,
+        "nothing is discarded before confirming"
+    );
+    s.update(Action::ConfirmNewFlow);
+    assert_eq!(s.doc.flow.states.len(), 1);
+    s.update(Action::Undo);
+    assert_eq!(s.doc.flow.description(), Some("Dog breed pictures"));
+    s.update(Action::Undo);
+    assert_eq!(s.doc.flow.description(), Some("Random number generator"));
+    s.update(Action::Redo);
+    assert_eq!(s.doc.flow.description(), Some("Dog breed pictures"));
+}
+
+#[test]
+fn autosave_restores_flow_selection_and_viewport() {
+    let mut s = example();
+    let get_num = index(&s, "get_num");
+    run(
+        &mut s,
+        [
+            Action::Select {
+                index: get_num,
+                mode: SelectMode::Only,
+            },
+            Action::Pan {
+                dx: 33.0,
+                dy: -12.0,
+            },
+            Action::ZoomBy(1.25),
+            Action::ToggleSnap,
+            Action::SetTheme(flowpen_playground::editor::Theme::Dark),
+        ],
+    );
+    let flow_text = s.doc.flow.to_json().to_compact();
+    let view_text = persist::view_text(&s.saved_view());
+    let r = EditorState::restore(Some(&flow_text), Some(&view_text));
+    assert!(r.unreadable.is_none());
+    assert_eq!(r.state.doc.flow.to_json(), s.doc.flow.to_json());
+    assert_eq!(*r.state.doc.selection, *s.doc.selection);
+    let (a, b) = (r.state.canvas.viewport, s.canvas.viewport);
+    assert_eq!(a, b, "the viewport comes back exactly");
+    assert!(!r.state.canvas.snap);
+    assert_eq!(
+        r.state.chrome.theme,
+        flowpen_playground::editor::Theme::Dark
+    );
+    // A restored viewport is not replaced by "fit" when the canvas size arrives.
+    let mut restored = r.state;
+    restored.update(Action::SetCanvasSize(Point::new(1000.0, 700.0)));
+    assert_eq!(restored.canvas.viewport, b);
+}
+
+#[test]
+fn unreadable_autosave_falls_back_to_the_example_and_hands_the_text_back() {
+    let r = EditorState::restore(Some("{\"states\": [oops"), Some("not json either"));
+    assert_eq!(r.unreadable.as_deref(), Some("{\"states\": [oops"));
+    assert_eq!(
+        r.state.doc.flow.description(),
+        Some("Random number generator")
+    );
+    assert_eq!(
+        r.state.chrome.notice.as_ref().map(|n| n.level),
+        Some(Level::Error)
+    );
+    let r = EditorState::restore(None, None);
+    assert!(r.unreadable.is_none() && r.state.chrome.notice.is_none());
+    // A view with impossible numbers is ignored.
+    let r = EditorState::restore(None, Some(r#"{"viewport":{"x":1,"y":2,"zoom":0}}"#));
+    assert_eq!(r.state.canvas.viewport, Viewport::default());
+}
