@@ -97,6 +97,21 @@ mod tests {
         }
     }
 
+    /// The frame enforces the host's limits on a Function's output; both must say the same.
+    #[test]
+    fn the_frame_enforces_the_hosts_limits() {
+        use flowpen_playground::functions::protocol::{
+            MAX_CALL_LOG_CHARS, MAX_LOG_MESSAGE_CHARS, MAX_OUTCOME_CHARS,
+        };
+        for line in [
+            format!("const MAX_LOG_MESSAGE = {MAX_LOG_MESSAGE_CHARS};"),
+            format!("const MAX_CALL_LOG = {MAX_CALL_LOG_CHARS};"),
+            format!("const MAX_OUTCOME = {MAX_OUTCOME_CHARS};"),
+        ] {
+            assert!(FRAME_JS.contains(&line), "frame.js lacks {line}");
+        }
+    }
+
     #[test]
     fn the_frame_script_can_be_inlined_in_html() {
         let lower = FRAME_JS.to_ascii_lowercase();

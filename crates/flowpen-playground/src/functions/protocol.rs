@@ -30,6 +30,102 @@ pub const CANCEL: &str = r#"{"type":"cancel"}"#;
 /// The most log lines the host keeps for one call (the worker itself stops at 1000).
 pub const MAX_LOG_LINES: usize = 1100;
 
+/// The longest log message a host accepts, in characters (the sandbox frame, `frame.js`, enforces
+/// the same number before forwarding; the worker's own cap is 10,000 characters of text).
+pub const MAX_LOG_MESSAGE_CHARS: usize = 64 * 1024;
+
+/// The most characters of log messages a host accepts for one call.
+pub const MAX_CALL_LOG_CHARS: usize = 2 * 1024 * 1024;
+
+/// The longest outcome message a host accepts, in characters. Studio reads at most 64 kB of a
+/// response, so a larger body still reaches the engine (which fails the widget); this only stops
+/// a Function that floods the app.
+pub const MAX_OUTCOME_CHARS: usize = 1024 * 1024;
+
+/// What a host keeps of the messages of one call, within the limits above: every message up to
+/// the first terminal one, log messages while they fit (one note says what was dropped), and an
+/// outcome that fits (a larger one becomes a crash that says why). The sandbox frame enforces
+/// the same limits first; this is the host's own guard, checked on a message's size alone before
+/// it is read.
+#[derive(Debug, Default)]
+pub struct Intake {
+    messages: Vec<String>,
+    log_chars: usize,
+    dropped: usize,
+    done: bool,
+}
+
+impl Intake {
+    /// A call with nothing received yet.
+    pub fn new() -> Intake {
+        Intake::default()
+    }
+
+    /// Whether a message of `chars` characters (UTF-16 units, or bytes) can be kept at all; a host
+    /// checks this before copying the message out of the browser.
+    pub fn fits(&self, chars: usize) -> bool {
+        !self.done && chars <= MAX_OUTCOME_CHARS
+    }
+
+    /// Takes a message that did not fit: the call ends as a crash that says how large it was.
+    pub fn too_large(&mut self, chars: usize) {
+        if self.done {
+            return;
+        }
+        let message = format!(
+            "the Function sent a message of {chars} characters; the playground accepts at most {MAX_OUTCOME_CHARS} (Studio reads at most 64 kB of a response)"
+        );
+        let crash = serde_json::json!({ "type": "crash", "message": message });
+        self.messages.push(crash.to_string());
+        self.done = true;
+    }
+
+    /// Takes one message; returns whether the call is over (a terminal message arrived).
+    pub fn push(&mut self, text: String) -> bool {
+        if self.done {
+            return true;
+        }
+        if !self.fits(text.len()) {
+            self.too_large(text.len());
+            return true;
+        }
+        if is_terminal(&text) {
+            self.messages.push(text);
+            self.done = true;
+            return true;
+        }
+        let fits = text.len() <= MAX_LOG_MESSAGE_CHARS
+            && self.log_chars + text.len() <= MAX_CALL_LOG_CHARS
+            && self.messages.len() < MAX_LOG_LINES + 10;
+        if fits {
+            self.log_chars += text.len();
+            self.messages.push(text);
+        } else {
+            self.dropped += 1;
+        }
+        false
+    }
+
+    /// The messages kept, with a note about dropped ones before the terminal message.
+    pub fn finish(mut self) -> Vec<String> {
+        if self.dropped > 0 {
+            let text = format!(
+                "{} message{} from the sandbox were dropped: at most {MAX_LOG_MESSAGE_CHARS} characters a message, {MAX_CALL_LOG_CHARS} a call",
+                self.dropped,
+                if self.dropped == 1 { "" } else { "s" }
+            );
+            let note = serde_json::json!({ "type": "log", "level": "warn", "text": text });
+            let at = if self.done {
+                self.messages.len() - 1
+            } else {
+                self.messages.len()
+            };
+            self.messages.insert(at, note.to_string());
+        }
+        self.messages
+    }
+}
+
 /// One Function as the worker sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ProjectFile {
@@ -255,6 +351,54 @@ mod tests {
             path: path.to_owned(),
             code: code.to_owned(),
         }
+    }
+
+    #[test]
+    fn the_intake_keeps_calls_within_their_limits() {
+        use super::{Intake, MAX_CALL_LOG_CHARS, MAX_LOG_MESSAGE_CHARS, MAX_OUTCOME_CHARS};
+        let log = |text: &str| json!({"type": "log", "level": "log", "text": text}).to_string();
+        let outcome =
+            r#"{"type":"outcome","outcome":{"kind":"callback","payload":{"type":"null"}}}"#;
+
+        // Within the limits: everything, in order.
+        let mut intake = Intake::new();
+        assert!(!intake.push(log("a")));
+        assert!(intake.push(outcome.to_owned()));
+        assert!(
+            intake.push(log("after the end")),
+            "nothing counts after the outcome"
+        );
+        assert_eq!(intake.finish(), vec![log("a"), outcome.to_owned()]);
+
+        // A huge log message and a flood: dropped, with one note before the outcome.
+        let mut intake = Intake::new();
+        assert!(!intake.push(log(&"x".repeat(MAX_LOG_MESSAGE_CHARS))));
+        let line = log(&"y".repeat(MAX_LOG_MESSAGE_CHARS / 2));
+        let fitting = MAX_CALL_LOG_CHARS / line.len();
+        for _ in 0..fitting + 5 {
+            intake.push(line.clone());
+        }
+        intake.push(outcome.to_owned());
+        let kept = intake.finish();
+        let chars: usize = kept.iter().map(String::len).sum();
+        assert!(chars <= MAX_CALL_LOG_CHARS + 1000, "{chars}");
+        let (_, logs) = conclude(&kept, "POST", 10_000);
+        let note = &logs[logs.len() - 1];
+        assert_eq!(note.level, "warn");
+        assert!(note.text.contains("were dropped"), "{}", note.text);
+        assert_eq!(logs.len(), fitting.min(super::MAX_LOG_LINES + 10) + 1);
+
+        // A message too large to read ends the call as an explained crash (a 500).
+        let mut intake = Intake::new();
+        assert!(!intake.fits(MAX_OUTCOME_CHARS + 1));
+        intake.too_large(300_000_000);
+        let (response, logs) = conclude(&intake.finish(), "POST", 10_000);
+        assert_eq!(response.status, 500);
+        assert!(
+            logs[0].text.contains("300000000 characters"),
+            "{}",
+            logs[0].text
+        );
     }
 
     #[test]

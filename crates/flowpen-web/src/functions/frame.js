@@ -12,10 +12,22 @@
 // handling, it sends {"type":"crash","message":...}. The app may post {"type":"cancel"} on the
 // port to stop the worker early. This script must not contain a less-than sign: it is inlined in
 // an HTML script element.
+//
+// Limits: the worker's own caps (1,000 log lines of 10,000 characters) are advice, since Function
+// code can call self.postMessage itself; the frame's are the rule. It forwards a log message of at
+// most MAX_LOG_MESSAGE characters and at most MAX_CALL_LOG characters of log messages per call
+// (dropping the rest with one note each), an outcome of at most MAX_OUTCOME characters (a larger
+// one ends the call as a crash that says why), and nothing that is not text: a message that is not
+// a string, or a string beyond the limits that is not the runtime's, stops the worker. The host
+// (functions/host.rs, flowpen_playground::functions::protocol::Intake) checks the same numbers.
 'use strict';
 
 (() => {
   const runtimeUrl = URL.createObjectURL(new Blob([RUNTIME_SOURCE], { type: 'text/javascript' }));
+
+  const MAX_LOG_MESSAGE = 65536;
+  const MAX_CALL_LOG = 2097152;
+  const MAX_OUTCOME = 1048576;
 
   const typeOf = (text) => {
     try {
@@ -58,14 +70,47 @@
       finish({ type: 'crash', message: `the sandbox could not start a worker: ${e}` });
       return;
     }
+    let logChars = 0;
+    let droppedLogs = 0;
+    const note = (text) => port.postMessage(JSON.stringify({ type: 'log', level: 'warn', text }));
     worker.onmessage = (event) => {
-      if (done || typeof event.data !== 'string') return;
-      const type = typeOf(event.data);
+      if (done) return;
+      const data = event.data;
+      if (typeof data !== 'string') {
+        finish({
+          type: 'crash',
+          message: 'the Function posted a message that is not text (with self.postMessage); the sandbox stopped it',
+        });
+        return;
+      }
+      const size = data.length;
+      if (size > MAX_OUTCOME) {
+        // Too large to be worth parsing, whatever it claims to be.
+        finish({
+          type: 'crash',
+          message: `the Function posted ${size} characters at once; the playground accepts at most ${MAX_OUTCOME} (Studio reads at most 64 kB of a response), so the sandbox stopped it`,
+        });
+        return;
+      }
+      const type = typeOf(data);
       if (type === 'log') {
-        port.postMessage(event.data);
+        if (size > MAX_LOG_MESSAGE || logChars + size > MAX_CALL_LOG) {
+          droppedLogs += 1;
+          if (droppedLogs === 1) {
+            note(`console output past the sandbox's limits was dropped (at most ${MAX_LOG_MESSAGE} characters a message and ${MAX_CALL_LOG} a call)`);
+          }
+          return;
+        }
+        logChars += size;
+        port.postMessage(data);
       } else if (type === 'outcome') {
-        port.postMessage(event.data);
+        port.postMessage(data);
         finish(null);
+      } else if (size > MAX_LOG_MESSAGE) {
+        finish({
+          type: 'crash',
+          message: `the Function posted ${size} characters of its own (with self.postMessage); the sandbox stopped it`,
+        });
       }
     };
     worker.onerror = (event) => {

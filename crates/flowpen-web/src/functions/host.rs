@@ -9,15 +9,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Function, JsString, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlIFrameElement, MessageChannel, MessageEvent, Window};
 
 use flowpen_engine::HttpRequest;
-use flowpen_playground::functions::message::is_terminal;
-use flowpen_playground::functions::protocol::{self, conclude, invoke_message, CANCEL};
+use flowpen_playground::functions::protocol::{conclude, invoke_message, Intake, CANCEL};
 use flowpen_playground::functions::request::{route, Routed};
 use flowpen_playground::functions::{response, Invocation, InvokeOptions, LogLine};
 use flowpen_playground::project::FunctionsProject;
@@ -140,7 +139,7 @@ impl FunctionsHost {
         let channel = MessageChannel::new().map_err(|error| describe("MessageChannel", &error))?;
         let port = channel.port1();
 
-        let received = Rc::new(RefCell::new(Vec::<String>::new()));
+        let received = Rc::new(RefCell::new(Intake::new()));
         let resolve_slot = Rc::new(RefCell::new(None::<Function>));
         let answered = Promise::new(&mut |resolve, _reject| {
             *resolve_slot.borrow_mut() = Some(resolve);
@@ -149,16 +148,21 @@ impl FunctionsHost {
             let received = Rc::clone(&received);
             let resolve_slot = Rc::clone(&resolve_slot);
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let Some(text) = event.data().as_string() else {
+                let data = event.data();
+                let Some(js_text) = data.dyn_ref::<JsString>() else {
                     return;
                 };
-                let terminal = is_terminal(&text);
-                {
-                    let mut received = received.borrow_mut();
-                    if terminal || received.len() < protocol::MAX_LOG_LINES + 10 {
-                        received.push(text);
+                // The size is checked before the text is copied into the app's memory.
+                let chars = js_text.length() as usize;
+                let terminal = {
+                    let mut intake = received.borrow_mut();
+                    if intake.fits(chars) {
+                        intake.push(String::from(js_text))
+                    } else {
+                        intake.too_large(chars);
+                        true
                     }
-                }
+                };
                 if terminal {
                     if let Some(resolve) = resolve_slot.borrow_mut().take() {
                         // Resolving a promise cannot fail in a way that matters here.
@@ -184,7 +188,7 @@ impl FunctionsHost {
         port.close();
         drop(on_message);
         posted?;
-        let messages = received.borrow().clone();
+        let messages = std::mem::take(&mut *received.borrow_mut()).finish();
         Ok(messages)
     }
 

@@ -3,7 +3,7 @@
 use flowpen_web::functions::FunctionsHost;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use super::{form_post, get, json_body, project, url, LIMIT_MS};
+use super::{form_post, get, json_body, project, run, url, LIMIT_MS};
 
 // --- the sandbox -------------------------------------------------------------------------------------
 
@@ -132,4 +132,69 @@ async fn a_removed_frame_is_recreated_and_calls_can_overlap() {
     assert_eq!(bodies, ["1", "2", "3"]);
     let new_frame = host.frame().expect("a new frame");
     assert!(new_frame.is_connected() && !frame.is_connected());
+}
+
+// --- output past the limits: the frame's limits are the rule, not the worker's ----------------------
+
+#[wasm_bindgen_test]
+async fn a_function_posting_hundreds_of_megabytes_is_stopped_with_an_explanation() {
+    let answer = run("exports.handler = (context, event, callback) => {
+           self.postMessage('x'.repeat(200 * 1024 * 1024));
+           callback(null, 'never sent');
+         };")
+    .await;
+    assert_eq!(answer.response.status, 500, "{}", answer.response.body);
+    assert!(
+        answer.response.body.contains("209715200 characters"),
+        "{}",
+        answer.response.body
+    );
+    assert!(answer
+        .logs
+        .iter()
+        .any(|l| l.level == "error" && l.text.contains("stopped it")));
+}
+
+#[wasm_bindgen_test]
+async fn flooding_log_messages_are_dropped_with_a_note() {
+    let answer = run(
+        "exports.handler = (context, event, callback) => {
+           const line = JSON.stringify({ type: 'log', level: 'log', text: 'y'.repeat(60000) });
+           for (let i = 0; i < 2000; i++) self.postMessage(line);
+           self.postMessage(JSON.stringify({ type: 'log', level: 'log', text: 'z'.repeat(500000) }));
+           callback(null, 'done');
+         };",
+    )
+    .await;
+    assert_eq!(answer.response.status, 200);
+    assert_eq!(answer.response.body, "done");
+    let chars: usize = answer.logs.iter().map(|l| l.text.len()).sum();
+    assert!(chars <= 2 * 1024 * 1024, "{chars} characters of log");
+    assert!(
+        answer
+            .logs
+            .iter()
+            .any(|l| l.level == "warn" && l.text.contains("was dropped")),
+        "{:?}",
+        answer
+            .logs
+            .iter()
+            .map(|l| &l.text[..l.text.len().min(80)])
+            .collect::<Vec<_>>()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_function_posting_objects_is_stopped() {
+    let answer = run("exports.handler = (context, event, callback) => {
+           self.postMessage({ big: new ArrayBuffer(64 * 1024 * 1024) });
+           callback(null, 'never sent');
+         };")
+    .await;
+    assert_eq!(answer.response.status, 500);
+    assert!(
+        answer.response.body.contains("not text"),
+        "{}",
+        answer.response.body
+    );
 }
