@@ -372,6 +372,9 @@ pub struct Restored {
     pub unreadable: Option<String>,
     /// Saved Functions that could not be read; the shell keeps them under another key.
     pub unreadable_functions: Option<String>,
+    /// A saved project that could not be read; the shell copies it to
+    /// [`persist::UNREADABLE_PROJECT_KEY`] (and must not overwrite it unless that worked).
+    pub unreadable_project: Option<String>,
 }
 
 impl Default for EditorState {
@@ -402,7 +405,52 @@ impl EditorState {
         EditorState::restore_project(flow_text, view_text, None)
     }
 
-    /// The editor as autosave left it: `flow_text` (Studio JSON), `view_text` (see [`persist`])
+    /// The editor as autosave left it: the project under [`persist::PROJECT_KEY`] (the project
+    /// file), or, when there is none, an older autosave's flow and Functions (see
+    /// [`EditorState::restore_project`]), with the view (see [`persist`]). An unreadable project
+    /// opens the first example, says so, and is handed back so the shell can keep it.
+    pub fn restore_saved(
+        project_text: Option<&str>,
+        view_text: Option<&str>,
+        legacy_flow: Option<&str>,
+        legacy_functions: Option<&str>,
+    ) -> Restored {
+        let Some(text) = project_text else {
+            return EditorState::restore_project(legacy_flow, view_text, legacy_functions);
+        };
+        let mut restored = Restored {
+            state: EditorState::default(),
+            unreadable: None,
+            unreadable_functions: None,
+            unreadable_project: None,
+        };
+        match files::parse_document(text) {
+            Ok(doc) => {
+                let (flow, functions) = match doc {
+                    files::Document::Project(flow, functions) => (flow, functions),
+                    files::Document::Flow(flow) => (flow, FunctionsProject::default()),
+                };
+                restored.state = EditorState::new(flow);
+                restored.state.project.set(functions);
+                restored.state.apply_view(view_text, true);
+            }
+            Err(e) => {
+                restored.state.notify(
+                    Level::Error,
+                    format!(
+                        "The saved project could not be read ({e}); the example was opened instead and the saved text was kept under \"{}\".",
+                        persist::UNREADABLE_PROJECT_KEY
+                    ),
+                );
+                restored.state.apply_view(view_text, false);
+                restored.unreadable_project = Some(text.to_owned());
+            }
+        }
+        restored
+    }
+
+    /// The editor as an autosave from before [`persist::PROJECT_KEY`] left it: `flow_text`
+    /// (Studio JSON), `view_text` (see [`persist`])
     /// and `functions_text` (see [`files::saved_text`]). Without a saved flow it opens the first
     /// example (with its Functions); with an unreadable one it opens the example too, says so, and
     /// hands the text back so the shell can keep it. Without saved Functions (an autosave from
@@ -413,7 +461,6 @@ impl EditorState {
         view_text: Option<&str>,
         functions_text: Option<&str>,
     ) -> Restored {
-        let view = view_text.map(persist::parse_view).unwrap_or_default();
         let (mut state, unreadable) = match flow_text.map(Flow::parse) {
             Some(Ok(flow)) => (EditorState::new(flow), None),
             Some(Err(e)) => {
@@ -429,25 +476,7 @@ impl EditorState {
             }
             None => (EditorState::default(), None),
         };
-        if unreadable.is_none() {
-            let names = state.doc.flow.name_index();
-            let selection: BTreeSet<usize> = view
-                .selection
-                .iter()
-                .filter_map(|n| names.get(n.as_str()).copied())
-                .collect();
-            state.doc.selection = Rc::new(selection);
-            if let Some(vp) = view.viewport {
-                state.canvas.viewport = vp;
-                state.canvas.fit_pending = false;
-            }
-        }
-        if let Some(snap) = view.snap {
-            state.canvas.snap = snap;
-        }
-        if let Some(theme) = view.theme {
-            state.chrome.theme = theme;
-        }
+        state.apply_view(view_text, unreadable.is_none());
         let mut unreadable_functions = None;
         if flow_text.is_some() && unreadable.is_none() {
             match functions_text.map(files::parse_saved) {
@@ -472,7 +501,38 @@ impl EditorState {
             state,
             unreadable,
             unreadable_functions,
+            unreadable_project: None,
         }
+    }
+
+    /// Applies a saved view: the selection and viewport only when `of_this_flow` (they belong to
+    /// the saved flow), snapping and the theme always.
+    fn apply_view(&mut self, view_text: Option<&str>, of_this_flow: bool) {
+        let view = view_text.map(persist::parse_view).unwrap_or_default();
+        if of_this_flow {
+            let names = self.doc.flow.name_index();
+            let selection: BTreeSet<usize> = view
+                .selection
+                .iter()
+                .filter_map(|n| names.get(n.as_str()).copied())
+                .collect();
+            self.doc.selection = Rc::new(selection);
+            if let Some(vp) = view.viewport {
+                self.canvas.viewport = vp;
+                self.canvas.fit_pending = false;
+            }
+        }
+        if let Some(snap) = view.snap {
+            self.canvas.snap = snap;
+        }
+        if let Some(theme) = view.theme {
+            self.chrome.theme = theme;
+        }
+    }
+
+    /// What autosave writes under [`persist::PROJECT_KEY`]: the project file, compact.
+    pub fn saved_project_text(&self) -> String {
+        files::project_json(&self.doc.flow, &self.project.functions).to_compact()
     }
 
     /// The project file: the flow with its Functions and environment variables.

@@ -7,6 +7,7 @@
 //!
 //! - [`state`] is the `Reducible` wrapper Yew holds around the pure editor state.
 //! - [`functions`] runs playground Functions in a sandboxed worker (the Functions host).
+//! - [`panic`] shows an overlay instead of a dead page when the app panics.
 //! - `hooks` carry out the effects: autosave, keyboard, clipboard, files, focus, share links in
 //!   the address bar, the simulator's timers and requests.
 //! - `components` draw the page: toolbar, palette, canvas, inspector, simulator, execution log,
@@ -15,6 +16,7 @@
 mod components;
 pub mod functions;
 pub mod hooks;
+pub mod panic;
 pub mod state;
 
 use std::rc::Rc;

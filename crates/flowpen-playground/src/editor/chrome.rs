@@ -51,6 +51,9 @@ pub enum Overlay {
     Help,
     /// A link to the project (the flow with its Functions), to copy.
     Share,
+    /// Another tab saved this browser's project: load that version, or keep this one (autosave
+    /// waits for the answer).
+    ChangedElsewhere,
 }
 
 /// What the panel on the right shows.

@@ -1,23 +1,60 @@
-//! What autosave keeps besides the flow: the selection (by widget name), the viewport, snapping
-//! and the theme, as a small JSON text. Reading never fails: anything unreadable falls back to the
-//! defaults. The project's Functions are saved under their own key ([`FUNCTIONS_KEY`]).
+//! What autosave keeps, and under which keys.
+//!
+//! - The project (the flow with its Functions and environment variables, as the project file
+//!   writes it) under one key, [`PROJECT_KEY`]: one write saves all of it or none of it, so a
+//!   failed write can never pair a new flow with old Functions.
+//! - The view (the selection by widget name, the viewport, snapping and the theme) as a small JSON
+//!   text under [`VIEW_KEY`]. Reading it never fails: anything unreadable falls back to the
+//!   defaults.
+//!
+//! Autosaves from before the project had one key kept the flow and the Functions under
+//! [`FLOW_KEY`] and [`FUNCTIONS_KEY`]; they are read when [`PROJECT_KEY`] is absent and removed
+//! after the first save. [`SaveReport`] decides which failed writes the user hears about.
 
 use flowpen_flow::json::{self, Json, Number, Object};
 
 use super::geometry::Viewport;
 use super::Theme;
 
-/// localStorage key of the flow (compact Studio JSON).
+/// localStorage key of the project: the project file, compact (see `crate::project`).
+pub const PROJECT_KEY: &str = "flowpen.project";
+/// Where an unreadable saved project is copied, so that nothing is lost.
+pub const UNREADABLE_PROJECT_KEY: &str = "flowpen.project.unreadable";
+/// localStorage key of the flow in autosaves from before [`PROJECT_KEY`] (compact Studio JSON).
 pub const FLOW_KEY: &str = "flowpen.flow";
 /// localStorage key of the view (this module's JSON).
 pub const VIEW_KEY: &str = "flowpen.view";
 /// Where an unreadable saved flow is moved, so that nothing is lost.
 pub const UNREADABLE_KEY: &str = "flowpen.flow.unreadable";
-/// localStorage key of the project's Functions and environment variables
-/// (`crate::project::saved_text`). Autosaves from before it existed have no such key.
+/// localStorage key of the project's Functions and environment variables in autosaves from before
+/// [`PROJECT_KEY`] (`crate::project::saved_text`). Older autosaves have no such key either.
 pub const FUNCTIONS_KEY: &str = "flowpen.functions";
 /// Where unreadable saved Functions are moved.
 pub const UNREADABLE_FUNCTIONS_KEY: &str = "flowpen.functions.unreadable";
+
+/// Which failed autosave writes the user hears about: the first of every run of failures (a
+/// success re-arms the report), so a full storage is reported once, not at every keystroke, and
+/// again if it fills up again later.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SaveReport {
+    failing: bool,
+}
+
+impl SaveReport {
+    /// Records the result of a write; returns the sentence to show when the user must hear of it.
+    pub fn record(&mut self, ok: bool) -> Option<&'static str> {
+        let first_failure = !ok && !self.failing;
+        self.failing = !ok;
+        first_failure.then_some(
+            "Autosave failed: the browser refused to store the project (storage full or disabled). Export the project to keep your work; autosave keeps trying.",
+        )
+    }
+
+    /// Whether the last write failed.
+    pub fn failing(&self) -> bool {
+        self.failing
+    }
+}
 
 /// The saved view.
 #[derive(Clone, Debug, Default, PartialEq)]

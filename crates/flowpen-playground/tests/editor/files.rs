@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use flowpen_playground::editor::geometry::{Point, Viewport};
 use flowpen_playground::editor::{persist, Action, EditorState, Level, Overlay, SelectMode};
+use flowpen_playground::project::functions::EnvField;
 
 use super::{example, index, run};
 
@@ -114,4 +115,83 @@ fn unreadable_autosave_falls_back_to_the_example_and_hands_the_text_back() {
     // A view with impossible numbers is ignored.
     let r = EditorState::restore(None, Some(r#"{"viewport":{"x":1,"y":2,"zoom":0}}"#));
     assert_eq!(r.state.canvas.viewport, Viewport::default());
+}
+
+/// The project (flow, Functions, environment) is saved as one text and comes back whole.
+#[test]
+fn the_project_is_saved_under_one_key_and_restored_whole() {
+    let mut s = example();
+    run(
+        &mut s,
+        [
+            Action::AddFunction,
+            Action::AddEnv,
+            Action::SetEnv {
+                item: 0,
+                field: EnvField::Name,
+                text: "API_KEY".into(),
+            },
+            Action::Select {
+                index: 1,
+                mode: SelectMode::Only,
+            },
+        ],
+    );
+    let project = s.saved_project_text();
+    assert!(project.starts_with(r#"{"flowpen":1,"flow":{"#), "{project}");
+    let view = persist::view_text(&s.saved_view());
+    // The legacy keys are ignored when the project key is there.
+    let r = EditorState::restore_saved(Some(&project), Some(&view), Some("{oops"), Some("{oops"));
+    assert!(r.unreadable.is_none() && r.unreadable_project.is_none());
+    assert_eq!(r.state.doc.flow.to_json(), s.doc.flow.to_json());
+    assert_eq!(r.state.project.functions, s.project.functions);
+    assert_eq!(*r.state.doc.selection, *s.doc.selection);
+    assert_eq!(r.state.saved_project_text(), project);
+    // Without it, an older autosave's flow and Functions are read.
+    let flow_text = s.doc.flow.to_json().to_compact();
+    let functions = flowpen_playground::project::saved_text(&s.project.functions);
+    let r = EditorState::restore_saved(None, None, Some(&flow_text), Some(&functions));
+    assert_eq!(r.state.saved_project_text(), project);
+}
+
+#[test]
+fn an_unreadable_saved_project_is_handed_back_and_the_example_opens() {
+    let r = EditorState::restore_saved(Some("{\"flowpen\": 1, \"flow\": [oops"), None, None, None);
+    assert_eq!(
+        r.unreadable_project.as_deref(),
+        Some("{\"flowpen\": 1, \"flow\": [oops")
+    );
+    assert_eq!(
+        r.state.doc.flow.description(),
+        Some("Random number generator")
+    );
+    let notice = r.state.chrome.notice.expect("a notice");
+    assert_eq!(notice.level, Level::Error);
+    assert!(
+        notice.text.contains(persist::UNREADABLE_PROJECT_KEY),
+        "{}",
+        notice.text
+    );
+    assert!(notice.text.contains("line 1, column"), "{}", notice.text);
+}
+
+#[test]
+fn every_run_of_failed_saves_is_reported_once() {
+    let mut report = persist::SaveReport::default();
+    assert_eq!(report.record(true), None);
+    assert!(report
+        .record(false)
+        .is_some_and(|t| t.contains("Autosave failed")));
+    assert_eq!(
+        report.record(false),
+        None,
+        "not again while it keeps failing"
+    );
+    assert!(report.failing());
+    assert_eq!(report.record(true), None);
+    assert!(!report.failing());
+    assert!(
+        report.record(false).is_some(),
+        "a success re-arms the report"
+    );
 }

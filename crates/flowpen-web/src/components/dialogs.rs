@@ -11,7 +11,7 @@ use super::icons::{self, Glyph, TypeIcon};
 use super::inspector::fields::event_value;
 use super::{send, use_dispatch, Ptr};
 use crate::hooks::share::use_page_url;
-use crate::hooks::{browser, copy_text};
+use crate::hooks::{browser, copy_text, storage};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
 use flowpen_playground::editor::geometry::Point;
 use flowpen_playground::editor::{Action, Level, Overlay};
@@ -133,6 +133,36 @@ pub fn confirm_new() -> Html {
                     onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep editing" }</button>
                 <button type="button" class="btn danger" data-testid="confirm-new-ok"
                     onclick={send(&dispatch, Action::ConfirmNewFlow)}>{ "Discard and start new" }</button>
+            </div>
+        </Modal>
+    }
+}
+
+/// Another tab saved the project: load that version (this one stays one Undo away) or keep this
+/// one (it overwrites theirs). Autosave waits for the answer.
+#[function_component(ChangedElsewhere)]
+pub fn changed_elsewhere() -> Html {
+    let dispatch = use_dispatch();
+    let node = use_autofocus();
+    let load = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| match storage::saved_project() {
+            Some(text) => dispatch.dispatch(Action::Open {
+                text,
+                source: "the version another tab saved".into(),
+            }),
+            None => dispatch.dispatch(Action::CloseOverlay),
+        })
+    };
+    html! {
+        <Modal title="The project was changed in another tab" testid="changed-elsewhere">
+            <p>{ "Another Flowpen tab saved its project in this browser while this one was open. Autosave is paused here until you choose." }</p>
+            <p class="muted">{ "Keep mine saves this tab's project over theirs (that tab then asks the same question), so nothing is lost either way." }</p>
+            <div class="button-row end">
+                <button type="button" class="btn" data-testid="changed-elsewhere-load" onclick={load}>
+                    { "Load theirs (Undo brings yours back)" }</button>
+                <button type="button" class="btn primary" ref={node} data-testid="changed-elsewhere-keep"
+                    onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep mine" }</button>
             </div>
         </Modal>
     }
@@ -508,6 +538,7 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
     match &props.overlay {
         Some(Overlay::Import) => html! { <ImportDialog /> },
         Some(Overlay::ConfirmNew) => html! { <ConfirmNew /> },
+        Some(Overlay::ChangedElsewhere) => html! { <ChangedElsewhere /> },
         Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
         Some(Overlay::Help) => html! { <HelpDialog /> },
         Some(Overlay::Share) => html! {

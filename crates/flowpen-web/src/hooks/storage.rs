@@ -1,41 +1,87 @@
-//! Autosave: the flow, the view and the project's Functions go to localStorage on every change,
-//! and come back on load. A saved flow (or saved Functions) that cannot be read is moved aside
-//! (never lost) and the example opens instead.
+//! Autosave: the project (flow, Functions, environment) goes to localStorage under one key on
+//! every change, the view under another, and both come back on load.
+//!
+//! - One write saves the whole project or nothing ([`PROJECT_KEY`]); an older autosave's separate
+//!   keys are read when there is no project key yet and removed after the first save.
+//! - A saved project that cannot be read is copied aside (and the copy read back); when the copy
+//!   fails, autosave stays off for this page so the unreadable text is never overwritten.
+//! - Every run of failed writes is reported once; a success re-arms the report ([`SaveReport`]).
+//! - When another tab writes the project (a `storage` event), autosave pauses and a dialog asks
+//!   whether to load the other tab's version or keep this one; nothing races silently.
+//! - After an internal error (a panic), nothing more is written: the last good save stays.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use flowpen_playground::editor::persist::{
+    self, SaveReport, FLOW_KEY, FUNCTIONS_KEY, PROJECT_KEY, UNREADABLE_FUNCTIONS_KEY,
+    UNREADABLE_KEY, UNREADABLE_PROJECT_KEY, VIEW_KEY,
+};
+use flowpen_playground::editor::{Action, EditorState, Level, Overlay, Theme};
+use wasm_bindgen::JsCast;
+use web_sys::StorageEvent;
 use yew::prelude::*;
 
 use super::browser;
-use flowpen_playground::editor::persist::{
-    self, FLOW_KEY, FUNCTIONS_KEY, UNREADABLE_FUNCTIONS_KEY, UNREADABLE_KEY, VIEW_KEY,
-};
-use flowpen_playground::editor::{Action, EditorState, Level, Theme};
-
+use super::listener::Listener;
 use crate::state::Editor;
+
+thread_local! {
+    /// Set when an unreadable saved text could not be copied aside: autosave must not overwrite it.
+    static BLOCKED: Cell<bool> = const { Cell::new(false) };
+    /// The project text this page wrote last (a `storage` event with the same text is no change).
+    static WRITTEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Copies `text` to `key` and reads it back: whether it is really there.
+fn copy_aside(key: &str, text: &str) -> bool {
+    let Some(storage) = browser::local_storage() else {
+        return false;
+    };
+    storage.set_item(key, text).is_ok()
+        && storage.get_item(key).ok().flatten().as_deref() == Some(text)
+}
 
 /// The editor as autosave left it (the example on first load).
 pub fn load_state() -> Editor {
     let storage = browser::local_storage();
     let get = |k: &str| storage.as_ref().and_then(|s| s.get_item(k).ok().flatten());
-    let flow = get(FLOW_KEY);
+    let project = get(PROJECT_KEY);
     let view = get(VIEW_KEY);
-    let functions = get(FUNCTIONS_KEY);
-    let restored =
-        EditorState::restore_project(flow.as_deref(), view.as_deref(), functions.as_deref());
-    if let (Some(bad), Some(s)) = (&restored.unreadable, &storage) {
-        let _ = s.set_item(UNREADABLE_KEY, bad);
-    }
-    if let (Some(bad), Some(s)) = (&restored.unreadable_functions, &storage) {
-        let _ = s.set_item(UNREADABLE_FUNCTIONS_KEY, bad);
-    }
+    let (flow, functions) = match project {
+        Some(_) => (None, None),
+        None => (get(FLOW_KEY), get(FUNCTIONS_KEY)),
+    };
+    let restored = EditorState::restore_saved(
+        project.as_deref(),
+        view.as_deref(),
+        flow.as_deref(),
+        functions.as_deref(),
+    );
     let mut state = restored.state;
+    for (key, text) in [
+        (UNREADABLE_PROJECT_KEY, &restored.unreadable_project),
+        (UNREADABLE_KEY, &restored.unreadable),
+        (UNREADABLE_FUNCTIONS_KEY, &restored.unreadable_functions),
+    ] {
+        if let Some(text) = text {
+            if !copy_aside(key, text) {
+                BLOCKED.with(|b| b.set(true));
+                state.update(Action::Notify {
+                    level: Level::Error,
+                    text: format!(
+                        "The saved project could not be read, and the browser refused to keep a copy under \"{key}\" (storage full or disabled). Autosave is off for this page so that the saved text is not overwritten: export your work, free some space, and reload."
+                    ),
+                });
+            }
+        }
+    }
     let theme_saved = view
         .as_deref()
         .map(persist::parse_view)
         .is_some_and(|v| v.theme.is_some());
     if !theme_saved && browser::prefers_dark() {
-        state.chrome.theme = Theme::Dark;
+        state.update(Action::SetTheme(Theme::Dark));
     }
     Editor(state)
 }
@@ -44,52 +90,93 @@ fn save(key: &str, value: &str) -> bool {
     browser::local_storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
-/// Saves the flow whenever it changes, and the view (selection, viewport, snapping, theme)
-/// whenever that changes.
+/// Whether autosave may write now.
+fn may_write(state: &EditorState) -> bool {
+    !BLOCKED.with(Cell::get)
+        && !crate::panic::happened()
+        && state.chrome.overlay != Some(Overlay::ChangedElsewhere)
+}
+
+/// Saves the project whenever it changes and the view whenever that changes; watches other tabs.
 #[hook]
 pub fn use_autosave(state: &UseReducerHandle<Editor>) {
-    let failed = use_mut_ref(|| false);
-    {
-        let flow = Rc::clone(&state.doc.flow);
+    let report = use_mut_ref(SaveReport::default);
+    let writing = may_write(state);
+    let record = {
+        let report = report.clone();
         let dispatch = state.dispatcher();
-        let failed = failed.clone();
-        use_effect_with(state.doc.flow_rev, move |_| {
-            if !save(FLOW_KEY, &flow.to_json().to_compact()) && !*failed.borrow() {
-                *failed.borrow_mut() = true;
+        move |ok: bool| {
+            let notice = report.borrow_mut().record(ok);
+            if let Some(text) = notice {
                 dispatch.dispatch(Action::Notify {
                     level: Level::Error,
-                    text: "Autosave failed: the browser refused to store the flow (storage full or disabled). Export it to keep your work.".into(),
+                    text: text.to_owned(),
                 });
+            }
+        }
+    };
+    {
+        let snapshot = (**state).clone();
+        let record = record.clone();
+        let deps = (state.doc.flow_rev, state.project.functions_rev, writing);
+        use_effect_with(deps, move |_| {
+            if writing {
+                let text = snapshot.saved_project_text();
+                let ok = save(PROJECT_KEY, &text);
+                if ok {
+                    WRITTEN.with(|w| *w.borrow_mut() = Some(text));
+                    if let Some(storage) = browser::local_storage() {
+                        let _ = storage.remove_item(FLOW_KEY);
+                        let _ = storage.remove_item(FUNCTIONS_KEY);
+                    }
+                }
+                record(ok);
             }
         });
     }
     {
-        let functions = Rc::clone(&state.project.functions);
-        let dispatch = state.dispatcher();
-        let failed = failed.clone();
-        use_effect_with(state.project.functions_rev, move |_| {
-            if !save(
-                FUNCTIONS_KEY,
-                &flowpen_playground::project::saved_text(&functions),
-            ) && !*failed.borrow()
-            {
-                *failed.borrow_mut() = true;
-                dispatch.dispatch(Action::Notify {
-                    level: Level::Error,
-                    text: "Autosave failed: the browser refused to store the Functions (storage full or disabled). Export the project to keep your work.".into(),
-                });
+        let snapshot = state.clone();
+        let key = (
+            Rc::as_ptr(&state.doc.selection) as usize,
+            state.doc.flow_rev,
+            state.canvas.viewport,
+            state.canvas.snap,
+            state.chrome.theme,
+            writing,
+        );
+        use_effect_with(key, move |_| {
+            if writing {
+                record(save(VIEW_KEY, &persist::view_text(&snapshot.saved_view())));
             }
         });
     }
-    let snapshot = state.clone();
-    let key = (
-        Rc::as_ptr(&state.doc.selection) as usize,
-        state.doc.flow_rev,
-        state.canvas.viewport,
-        state.canvas.snap,
-        state.chrome.theme,
-    );
-    use_effect_with(key, move |_| {
-        save(VIEW_KEY, &persist::view_text(&snapshot.saved_view()));
+    let dispatch = state.dispatcher();
+    use_effect_with((), move |_| {
+        let listener = browser::window().map(|w| {
+            Listener::new(&w, "storage", true, move |event| {
+                let Some(event) = event.dyn_ref::<StorageEvent>() else {
+                    return;
+                };
+                if event.key().as_deref() != Some(PROJECT_KEY) {
+                    return;
+                }
+                let Some(theirs) = event.new_value() else {
+                    return;
+                };
+                let ours = WRITTEN.with(|w| w.borrow().as_deref() == Some(theirs.as_str()));
+                if !ours {
+                    dispatch.dispatch(Action::ShowOverlay(Overlay::ChangedElsewhere));
+                }
+            })
+        });
+        move || drop(listener)
     });
+}
+
+/// The project another tab saved, if any (for "Load theirs").
+pub fn saved_project() -> Option<String> {
+    browser::local_storage()?
+        .get_item(PROJECT_KEY)
+        .ok()
+        .flatten()
 }
