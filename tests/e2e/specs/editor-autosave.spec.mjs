@@ -16,7 +16,7 @@ export const tests = [
     await ed.select('get_num');
     const names = await ed.cardNames();
     const transform = await ed.transform();
-    const saved = await page.evaluate(() => localStorage.getItem('flowpen.flow'));
+    const saved = await page.evaluate(() => localStorage.getItem('flowpen.project'));
     assert.match(saved, /"lookup"/);
 
     await page.reload();
@@ -32,9 +32,9 @@ export const tests = [
   ['unreadable saved data opens the example, says so, and keeps the text', async ({ page, url }) => {
     const ed = new Editor(page);
     await ed.open(url);
-    const bad = '{"states": [ {"name": "half a flow", ';
+    const bad = '{"flowpen": 1, "flow": {"states": [ {"name": "half a flow", ';
     await page.evaluate((t) => {
-      localStorage.setItem('flowpen.flow', t);
+      localStorage.setItem('flowpen.project', t);
       localStorage.setItem('flowpen.view', '{"viewport": {"x": "NaN"}, "selection": 7}');
     }, bad);
     await page.reload();
@@ -42,12 +42,28 @@ export const tests = [
     const notice = await ed.notice();
     assert.equal(notice.level, 'error');
     assert.match(notice.text, /could not be read/);
-    assert.equal(await page.evaluate(() => localStorage.getItem('flowpen.flow.unreadable')), bad);
+    assert.equal(await page.evaluate(() => localStorage.getItem('flowpen.project.unreadable')), bad);
     assert.equal((await ed.cardNames()).length, 6, 'the example opened');
     await ed.select('get_num');
     await page.reload();
     await ed.cards().first().waitFor();
     assert.deepEqual(await ed.selectedNames(), ['get_num'], 'and autosave works again');
+  }],
+
+  ['an autosave from before the project key is read, saved under it, and its old keys removed', async ({ page, url }) => {
+    const ed = new Editor(page);
+    await ed.open(url);
+    const bad = '{"states": [ {"name": "half a flow", ';
+    await page.evaluate((t) => {
+      localStorage.removeItem('flowpen.project');
+      localStorage.setItem('flowpen.flow', t);
+    }, bad);
+    await page.reload();
+    await ed.cards().first().waitFor();
+    assert.match((await ed.notice()).text, /saved flow could not be read/);
+    assert.equal(await page.evaluate(() => localStorage.getItem('flowpen.flow.unreadable')), bad);
+    await page.waitForFunction(() => localStorage.getItem('flowpen.project') !== null
+      && localStorage.getItem('flowpen.flow') === null);
   }],
 
   ['"New flow" asks before discarding, and can be undone', async ({ page, url }) => {

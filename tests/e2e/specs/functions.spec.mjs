@@ -105,7 +105,7 @@ export const tests = [
     await page.getByTestId('env-add').click();
     await page.getByTestId('env-0-name').fill('REGION');
     await page.getByTestId('env-0-value').fill('eu');
-    await page.waitForFunction((c) => JSON.parse(localStorage.getItem('flowpen.functions') ?? '{}').functions?.[0]?.code === c, code);
+    await page.waitForFunction((c) => JSON.parse(localStorage.getItem('flowpen.project') ?? '{}').functions?.[0]?.code === c, code);
 
     await page.reload();
     await ed.cards().first().waitFor();
@@ -154,6 +154,7 @@ export const tests = [
     await ed.open(url);
     const dog = JSON.parse(readFileSync(join(ROOT, 'www/examples/dog-breed.json'), 'utf8'));
     await page.evaluate((flow) => {
+      localStorage.removeItem('flowpen.project');
       localStorage.setItem('flowpen.flow', JSON.stringify(flow));
       localStorage.removeItem('flowpen.functions');
       localStorage.removeItem('flowpen.view');

@@ -117,7 +117,7 @@ export const tests = [
       await fns2.open();
       assert.deepEqual(await fns2.paths(), ['/random']);
       // A reload keeps what was saved since: the link is not opened again.
-      await p2.waitForFunction(() => (localStorage.getItem('flowpen.flow') ?? '').includes('get_num'));
+      await p2.waitForFunction(() => (localStorage.getItem('flowpen.project') ?? '').includes('get_num'));
       await p2.reload();
       await ed2.card('get_num').waitFor();
       assert.equal(await ed2.card('get-doge-image').count(), 0);
@@ -204,7 +204,7 @@ export const tests = [
     // A page opened with a broken link keeps the saved flow too.
     await page.getByTestId('redo').click();
     await ed.card('get-doge-image').waitFor();
-    await page.waitForFunction(() => (localStorage.getItem('flowpen.flow') ?? '').includes('get-doge-image'));
+    await page.waitForFunction(() => (localStorage.getItem('flowpen.project') ?? '').includes('get-doge-image'));
     await page.goto('about:blank');
     await page.goto(`${url}/#share=1.${data.slice(0, -3)}!`);
     await ed.card('get-doge-image').waitFor();

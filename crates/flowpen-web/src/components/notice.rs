@@ -25,7 +25,7 @@ pub fn notice_view(props: &NoticeViewProps) -> Html {
                 data-level={if error { "error" } else { "info" }} role={if error { "alert" } else { "status" }}>
                 if error { <Glyph d={icons::ERROR} /> }
                 <span class="notice-text">{ &n.text }</span>
-                <button type="button" class="icon-btn" aria-label="Dismiss" title="Dismiss"
+                <button type="button" class="icon-btn" aria-label="Dismiss" title="Dismiss" data-testid="notice-dismiss"
                     onclick={send(&dispatch, Action::DismissNotice)}>
                     <Glyph d={icons::CLOSE} />
                 </button>
