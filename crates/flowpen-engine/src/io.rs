@@ -102,12 +102,26 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
-    /// The `Content-Type` header, if any.
-    pub fn content_type(&self) -> Option<&str> {
+    /// The first value of header `name` (case-insensitive), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of header `name` (case-insensitive), in the order they came (`Set-Cookie`).
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The `Content-Type` header, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header("content-type")
     }
 }
 
@@ -246,5 +260,28 @@ impl fmt::Display for EndReason {
             EndReason::Error { widget, message } => write!(f, "error in \"{widget}\": {message}"),
             EndReason::Stopped => f.write_str("stopped by the user"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HttpResponse;
+
+    #[test]
+    fn headers_are_found_by_case_insensitive_name() {
+        let response = HttpResponse {
+            status: 200,
+            headers: vec![
+                ("Content-Type".to_owned(), "text/plain".to_owned()),
+                ("Set-Cookie".to_owned(), "a=1".to_owned()),
+                ("set-cookie".to_owned(), "b=2".to_owned()),
+            ],
+            body: String::new(),
+        };
+        assert_eq!(response.content_type(), Some("text/plain"));
+        assert_eq!(response.header("SET-COOKIE"), Some("a=1"));
+        assert_eq!(response.header_values("SET-COOKIE"), vec!["a=1", "b=2"]);
+        assert_eq!(response.header("x-missing"), None);
+        assert!(response.header_values("x-missing").is_empty());
     }
 }

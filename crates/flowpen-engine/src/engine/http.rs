@@ -207,7 +207,10 @@ fn http_outputs(r: &HttpResponse, previous: Value) -> Value {
     out
 }
 
-/// `application/x-www-form-urlencoded` as browsers write it.
+/// `application/x-www-form-urlencoded` as browsers write it (`URLSearchParams`): letters, digits and
+/// `*-._` as they are, spaces as `+`, every other byte of the UTF-8 text as `%XX`. The workspace's one
+/// form encoder: Run Function bodies, Make HTTP Request bodies and query strings, and the browser's
+/// Functions host all use it.
 pub fn form_encode(pairs: &[(String, String)]) -> String {
     let mut out = String::new();
     for (n, (k, v)) in pairs.iter().enumerate() {
@@ -250,6 +253,9 @@ mod tests {
             ("n".to_owned(), "1".to_owned()),
         ];
         assert_eq!(form_encode(&pairs), "a+b=x%26y%3Dz+%C3%A9&n=1");
+        assert_eq!(form_encode(&[]), "");
+        let unreserved = vec![("k".to_owned(), "*-._~!'()".to_owned())];
+        assert_eq!(form_encode(&unreserved), "k=*-._%7E%21%27%28%29");
     }
 
     fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
