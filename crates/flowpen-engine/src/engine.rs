@@ -608,6 +608,11 @@ impl Engine {
                 widget: self.flow.states[i].name.clone(),
                 widget_type: t,
             }),
+            // Typed in flowpen-flow; the engine does not run them yet.
+            other => Err(EndReason::Unsupported {
+                widget: self.flow.states[i].name.clone(),
+                widget_type: other.as_str().to_owned(),
+            }),
         };
         if let Err(reason) = result {
             self.end(reason);
