@@ -152,7 +152,8 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
                     let response = http::perform(&request);
                     let _ = engine.handle_http_response(request.id, response, now_ms());
                 }
-                Effect::WaitForReply { .. } | Effect::Ended(_) => {}
+                // Calls and outside waits come with the line protocol; until then they stop below.
+                _ => {}
             }
         }
         match engine.status() {

@@ -254,13 +254,14 @@ fn run_starts_rest_executions_and_reports_abnormal_ends() {
     );
     assert!(stdout.contains("\"order\": \"A-17\""), "{stdout}");
     server.join().expect("server");
-    // A flow that reaches a widget the simulator cannot run (Send to Flex) ends abnormally.
-    let Some(shared) = shared_dir("run_starts_rest_executions_and_reports_abnormal_ends") else {
-        return;
-    };
-    let flex = shared
-        .join("fixtures/studio-flows/28_strogzy__twilio-flex-custom-channel-chat__StudioFlow.json");
-    let out = flowpen(&["run", flex.to_str().unwrap()], "hello\n");
+    // A flow that reaches a widget type Flowpen does not model ends abnormally.
+    let unknown = workspace_root().join("crates/flowpen-engine/tests/flows/unknown-widget.json");
+    let out = flowpen(&["run", unknown.to_str().unwrap()], "hello\n");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("is a send-to-flex widget, which the simulator cannot run"));
+    assert!(
+        text(&out.stderr)
+            .contains("is a search-for-a-profile widget, which the simulator cannot run"),
+        "{}",
+        text(&out.stderr)
+    );
 }

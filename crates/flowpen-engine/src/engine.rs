@@ -4,20 +4,28 @@
 //!            start(flow, trigger, now)
 //!                      │
 //!                      ▼
-//!   ┌──────────► Running ──(Set Variables, Split, Trigger: no waiting)──┐
-//!   │              │  │  │                                               │
-//!   │   Send & Wait│  │  │Run Function / HTTP        Send Message        │
-//!   │              ▼  │  ▼                               ▼               │
-//!   │  WaitingForReply│ WaitingForHttp            WaitingForSend         │
-//!   │   (reply, timeout, delivery failure)  (response, transport error, │
-//!   │              │  │  │  timeout)          (sent, send failure)       │
-//!   └──────────────┴──┴──┴───────────────────────────┘                  ▼
-//!                                                  Ended(reason) ◄──────┘
+//!   ┌──────────► Running ──(Set Variables, Split, Trigger, Fork Stream: no waiting)──┐
+//!   │              │                                                                │
+//!   │   a widget that waits:                                                        │
+//!   │     Send & Wait        → WaitingForReply   (reply, timeout, delivery failure)   │
+//!   │     Send Message       → WaitingForSend    (sent, send failure)                 │
+//!   │     Run Function, HTTP → WaitingForHttp    (response, transport error, timeout) │
+//!   │     Say/Play           → Playing           (audio complete)                     │
+//!   │     Gather             → Gathering         (digits, speech, timeout)            │
+//!   │     Record Voicemail   → Recording         (recording, timeout)                 │
+//!   │     outside world      → WaitingForExternal (one of its events, timeout)        │
+//!   │              │          … and on a call, the caller hanging up at any of them   │
+//!   └──────────────┘                                                                ▼
+//!                                                                  Ended(reason) ◄──┘
 //! ```
+//!
+//! Run Subflow runs another flow inside the same execution: the parent's flow, Flow Data and run
+//! counts are parked (`Parked`) while the subflow's take their place, so every widget works the
+//! same in both; the subflow's end (`end`) returns to the parent (`subflow::return_to_parent`).
 //!
 //! The engine's methods come in the four groups of the sans-IO style:
 //! - A. getters (`status`, `steps`, `flow_data`, `context_after`, …);
-//! - B. inputs, named `handle_*`, each taking the current time;
+//! - B. inputs, named `handle_*`, each taking the current time (the call's in `caller`);
 //! - C. commands (`stop`);
 //! - D. polling: `poll_effect` for what to do, `poll_timeout` for when to call `handle_timeout`.
 //!
@@ -26,12 +34,20 @@
 //! This module is the state machine's core: phases, inputs, polling, and leaving widgets (steps,
 //! transitions, limits). What each widget does lives in a child module per widget family:
 //! `trigger`, `messaging` (Send Message, Send & Wait For Reply), `http` (Run Function, Make HTTP
-//! Request) and `logic` (Set Variables, Split Based On…).
+//! Request), `logic` (Set Variables, Split Based On…), `voice` (Say/Play, Gather Input On Call,
+//! Record Voicemail), `world` (the widgets whose outcome belongs to the outside world, and Fork
+//! Stream) and `subflow` (Run Subflow); `call` holds the call leg's helpers and `caller` the call's
+//! inputs.
 
+mod call;
+mod caller;
 mod http;
 mod logic;
 mod messaging;
+mod subflow;
 mod trigger;
+mod voice;
+mod world;
 
 pub use http::form_encode;
 
@@ -42,12 +58,14 @@ use flowpen_flow::{Flow, WidgetType};
 use flowpen_liquid::Liquid;
 use serde_json::Value;
 
+use crate::call::{Audio, CallInfo, ExternalRequest, WaitId};
 use crate::conditions::Conditions;
 use crate::io::{
     Effect, EndReason, HttpRequest, HttpResponse, InboundMessage, MessageId, RequestId,
     TransportError, Trigger,
 };
-use crate::step::{Change, Step, StepDetail};
+use crate::step::{Change, Step, StepDetail, SubflowRef};
+use crate::subflows::Subflows;
 
 /// Limits and identities of an execution. The defaults are Studio's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,7 +119,45 @@ pub enum Status {
         request: RequestId,
         deadline_ms: u64,
     },
+    /// A Say/Play widget waits for its audio to finish (`handle_audio_complete`).
+    Playing {
+        widget: String,
+        audio: WaitId,
+    },
+    /// A Gather Input On Call widget waits for keys or speech; `digits` are the keys so far.
+    Gathering {
+        widget: String,
+        deadline_ms: u64,
+        digits: String,
+    },
+    /// A Record Voicemail widget waits for the recording.
+    Recording {
+        widget: String,
+        deadline_ms: u64,
+    },
+    /// A widget waits for the outside world to answer with one of its events.
+    WaitingForExternal {
+        widget: String,
+        id: WaitId,
+        deadline_ms: Option<u64>,
+    },
     Ended(EndReason),
+}
+
+impl Status {
+    /// The widget the execution waits in, if it waits.
+    pub fn widget(&self) -> Option<&str> {
+        match self {
+            Status::WaitingForReply { widget, .. }
+            | Status::WaitingForSend { widget, .. }
+            | Status::WaitingForHttp { widget, .. }
+            | Status::Playing { widget, .. }
+            | Status::Gathering { widget, .. }
+            | Status::Recording { widget, .. }
+            | Status::WaitingForExternal { widget, .. } => Some(widget),
+            Status::Running | Status::Ended(_) => None,
+        }
+    }
 }
 
 /// Why an input was not taken.
@@ -111,20 +167,27 @@ pub enum InputError {
     NotWaiting,
     /// No pending message or request has this id.
     UnknownId,
+    /// The execution is on no live call (it never had one, or the caller hung up).
+    NoCall,
+    /// The input cannot be used as it is (the reason says why).
+    Invalid(String),
 }
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            InputError::NotWaiting => "the execution is not waiting for that",
-            InputError::UnknownId => "no pending message or request has that id",
-        })
+        match self {
+            InputError::NotWaiting => f.write_str("the execution is not waiting for that"),
+            InputError::UnknownId => f.write_str("no pending message or request has that id"),
+            InputError::NoCall => f.write_str("the execution is on no live call"),
+            InputError::Invalid(why) => f.write_str(why),
+        }
     }
 }
 
 impl std::error::Error for InputError {}
 
-/// What the engine is suspended on, with the step being built.
+/// What the engine is suspended on, with the step being built. `state` indexes the flow that runs
+/// now (a subflow's while one runs).
 #[derive(Clone, Debug)]
 enum Waiting {
     Reply {
@@ -146,6 +209,53 @@ enum Waiting {
         deadline_ms: u64,
         step: Step,
     },
+    Audio {
+        state: usize,
+        id: WaitId,
+        audio: Audio,
+        step: Step,
+    },
+    Gather {
+        state: usize,
+        gather: voice::GatherState,
+        step: Step,
+    },
+    Record {
+        state: usize,
+        record: voice::RecordState,
+        step: Step,
+    },
+    External {
+        state: usize,
+        request: ExternalRequest,
+        step: Step,
+    },
+}
+
+impl Waiting {
+    fn state(&self) -> usize {
+        match self {
+            Waiting::Reply { state, .. }
+            | Waiting::Sent { state, .. }
+            | Waiting::Http { state, .. }
+            | Waiting::Audio { state, .. }
+            | Waiting::Gather { state, .. }
+            | Waiting::Record { state, .. }
+            | Waiting::External { state, .. } => *state,
+        }
+    }
+
+    fn deadline(&self) -> Option<u64> {
+        match self {
+            Waiting::Reply { deadline_ms, .. } | Waiting::Http { deadline_ms, .. } => {
+                Some(*deadline_ms)
+            }
+            Waiting::Gather { gather, .. } => Some(gather.deadline_ms),
+            Waiting::Record { record, .. } => Some(record.deadline_ms),
+            Waiting::External { request, .. } => request.deadline_ms,
+            Waiting::Sent { .. } | Waiting::Audio { .. } => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -156,22 +266,47 @@ enum Phase {
     Ended(EndReason),
 }
 
+/// The parent flow's side of a running subflow: what the subflow took the place of.
+#[derive(Clone, Debug)]
+struct Parked {
+    flow: Rc<Flow>,
+    ctx: Value,
+    runs: Vec<u32>,
+    subflow: Option<SubflowRef>,
+    /// The parent's Run Subflow widget and its step.
+    state: usize,
+    step: Step,
+}
+
 /// One execution of a flow.
 pub struct Engine {
-    flow: Flow,
+    /// The flow that runs now (a subflow's while one runs; see `Parked`), its Flow Data and how
+    /// often each of its widgets ran.
+    flow: Rc<Flow>,
+    ctx: Value,
+    runs: Vec<u32>,
+    /// Set while a subflow runs: the run its steps belong to.
+    subflow: Option<SubflowRef>,
+    parked: Option<Box<Parked>>,
+    /// The Flow Data each subflow run started with (for `context_after`).
+    subflow_initials: Vec<Value>,
+    subflows: Subflows,
     config: Config,
     liquid: Rc<Liquid>,
     conditions: Conditions,
     trigger: Trigger,
     initial: Value,
-    ctx: Value,
     phase: Phase,
-    runs: Vec<u32>,
     steps: Vec<Step>,
     effects: VecDeque<Effect>,
+    /// The call the execution is on, if any (and whether it is still up).
+    call: Option<call::CallLeg>,
     next_message: u32,
     next_request: u32,
     next_sid: u32,
+    next_wait: u32,
+    /// The time of the input being handled (for ends that come back to a parent flow).
+    now_ms: u64,
 }
 
 impl Engine {
@@ -188,23 +323,42 @@ impl Engine {
         liquid: Rc<Liquid>,
         now_ms: u64,
     ) -> Engine {
+        Engine::start_with_subflows(flow, trigger, config, liquid, Subflows::new(), now_ms)
+    }
+
+    /// Like [`Engine::start_with`], with the project's other flows for Run Subflow widgets.
+    pub fn start_with_subflows(
+        flow: Flow,
+        trigger: Trigger,
+        config: Config,
+        liquid: Rc<Liquid>,
+        subflows: Subflows,
+        now_ms: u64,
+    ) -> Engine {
         let mut engine = Engine {
             runs: vec![0; flow.states.len()],
-            flow,
+            flow: Rc::new(flow),
+            ctx: Value::Null,
+            subflow: None,
+            parked: None,
+            subflow_initials: Vec::new(),
+            subflows,
             liquid,
             conditions: Conditions::new(),
             initial: Value::Null,
-            ctx: Value::Null,
             phase: Phase::Ended(EndReason::Stopped),
             steps: Vec::new(),
             effects: VecDeque::new(),
+            call: None,
             next_message: 1,
             next_request: 1,
             next_sid: 1,
+            next_wait: 1,
+            now_ms,
             trigger: trigger.clone(),
             config,
         };
-        engine.ctx = engine.initial_context(&trigger);
+        engine.ctx = engine.initial_context(&trigger, now_ms);
         engine.initial = engine.ctx.clone();
         let start = engine
             .flow
@@ -235,28 +389,43 @@ impl Engine {
         match &self.phase {
             Phase::Enter(_) => Status::Running,
             Phase::Ended(r) => Status::Ended(r.clone()),
-            Phase::Waiting(w) => match &**w {
-                Waiting::Reply {
-                    state, deadline_ms, ..
-                } => Status::WaitingForReply {
-                    widget: self.flow.states[*state].name.clone(),
-                    deadline_ms: *deadline_ms,
-                },
-                Waiting::Sent { state, message, .. } => Status::WaitingForSend {
-                    widget: self.flow.states[*state].name.clone(),
-                    message: *message,
-                },
-                Waiting::Http {
-                    state,
-                    request,
-                    deadline_ms,
-                    ..
-                } => Status::WaitingForHttp {
-                    widget: self.flow.states[*state].name.clone(),
-                    request: request.id,
-                    deadline_ms: *deadline_ms,
-                },
-            },
+            Phase::Waiting(w) => {
+                let widget = self.flow.states[w.state()].name.clone();
+                match &**w {
+                    Waiting::Reply { deadline_ms, .. } => Status::WaitingForReply {
+                        widget,
+                        deadline_ms: *deadline_ms,
+                    },
+                    Waiting::Sent { message, .. } => Status::WaitingForSend {
+                        widget,
+                        message: *message,
+                    },
+                    Waiting::Http {
+                        request,
+                        deadline_ms,
+                        ..
+                    } => Status::WaitingForHttp {
+                        widget,
+                        request: request.id,
+                        deadline_ms: *deadline_ms,
+                    },
+                    Waiting::Audio { id, .. } => Status::Playing { widget, audio: *id },
+                    Waiting::Gather { gather, .. } => Status::Gathering {
+                        widget,
+                        deadline_ms: gather.deadline_ms,
+                        digits: gather.digits.clone(),
+                    },
+                    Waiting::Record { record, .. } => Status::Recording {
+                        widget,
+                        deadline_ms: record.deadline_ms,
+                    },
+                    Waiting::External { request, .. } => Status::WaitingForExternal {
+                        widget,
+                        id: request.id,
+                        deadline_ms: request.deadline_ms,
+                    },
+                }
+            }
         }
     }
 
@@ -268,36 +437,44 @@ impl Engine {
         }
     }
 
-    /// The widget the execution is at (waiting in), if any.
+    /// The widget the execution is at (waiting in), if any; it belongs to [`Engine::current_flow`].
     pub fn current_widget(&self) -> Option<&str> {
         let i = match &self.phase {
             Phase::Enter(i) => *i,
-            Phase::Waiting(w) => match &**w {
-                Waiting::Reply { state, .. }
-                | Waiting::Sent { state, .. }
-                | Waiting::Http { state, .. } => *state,
-            },
+            Phase::Waiting(w) => w.state(),
             Phase::Ended(_) => return None,
         };
         Some(&self.flow.states[i].name)
     }
 
-    /// The steps so far, in order.
+    /// The steps so far, in order (a subflow's steps are marked with [`Step::subflow`]).
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
 
-    /// The current Flow Data (`flow`, `contact`, `trigger`, `widgets`).
+    /// The current Flow Data (`flow`, `contact`, `trigger`, `widgets`) of the flow that runs now:
+    /// a subflow's while one runs (or when the execution ended inside one).
     pub fn flow_data(&self) -> &Value {
         &self.ctx
     }
 
-    /// Flow Data as it was right after step `index` (before any step: the initial context).
+    /// Flow Data as it was right after step `index` (before any step: the initial context), in the
+    /// flow the step belongs to: a subflow's step gives the subflow's Flow Data.
     pub fn context_after(&self, index: usize) -> Value {
-        let mut ctx = self.initial.clone();
-        for step in self.steps.iter().take(index + 1) {
-            for c in &step.changes {
-                c.apply(&mut ctx);
+        let scope = self
+            .steps
+            .get(index.min(self.steps.len().saturating_sub(1)))
+            .and_then(|s| s.subflow.as_ref())
+            .map(|r| r.run);
+        let mut ctx = match scope {
+            Some(run) => self.subflow_initials[run].clone(),
+            None => self.initial.clone(),
+        };
+        for step in self.steps.iter().take(index.saturating_add(1)) {
+            if step.subflow.as_ref().map(|r| r.run) == scope {
+                for c in &step.changes {
+                    c.apply(&mut ctx);
+                }
             }
         }
         ctx
@@ -307,8 +484,39 @@ impl Engine {
         &self.trigger
     }
 
+    /// The flow the execution started with.
     pub fn flow(&self) -> &Flow {
+        match &self.parked {
+            Some(p) => &p.flow,
+            None => &self.flow,
+        }
+    }
+
+    /// The flow that runs now: a subflow's while one runs.
+    pub fn current_flow(&self) -> &Flow {
         &self.flow
+    }
+
+    /// The subflow run the execution is in, if it is in one.
+    pub fn current_subflow(&self) -> Option<&SubflowRef> {
+        self.subflow.as_ref()
+    }
+
+    /// What the outside world is asked while a widget waits for it (the same request as the
+    /// `External` effect), so a shell can show it again.
+    pub fn pending_external(&self) -> Option<&ExternalRequest> {
+        match &self.phase {
+            Phase::Waiting(w) => match &**w {
+                Waiting::External { request, .. } => Some(request),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The call the execution is on, if any.
+    pub fn call(&self) -> Option<CallInfo> {
+        self.call.as_ref().map(|c| c.info())
     }
 
     // B. Inputs.
@@ -319,6 +527,7 @@ impl Engine {
         message: InboundMessage,
         now_ms: u64,
     ) -> Result<(), InputError> {
+        self.now_ms = now_ms;
         let Waiting::Reply {
             state,
             step,
@@ -338,6 +547,7 @@ impl Engine {
 
     /// A Send Message widget's message was sent.
     pub fn handle_sent(&mut self, id: MessageId, now_ms: u64) -> Result<(), InputError> {
+        self.now_ms = now_ms;
         let Waiting::Sent {
             state,
             step,
@@ -364,12 +574,13 @@ impl Engine {
         error: &str,
         now_ms: u64,
     ) -> Result<(), InputError> {
+        self.now_ms = now_ms;
         let waiting = self.take_waiting(|w| match w {
             Waiting::Sent { message, .. } | Waiting::Reply { message, .. } if *message == id => {
                 Ok(())
             }
             Waiting::Sent { .. } | Waiting::Reply { .. } => Err(InputError::UnknownId),
-            Waiting::Http { .. } => Err(InputError::NotWaiting),
+            _ => Err(InputError::NotWaiting),
         })?;
         match waiting {
             Waiting::Reply {
@@ -384,7 +595,7 @@ impl Engine {
                 outbound,
                 ..
             } => self.message_failed(state, step, outbound, false, error, now_ms),
-            Waiting::Http { .. } => return Err(InputError::NotWaiting),
+            _ => return Err(InputError::NotWaiting),
         }
         self.run(now_ms);
         Ok(())
@@ -397,6 +608,7 @@ impl Engine {
         response: Result<HttpResponse, TransportError>,
         now_ms: u64,
     ) -> Result<(), InputError> {
+        self.now_ms = now_ms;
         let Waiting::Http {
             state,
             request,
@@ -415,8 +627,11 @@ impl Engine {
         Ok(())
     }
 
-    /// Time passed: fires the reply timeout or the HTTP time limit when their deadline is due.
+    /// Time passed: fires the deadline of what the execution waits for when it is due (a reply's
+    /// timeout, an HTTP time limit, a Gather's or a Record Voicemail's silence, an outside wait's
+    /// timeout).
     pub fn handle_timeout(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
         let Some(deadline) = self.poll_timeout() else {
             return;
         };
@@ -441,6 +656,21 @@ impl Engine {
                 step,
                 ..
             } => self.http_timed_out(state, request, step, now_ms),
+            Waiting::Gather {
+                state,
+                gather,
+                step,
+            } => self.gather_timed_out(state, gather, step, now_ms),
+            Waiting::Record {
+                state,
+                record,
+                step,
+            } => self.record_timed_out(state, record, step, now_ms),
+            Waiting::External {
+                state,
+                request,
+                step,
+            } => self.external_timed_out(state, request, step, now_ms),
             other => self.phase = Phase::Waiting(Box::new(other)),
         }
         self.run(now_ms);
@@ -467,12 +697,7 @@ impl Engine {
     #[must_use]
     pub fn poll_timeout(&self) -> Option<u64> {
         match &self.phase {
-            Phase::Waiting(w) => match &**w {
-                Waiting::Reply { deadline_ms, .. } | Waiting::Http { deadline_ms, .. } => {
-                    Some(*deadline_ms)
-                }
-                Waiting::Sent { .. } => None,
-            },
+            Phase::Waiting(w) => w.deadline(),
             _ => None,
         }
     }
@@ -505,13 +730,31 @@ impl Engine {
         n
     }
 
+    /// A fresh wait id (Say/Play, outside waits).
+    fn new_wait(&mut self) -> WaitId {
+        let id = WaitId(self.next_wait);
+        self.next_wait += 1;
+        id
+    }
+
+    /// Ends the flow that runs now. A subflow's end goes back to its parent's Run Subflow widget,
+    /// unless it ends the whole execution (the step limit, a stop, the call's end).
     fn end(&mut self, reason: EndReason) {
+        let whole = matches!(
+            reason,
+            EndReason::StepLimit { .. } | EndReason::Stopped | EndReason::CallEnded { .. }
+        );
+        if self.parked.is_some() && !whole {
+            self.return_to_parent(reason);
+            return;
+        }
         self.effects.push_back(Effect::Ended(reason.clone()));
         self.phase = Phase::Ended(reason);
     }
 
     /// Runs widgets until the execution waits or ends.
     fn run(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
         while let Phase::Enter(i) = self.phase {
             self.execute(i, now_ms);
         }
@@ -531,6 +774,7 @@ impl Engine {
             outcome: String::new(),
             detail: StepDetail::None,
             changes: Vec::new(),
+            subflow: self.subflow.clone(),
         }
     }
 
@@ -604,14 +848,23 @@ impl Engine {
             WidgetType::MakeHttpRequest => self.run_http(i, step, now_ms),
             WidgetType::SetVariables => self.run_set_variables(i, step, now_ms),
             WidgetType::SplitBasedOn => self.run_split(i, step, now_ms),
+            WidgetType::SayPlay => self.run_say_play(i, step, now_ms),
+            WidgetType::GatherInputOnCall => self.run_gather(i, step, now_ms),
+            WidgetType::RecordVoicemail => self.run_record(i, step, now_ms),
+            WidgetType::ForkStream => self.run_fork_stream(i, step, now_ms),
+            WidgetType::RunSubflow => self.run_subflow(i, step, now_ms),
+            WidgetType::ConnectCallTo
+            | WidgetType::EnqueueCall
+            | WidgetType::SendToFlex
+            | WidgetType::MakeOutgoingCall
+            | WidgetType::CapturePayments
+            | WidgetType::SendToAutopilot
+            | WidgetType::AddTwimlRedirect
+            | WidgetType::RecordCall
+            | WidgetType::ConnectVirtualAgent => self.run_external(i, step, now_ms),
             WidgetType::Other(t) => Err(EndReason::Unsupported {
                 widget: self.flow.states[i].name.clone(),
                 widget_type: t,
-            }),
-            // Typed in flowpen-flow; the engine does not run them yet.
-            other => Err(EndReason::Unsupported {
-                widget: self.flow.states[i].name.clone(),
-                widget_type: other.as_str().to_owned(),
             }),
         };
         if let Err(reason) = result {

@@ -1,56 +1,60 @@
 //! The Trigger widget: how an execution starts (`incomingMessage`, `incomingRequest`,
-//! `incomingCall`) and the Flow Data it starts with (`trigger.*`, `flow.data`, the addresses).
+//! `incomingCall`, `incomingConversationMessage`, `incomingParent`) and the Flow Data it starts
+//! with (`trigger.*`, `flow.data`, the addresses).
 
 use serde_json::{json, Map, Value};
 
+use super::call::{iso8601, CallLeg};
 use super::Engine;
 use crate::io::{InboundMessage, Trigger};
 use crate::step::Step;
 use crate::EndReason;
 
 impl Engine {
-    /// The Flow Data an execution starts with: `flow`, `contact`, `trigger` and no `widgets`.
-    pub(crate) fn initial_context(&self, trigger: &Trigger) -> Value {
-        let (contact, flow_address, data, trig) = match trigger {
-            Trigger::Message(m) => (
-                m.from.clone(),
-                m.to.clone(),
-                json!({}),
-                json!({ "message": self.message_params_with_sid(m, 0) }),
-            ),
+    /// The Flow Data an execution starts with: `flow`, `contact`, `trigger` and no `widgets`; a call
+    /// start also puts the execution on the call.
+    pub(crate) fn initial_context(&mut self, trigger: &Trigger, now_ms: u64) -> Value {
+        let (contact, flow_address) = trigger.addresses();
+        let mut data = json!({});
+        let trig = match trigger {
+            Trigger::Message(m) => json!({ "message": self.message_params_with_sid(m, 0) }),
             Trigger::Rest {
                 from,
                 to,
                 parameters,
             } => {
-                let params = if parameters.is_object() {
-                    parameters.clone()
-                } else {
-                    json!({})
-                };
-                (
-                    to.clone(),
-                    from.clone(),
-                    params.clone(),
-                    json!({ "request": { "From": from, "To": to, "parameters": params } }),
-                )
+                if parameters.is_object() {
+                    data = parameters.clone();
+                }
+                json!({ "request": { "From": from, "To": to, "parameters": data } })
             }
-            Trigger::Call { from, to } => (
-                from.clone(),
-                to.clone(),
-                json!({}),
-                json!({ "call": {
-                    "AccountSid": self.config.account_sid,
-                    "ApiVersion": "2010-04-01",
-                    "CallSid": format!("CA{:032x}", 1),
-                    "CallStatus": "ringing",
-                    "Called": to,
-                    "Caller": from,
-                    "Direction": "inbound",
-                    "From": from,
-                    "To": to,
-                } }),
-            ),
+            Trigger::Call(c) => {
+                let leg = CallLeg::inbound(format!("CA{:032x}", 1), c);
+                let mut params = leg.params(&self.config.account_sid, "ringing");
+                for (k, v) in &c.parameters {
+                    params.insert(k.clone(), json!(v));
+                }
+                self.call = Some(leg);
+                json!({ "call": params })
+            }
+            Trigger::Conversation(m) => {
+                json!({ "conversation": self.conversation_params(m, now_ms) })
+            }
+            Trigger::Subflow(s) => {
+                let mut trig = match &s.parent_trigger {
+                    Value::Object(o) => o.clone(),
+                    _ => Map::new(),
+                };
+                if let Some(call) = trig.get("call").and_then(Value::as_object) {
+                    self.call = Some(CallLeg::from_params(call));
+                }
+                let parameters = match &s.parameters {
+                    p @ Value::Object(_) => p.clone(),
+                    _ => json!({}),
+                };
+                trig.insert("parent".into(), json!({ "parameters": parameters }));
+                Value::Object(trig)
+            }
         };
         json!({
             "flow": {
@@ -62,6 +66,23 @@ impl Engine {
             "contact": { "channel": { "address": contact } },
             "trigger": trig,
             "widgets": {},
+        })
+    }
+
+    /// Conversations' `onMessageAdded` webhook parameters as Studio passes them
+    /// (studio-format.md §5: `AccountSid, Body, ChannelSid, ConversationSid, DateCreated, From,
+    /// MessageSid, MessagingServiceSid`). A conversation's SID is its channel SID (`CH…`).
+    fn conversation_params(&self, m: &InboundMessage, now_ms: u64) -> Value {
+        let conversation = format!("CH{:032x}", 1);
+        json!({
+            "AccountSid": self.config.account_sid,
+            "Body": m.body,
+            "ChannelSid": conversation,
+            "ConversationSid": conversation,
+            "DateCreated": iso8601(now_ms),
+            "From": m.from,
+            "MessageSid": format!("IM{:032x}", 1),
+            "MessagingServiceSid": format!("MG{:032x}", 0),
         })
     }
 
@@ -98,19 +119,24 @@ impl Engine {
         mut step: Step,
         now_ms: u64,
     ) -> Result<(), EndReason> {
-        if !self.steps.is_empty() {
+        if self.runs[i] > 1 {
             return Err(EndReason::Error {
                 widget: self.flow.states[i].name.clone(),
                 message: "a transition leads back to the Trigger, which only starts executions"
                     .into(),
             });
         }
-        let event = self.trigger.event();
-        step.outcome = match &self.trigger {
-            Trigger::Message(m) => format!("incoming message from {}: \"{}\"", m.from, m.body),
-            Trigger::Rest { from, to, .. } => format!("REST API request (From {from}, To {to})"),
-            Trigger::Call { from, .. } => format!("incoming call from {from}"),
+        let (event, outcome) = match &self.subflow {
+            Some(r) => (
+                "incomingParent",
+                format!(
+                    "started by the parent flow's Run Subflow widget \"{}\"",
+                    r.widget
+                ),
+            ),
+            None => (self.trigger.event(), self.trigger.describe()),
         };
+        step.outcome = outcome;
         self.leave(i, event, step, now_ms);
         Ok(())
     }
