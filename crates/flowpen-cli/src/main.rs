@@ -3,7 +3,8 @@
 //! ```text
 //! flowpen check [--json] FLOW.json…   diagnostics; exit 1 when a flow has errors
 //! flowpen fmt FLOW.json               the canonical export (Studio's formatting)
-//! flowpen run [options] FLOW.json     a terminal simulator (see `flowpen help`)
+//! flowpen run [options] FLOW.json     a terminal simulator: messages, calls, subflows (see
+//!                                     `flowpen help`)
 //! ```
 
 mod http;
@@ -22,15 +23,36 @@ usage:
   flowpen fmt FLOW.json
       Prints the flow as Studio exports it (2-space indent). An unedited Studio export comes back
       unchanged.
-  flowpen run [--rest JSON] [--from ADDR] [--to ADDR] [--steps] [--flow-data] FLOW.json
-      Runs the flow in the terminal. The first line of standard input is the inbound message that
-      triggers it (or --rest '{\"From\":…,\"To\":…,\"Parameters\":{…}}' starts it as a REST API
-      execution); every message the flow sends prints as `> text`; each further line is the
-      contact's reply. Run Function and Make HTTP Request call their URLs for real (10 s, 64 kB,
-      2xx/3xx). When standard input ends, a waiting Send & Wait For Reply times out.
+  flowpen run [--call | --rest JSON | --conversation | --subflow JSON] [--subflow-file KEY=FILE]...
+              [--from ADDR] [--to ADDR] [--steps] [--flow-data] FLOW.json
+      Runs the flow in the terminal; standard input plays the contact, the caller and the outside
+      world, standard output is the conversation.
+      How it starts: --call (an incoming call), --rest '{\"From\":…,\"To\":…,\"Parameters\":{…}}'
+      (a REST API execution, Parameters become flow.data), --conversation (a Conversations message:
+      the first line), --subflow '{\"name\":…}' (started as a subflow with those
+      trigger.parent.parameters). Without one, the start the flow's Trigger connects when it
+      connects only one, else an incoming message: the first line. Standard error says which.
+      --subflow-file KEY=FILE gives Run Subflow widgets a flow, found by KEY: the widget's flow_sid
+      (FW…) or the widget's name. Repeatable.
+      The flow's messages print as `> text`, its speech as `> say: text (voice, language)`, audio as
+      `> play: URL`, DTMF as `> digits: …`; a Gather and a Record Voicemail say what they take, and
+      a widget that waits for the outside world (Connect Call To, Enqueue Call, Send to Flex, Make
+      Outgoing Call, Capture Payments, …) prints what it does and the events it can end with, with
+      the variables each sets. Each input line is, while the flow waits:
+        1234#            keys on a call (a line is all the caller types; then the Gather submits)
+        speech: TEXT     what the caller says (confidence 0.9)
+        record: TEXT     a voicemail recording (the text stands in for the audio)
+        hangup           the caller hangs up (on a call)
+        event: NAME k=v  the outside world answers with event NAME, setting variable k to v
+                         (k=\"v w\" for a value with spaces)
+        anything else    the contact's reply to Send & Wait For Reply
+      Run Function and Make HTTP Request call their URLs for real (10 s, 64 kB, 2xx/3xx). When
+      input ends, the caller hangs up (on a call), a waiting widget times out, or the execution is
+      stopped (an outside wait without a timeout).
       --from/--to: the contact's and the flow's addresses (defaults +15550001111, +15550002222).
       --steps prints the step log, --flow-data the final Flow Data as JSON (both on stdout, after
-      the conversation). Exits 0 when the execution ended normally, 1 otherwise.";
+      the conversation). Exits 0 when the execution ended normally (a transition without a next
+      widget, or the caller hanging up), 1 otherwise.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,16 +1,39 @@
-//! `flowpen run`: a terminal shell around the engine. Standard input is the contact, standard
-//! output the conversation; HTTP effects go to the network; the clock is the system clock.
+//! `flowpen run`: a terminal shell around the engine. Standard input is the contact (or the
+//! caller, or the outside world: see `protocol`), standard output the conversation; HTTP effects
+//! go to the network; the clock is the system clock.
+
+mod protocol;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
+use std::rc::Rc;
 
-use flowpen_engine::{Config, Effect, Engine, InboundMessage, Status, Trigger};
-use serde_json::Value;
+use flowpen_engine::{
+    Config, Effect, Engine, ExternalOutcome, InboundCall, InboundMessage, Recording, RecordingEnd,
+    Status, SubflowStart, Subflows, Trigger,
+};
+use flowpen_flow::{Flow, WidgetType};
+use flowpen_liquid::Liquid;
+use serde_json::{json, Value};
 
 use crate::{http, load, USAGE};
+use protocol::Line;
+
+/// How the user asked the execution to start.
+#[derive(Clone, Debug, PartialEq)]
+enum Start {
+    /// Not said: the flow's Trigger decides.
+    Auto,
+    Message,
+    Rest(Value),
+    Call,
+    Conversation,
+    Subflow(Value),
+}
 
 struct Options {
-    rest: Option<Value>,
+    start: Start,
+    subflow_files: Vec<(String, String)>,
     from: String,
     to: String,
     steps: bool,
@@ -20,7 +43,8 @@ struct Options {
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
-        rest: None,
+        start: Start::Auto,
+        subflow_files: Vec::new(),
         from: "+15550001111".into(),
         to: "+15550002222".into(),
         steps: false,
@@ -28,6 +52,13 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         file: String::new(),
     };
     let mut it = args.iter();
+    let set_start = |o: &mut Options, s: Start| {
+        if o.start != Start::Auto {
+            return Err("choose one of --rest, --call, --conversation and --subflow".to_owned());
+        }
+        o.start = s;
+        Ok(())
+    };
     while let Some(a) = it.next() {
         let mut value = |name: &str| {
             it.next()
@@ -37,9 +68,29 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         match a.as_str() {
             "--rest" => {
                 let text = value("--rest")?;
-                o.rest = Some(
-                    serde_json::from_str(&text).map_err(|e| format!("--rest is not JSON: {e}"))?,
-                );
+                let v =
+                    serde_json::from_str(&text).map_err(|e| format!("--rest is not JSON: {e}"))?;
+                set_start(&mut o, Start::Rest(v))?;
+            }
+            "--subflow" => {
+                let text = value("--subflow")?;
+                let v: Value = serde_json::from_str(&text)
+                    .map_err(|e| format!("--subflow is not JSON: {e}"))?;
+                if !v.is_object() {
+                    return Err("--subflow takes a JSON object (the parameters)".into());
+                }
+                set_start(&mut o, Start::Subflow(v))?;
+            }
+            "--call" => set_start(&mut o, Start::Call)?,
+            "--conversation" => set_start(&mut o, Start::Conversation)?,
+            "--subflow-file" => {
+                let spec = value("--subflow-file")?;
+                let (key, path) = spec
+                    .split_once('=')
+                    .filter(|(k, p)| !k.trim().is_empty() && !p.is_empty())
+                    .ok_or("--subflow-file takes SID_OR_NAME=path.json")?;
+                o.subflow_files
+                    .push((key.trim().to_owned(), path.to_owned()));
             }
             "--from" => o.from = value("--from")?,
             "--to" => o.to = value("--to")?,
@@ -90,6 +141,33 @@ fn rest_trigger(v: &Value, o: &Options) -> Result<Trigger, String> {
     })
 }
 
+/// The start the flow's Trigger connects, when it connects exactly one.
+fn only_connected(flow: &Flow) -> Option<Start> {
+    let trigger = flow.states.iter().find(|s| s.kind == WidgetType::Trigger)?;
+    let starts: Vec<Start> = trigger
+        .transitions
+        .iter()
+        .filter(|t| t.next.as_deref().is_some_and(|n| !n.is_empty()))
+        .filter_map(|t| match t.event.as_str() {
+            "incomingMessage" => Some(Start::Message),
+            "incomingCall" => Some(Start::Call),
+            "incomingRequest" => Some(Start::Rest(json!({}))),
+            "incomingConversationMessage" => Some(Start::Conversation),
+            "incomingParent" => Some(Start::Subflow(json!({}))),
+            _ => None,
+        })
+        .collect();
+    match starts.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+fn fail(message: &str, code: u8) -> ExitCode {
+    eprintln!("flowpen run: {message}");
+    ExitCode::from(code)
+}
+
 pub(crate) fn run(args: &[String]) -> ExitCode {
     let o = match parse_options(args) {
         Ok(o) => o,
@@ -105,84 +183,238 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let mut subflows = Subflows::new();
+    for (key, path) in &o.subflow_files {
+        match load(path) {
+            Ok(f) => subflows.insert(key.clone(), Rc::new(f)),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut next_line = move || lines.next().and_then(Result::ok);
-    let trigger = match &o.rest {
-        Some(v) => match rest_trigger(v, &o) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("flowpen run: {e}");
-                return ExitCode::from(2);
-            }
+    let start = match &o.start {
+        Start::Auto => match only_connected(&flow) {
+            Some(s) => s,
+            None => Start::Message,
         },
-        None => match next_line() {
-            Some(body) => Trigger::Message(InboundMessage {
+        explicit => explicit.clone(),
+    };
+    let mut first_line = |what: &str| {
+        next_line().ok_or_else(|| {
+            format!("standard input is empty: its first line is the {what} that starts the flow")
+        })
+    };
+    let trigger = match &start {
+        Start::Auto | Start::Message => match first_line("message") {
+            Ok(body) => Trigger::Message(InboundMessage {
                 from: o.from.clone(),
                 to: o.to.clone(),
                 body,
                 media_urls: Vec::new(),
             }),
-            None => {
-                eprintln!("flowpen run: standard input is empty: its first line is the message that starts the flow");
-                return ExitCode::from(2);
-            }
+            Err(e) => return fail(&e, 2),
         },
+        Start::Conversation => match first_line("Conversations message") {
+            Ok(body) => Trigger::Conversation(InboundMessage {
+                from: o.from.clone(),
+                to: o.to.clone(),
+                body,
+                media_urls: Vec::new(),
+            }),
+            Err(e) => return fail(&e, 2),
+        },
+        Start::Rest(v) => match rest_trigger(v, &o) {
+            Ok(t) => t,
+            Err(e) => return fail(&e, 2),
+        },
+        Start::Call => Trigger::Call(InboundCall {
+            from: o.from.clone(),
+            to: o.to.clone(),
+            parameters: Vec::new(),
+        }),
+        Start::Subflow(parameters) => Trigger::Subflow(SubflowStart {
+            contact: o.from.clone(),
+            flow_address: o.to.clone(),
+            parameters: parameters.clone(),
+            parent_trigger: json!({}),
+        }),
     };
-    let (contact, flow_address) = match &trigger {
-        Trigger::Rest { from, to, .. } => (to.clone(), from.clone()),
-        _ => (o.from.clone(), o.to.clone()),
+    let why = match (&o.start, only_connected(&flow)) {
+        (Start::Auto, Some(_)) => " (the only start the flow's Trigger connects)",
+        (Start::Auto, None) => {
+            " (the default; --call, --rest, --conversation or --subflow start it otherwise)"
+        }
+        _ => "",
     };
-    let mut engine = Engine::start(flow, trigger, Config::default(), now_ms());
+    eprintln!("flowpen run: {}{why}", trigger.describe());
+    let mut engine = Engine::start_with_subflows(
+        flow,
+        trigger,
+        Config::default(),
+        Rc::new(Liquid::studio()),
+        subflows,
+        now_ms(),
+    );
+    drive(&mut engine, &mut next_line);
+    report(&engine, &o)
+}
+
+/// Carries the effects out and feeds standard input to the engine until the execution ends.
+fn drive(engine: &mut Engine, next_line: &mut impl FnMut() -> Option<String>) {
     let mut out = std::io::stdout().lock();
+    // Bounded: every round either answers an effect, reads a line, or fires a deadline, and the
+    // engine ends an execution after its step limit; input ends.
     loop {
         while let Some(effect) = engine.poll_effect() {
-            match effect {
+            let text = match &effect {
                 Effect::Send(m) => {
-                    let _ = writeln!(out, "> {}", m.body);
-                    if let Some(url) = &m.media_url {
-                        let _ = writeln!(out, "> [media] {url}");
-                    }
-                    let _ = out.flush();
-                    if matches!(engine.status(), Status::WaitingForSend { .. }) {
-                        let _ = engine.handle_sent(m.id, now_ms());
-                    }
+                    let media = m
+                        .media_url
+                        .as_deref()
+                        .map(|u| format!("\n> [media] {u}"))
+                        .unwrap_or_default();
+                    Some(format!("> {}{media}", m.body))
+                }
+                Effect::SayPlay { audio, .. } => Some(protocol::audio(audio)),
+                Effect::Gather(g) => Some(protocol::gather(g)),
+                Effect::Record(r) => Some(protocol::record(r)),
+                Effect::External(x) => Some(protocol::external(x)),
+                Effect::Http(_) | Effect::WaitForReply { .. } | Effect::Ended(_) => None,
+            };
+            if let Some(text) = text {
+                let _ = writeln!(out, "{text}");
+                let _ = out.flush();
+            }
+            match effect {
+                Effect::Send(m) if matches!(engine.status(), Status::WaitingForSend { .. }) => {
+                    let _ = engine.handle_sent(m.id, now_ms());
+                }
+                Effect::SayPlay { id, .. } => {
+                    let _ = engine.handle_audio_complete(id, now_ms());
                 }
                 Effect::Http(request) => {
                     let response = http::perform(&request);
                     let _ = engine.handle_http_response(request.id, response, now_ms());
                 }
-                Effect::WaitForReply { .. } | Effect::Ended(_) => {}
+                _ => {}
             }
         }
-        match engine.status() {
-            Status::WaitingForReply { deadline_ms, .. } => match next_line() {
-                Some(body) => {
-                    let reply = InboundMessage {
-                        from: contact.clone(),
-                        to: flow_address.clone(),
-                        body,
-                        media_urls: Vec::new(),
-                    };
-                    let _ = engine.handle_message(reply, now_ms());
-                }
-                // No more input: the contact never answers, so the wait times out.
-                None => engine.handle_timeout(deadline_ms),
-            },
+        let on_call = engine.call().is_some_and(|c| c.live);
+        let status = engine.status();
+        let line = match &status {
             Status::Ended(_) => break,
-            // Send and HTTP effects were answered above; anything else would be a bug in this loop.
+            Status::WaitingForReply { .. }
+            | Status::Gathering { .. }
+            | Status::Recording { .. }
+            | Status::WaitingForExternal { .. } => next_line(),
+            // Send, HTTP and audio effects were answered above; anything else would be a bug here.
             other => {
                 eprintln!("flowpen run: unexpected engine state {other:?}");
                 engine.stop();
+                continue;
             }
+        };
+        let now = now_ms();
+        let Some(line) = line else {
+            end_of_input(engine, &status, on_call, now);
+            continue;
+        };
+        let parsed = protocol::parse(&line);
+        let result = match (&status, parsed) {
+            (_, Line::Hangup) if on_call => engine.handle_hangup(now),
+            (Status::WaitingForReply { .. }, _) => {
+                let (from, to) = engine.trigger().addresses();
+                let reply = InboundMessage {
+                    from,
+                    to,
+                    body: line,
+                    media_urls: Vec::new(),
+                };
+                engine.handle_message(reply, now)
+            }
+            (Status::Gathering { .. }, Line::Digits(keys)) => {
+                let r = engine.handle_digits(&keys, now);
+                // A line is all the caller types: then they pause, and the Gather submits.
+                if let Status::Gathering { deadline_ms, .. } = engine.status() {
+                    engine.handle_timeout(deadline_ms);
+                }
+                r
+            }
+            (Status::Gathering { .. }, Line::Speech(text)) => {
+                engine.handle_speech(&text, protocol::SPEECH_CONFIDENCE, now)
+            }
+            (Status::Recording { .. }, Line::Record(text)) => engine.handle_recording(
+                Recording {
+                    transcript: text,
+                    duration_s: None,
+                    ended_by: RecordingEnd::Silence,
+                },
+                now,
+            ),
+            (Status::WaitingForExternal { id, .. }, Line::Event { name, variables }) => engine
+                .handle_external(
+                    *id,
+                    ExternalOutcome {
+                        event: name,
+                        variables,
+                    },
+                    now,
+                ),
+            (status, _) => {
+                let expected = match status {
+                    Status::Gathering { .. } => "keys (like 1 or 1234#), speech: TEXT or hangup",
+                    Status::Recording { .. } => "record: TEXT or hangup",
+                    _ => "event: NAME [key=value …], or hangup on a call",
+                };
+                eprintln!(
+                    "flowpen run: {} waits for {expected}",
+                    status.widget().unwrap_or("the flow")
+                );
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            eprintln!("flowpen run: {e}");
         }
     }
-    let reason = engine.end_reason().cloned();
+}
+
+/// Input ended: the caller hangs up; a wait with a deadline times out; an outside wait without
+/// one cannot end, so the execution is stopped.
+fn end_of_input(engine: &mut Engine, status: &Status, on_call: bool, now: u64) {
+    if on_call {
+        let _ = engine.handle_hangup(now);
+        return;
+    }
+    match engine.poll_timeout() {
+        Some(deadline) => engine.handle_timeout(deadline),
+        None => {
+            eprintln!(
+                "flowpen run: input ended while {} waits for the outside world",
+                status.widget().unwrap_or("the flow")
+            );
+            engine.stop();
+        }
+    }
+}
+
+/// Prints the step log and Flow Data when asked, and says how the execution ended.
+fn report(engine: &Engine, o: &Options) -> ExitCode {
+    let mut out = std::io::stdout().lock();
     if o.steps {
         for s in engine.steps() {
+            let scope = s
+                .subflow
+                .as_ref()
+                .map(|r| format!(" (subflow of {})", r.widget))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "step {} {} [{}] {} -> {}: {}",
+                "step {} {} [{}]{scope} {} -> {}: {}",
                 s.index,
                 s.widget,
                 s.widget_type,
@@ -199,7 +431,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             serde_json::to_string_pretty(engine.flow_data()).unwrap_or_default()
         );
     }
-    match reason {
+    match engine.end_reason() {
         Some(r) => {
             eprintln!("{r}");
             if r.is_normal() {

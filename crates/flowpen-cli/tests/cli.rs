@@ -254,13 +254,298 @@ fn run_starts_rest_executions_and_reports_abnormal_ends() {
     );
     assert!(stdout.contains("\"order\": \"A-17\""), "{stdout}");
     server.join().expect("server");
-    // A flow that reaches a widget the simulator cannot run (Send to Flex) ends abnormally.
-    let Some(shared) = shared_dir("run_starts_rest_executions_and_reports_abnormal_ends") else {
+    // A flow that reaches a widget type Flowpen does not model ends abnormally.
+    let unknown = workspace_root().join("crates/flowpen-engine/tests/flows/unknown-widget.json");
+    let out = flowpen(&["run", unknown.to_str().unwrap()], "hello\n");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr)
+            .contains("is a search-for-a-profile widget, which the simulator cannot run"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+fn corpus_file(test: &str, prefix: &str) -> Option<std::path::PathBuf> {
+    let dir = shared_dir(test)?.join("fixtures/studio-flows");
+    let name = std::fs::read_dir(&dir)
+        .expect("corpus")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with(prefix))
+        .expect("corpus file");
+    Some(dir.join(name))
+}
+
+/// A corpus flow with `from` replaced by `to` in its text, as a temporary file.
+fn corpus_with(
+    test: &str,
+    prefix: &str,
+    swaps: &[(&str, &str)],
+) -> Option<tempfile_path::TempFile> {
+    let path = corpus_file(test, prefix)?;
+    let mut text = std::fs::read_to_string(path).expect("read");
+    for (from, to) in swaps {
+        assert!(text.contains(from), "{from} is in corpus #{prefix}");
+        text = text.replace(from, to);
+    }
+    Some(tempfile_path::TempFile::new(
+        &format!("{prefix}.json"),
+        &text,
+    ))
+}
+
+#[test]
+fn run_call_plays_keys_and_a_recording_and_picks_the_call_trigger() {
+    let Some(flow) = corpus_file("run_call_plays_keys_and_a_recording", "11_") else {
         return;
     };
-    let flex = shared
-        .join("fixtures/studio-flows/28_strogzy__twilio-flex-custom-channel-chat__StudioFlow.json");
-    let out = flowpen(&["run", flex.to_str().unwrap()], "hello\n");
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("is a send-to-flex widget, which the simulator cannot run"));
+    let out = flowpen(
+        &["run", "--steps", "--flow-data", flow.to_str().unwrap()],
+        "1\nrecord: Why did the crab never share? Because he was shellfish.\n",
+    );
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(
+            "incoming call from +15550001111 (the only start the flow's Trigger connects)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stdout.starts_with("> say: Greetings! Welcome to Cedric's Joke Hotline. (Polly.Brian, en-GB)\n> say: Press 1 to submit a joke,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("> (gather: keys, # submits, 1 digit; 5 s)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "> (record: up to 600 s, after the beep, transcribed; answer with record: TEXT)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("step 3 menu [gather-input-on-call] keypress -> check_menu: pressed \"1\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("recordingComplete -> (end): recorded 4 s: \"Why did the crab"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"RecordingDuration\": \"4\""), "{stdout}");
+    assert!(
+        stderr.contains("has no next widget for \"recordingComplete\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn run_line_protocol_takes_speech_keys_and_hangs_up_when_input_ends() {
+    let Some(flow) = corpus_file("run_line_protocol_takes_speech", "19_") else {
+        return;
+    };
+    // A line that is neither keys nor speech is explained; speech, then keys with #; then input
+    // ends during a Gather: the caller hangs up, which ends a call execution normally.
+    let out = flowpen(
+        &["run", "--steps", flow.to_str().unwrap()],
+        "speech: taxi\nwhat?\nspeech: Ada\n1#\n",
+    );
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(
+            "flowpen run: gather_3 waits for keys (like 1 or 1234#), speech: TEXT or hangup"
+        ),
+        "{stderr}"
+    );
+    assert!(stdout.contains("> say: Your name is Ada. "), "{stdout}");
+    assert!(
+        stdout.contains("step 1 gather_1 [gather-input-on-call] speech -> split_user_speaks: said \"taxi\" (confidence 0.9)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "confirm_name [gather-input-on-call] keypress -> split_1: pressed \"1\", then #"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("gather_address [gather-input-on-call] - -> (end): the caller hung up"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("call ended: the caller hung up"),
+        "{stderr}"
+    );
+    // Speech to a Gather that does not listen is refused, and the Gather then times out: "1" alone
+    // (no # and no number of digits) is submitted when the caller pauses.
+    let out = flowpen(
+        &["run", "--steps", flow.to_str().unwrap()],
+        "speech: taxi\nspeech: Ada\nspeech: yes\n1\nhangup\n",
+    );
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("this Gather does not listen for speech"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("keypress -> split_1: pressed \"1\" (submitted after 5 s without a key)"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+}
+
+#[test]
+fn run_answers_outside_widgets_with_events() {
+    let (url, server) = serve(vec![json_response(
+        "200 OK",
+        "{\"record\": {\"fields\": {\"View\": \"Premium\"}}}",
+    )]);
+    let Some(flow) = corpus_with(
+        "run_answers_outside_widgets_with_events",
+        "39_",
+        &[("https://mercado-pago-serverless-8115-dev.twil.io", &url)],
+    ) else {
+        return;
+    };
+    let out = flowpen(
+        &["run", "--flow-data", flow.path()],
+        "123456\nevent: nope\nevent: callComplete QueueTime=42 Note=\"two words\"\n",
+    );
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("> send-to-flex send_to_flex_1: put the call in a Flex task (workflow WW9364788d2314909822e7b2e5d93919a0, channel TC3a0cdeb263b9ab573a04ac30a9283e43)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(">   event: callComplete (Task Created) "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(">   event: callFailure (Call Failed) "),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("\"send_to_flex_1\" can end with callComplete, failedToEnqueue, callFailure, not \"nope\""),
+        "{stderr}"
+    );
+    assert!(stdout.contains("\"QueueTime\": \"42\""), "{stdout}");
+    assert!(stdout.contains("\"Note\": \"two words\""), "{stdout}");
+    assert!(stdout.contains("\"QueueResult\": \"bridged\""), "{stdout}");
+    let requests = server.join().expect("server");
+    assert!(requests[0].contains("user_id=123456"), "{}", requests[0]);
+}
+
+#[test]
+fn run_stops_an_outside_wait_when_input_ends_and_refuses_two_starts() {
+    let Some(flow) = corpus_file("run_stops_an_outside_wait", "28_") else {
+        return;
+    };
+    let out = flowpen(&["run", flow.to_str().unwrap()], "hello\n");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("input ended while send_to_flex_1 waits for the outside world"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("stopped by the user"), "{stderr}");
+    let out = flowpen(
+        &["run", "--call", "--rest", "{}", flow.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("choose one of --rest, --call, --conversation and --subflow"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A conversation start: the first line is the Conversations message.
+    let Some(webchat) = corpus_file("run_stops_an_outside_wait", "05_") else {
+        return;
+    };
+    let out = flowpen(
+        &["run", "--flow-data", webchat.to_str().unwrap()],
+        "hello\nParking\n",
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        text(&out.stderr)
+            .contains("incoming conversation message from +15550001111: \"hello\" (the only start"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("\"ConversationSid\": \"CH"), "{stdout}");
+}
+
+#[test]
+fn run_gives_run_subflow_its_subflow_file() {
+    let (url, server) = serve(vec![
+        json_response("200 OK", "{}"),
+        json_response("200 OK", "{\"name\": \"Ada\"}"),
+        json_response("200 OK", "{}"),
+    ]);
+    let swap = [("https://ngrok.anthonydellavecchia.com", url.as_str())];
+    let Some(parent) = corpus_with("run_gives_run_subflow_its_subflow_file", "16_", &swap) else {
+        return;
+    };
+    let Some(child) = corpus_with(
+        "run_gives_run_subflow_its_subflow_file",
+        "15_",
+        &[("https://daily-sit-down-4177.twil.io", &url)],
+    ) else {
+        return;
+    };
+    let spec = format!("FW50120385f4d1e8dcf30c0bcd83695969={}", child.path());
+    let out = flowpen(
+        &["run", "--subflow-file", &spec, "--steps", parent.path()],
+        "sit down\nWrote tests\nMore tests\nNone\n1\n",
+    );
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.starts_with("> ADA what did you do yesterday?\n> ADA what will you do today?\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("> Thanks, Ada now get back to work."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "step 3 Trigger [trigger] (subflow of ask_questions) incomingParent -> var_name"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ask_questions [run-subflow] completed -> end: the subflow completed"),
+        "{stdout}"
+    );
+    let requests = server.join().expect("server");
+    assert!(requests[2].contains("name=Ada"), "{}", requests[2]);
+    // Without the file, Run Subflow fails (Studio error 81024).
+    let (url, server) = serve(vec![
+        json_response("200 OK", "{}"),
+        json_response("200 OK", "{\"name\": \"Ada\"}"),
+    ]);
+    let swap = [("https://ngrok.anthonydellavecchia.com", url.as_str())];
+    let Some(parent) = corpus_with("run_gives_run_subflow_its_subflow_file", "16_", &swap) else {
+        return;
+    };
+    let out = flowpen(&["run", "--steps", parent.path()], "sit down\n");
+    server.join().expect("server");
+    assert!(
+        text(&out.stdout).contains(
+            "ask_questions [run-subflow] failed -> (end): failed: no flow of the project"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
 }

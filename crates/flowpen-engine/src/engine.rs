@@ -4,38 +4,68 @@
 //!            start(flow, trigger, now)
 //!                      │
 //!                      ▼
-//!   ┌──────────► Running ──(Set Variables, Split, Trigger: no waiting)──┐
-//!   │              │  │  │                                               │
-//!   │   Send & Wait│  │  │Run Function / HTTP        Send Message        │
-//!   │              ▼  │  ▼                               ▼               │
-//!   │  WaitingForReply│ WaitingForHttp            WaitingForSend         │
-//!   │   (reply, timeout, delivery failure)  (response, transport error, │
-//!   │              │  │  │  timeout)          (sent, send failure)       │
-//!   └──────────────┴──┴──┴───────────────────────────┘                  ▼
-//!                                                  Ended(reason) ◄──────┘
+//!   ┌──────────► Running ──(Set Variables, Split, Trigger, Fork Stream: no waiting)──┐
+//!   │              │                                                                │
+//!   │   a widget that waits:                                                        │
+//!   │     Send & Wait        → WaitingForReply   (reply, timeout, delivery failure)   │
+//!   │     Send Message       → WaitingForSend    (sent, send failure)                 │
+//!   │     Run Function, HTTP → WaitingForHttp    (response, transport error, timeout) │
+//!   │     Say/Play           → Playing           (audio complete)                     │
+//!   │     Gather             → Gathering         (digits, speech, timeout)            │
+//!   │     Record Voicemail   → Recording         (recording, timeout)                 │
+//!   │     outside world      → WaitingForExternal (one of its events, timeout)        │
+//!   │              │          … and on a call, the caller hanging up at any of them   │
+//!   └──────────────┘                                                                ▼
+//!                                                                  Ended(reason) ◄──┘
 //! ```
+//!
+//! Run Subflow runs another flow inside the same execution: the parent's flow, Flow Data and run
+//! counts are parked (`Parked`) while the subflow's take their place, so every widget works the
+//! same in both; the subflow's end (`end`) returns to the parent (`subflow::return_to_parent`).
 //!
 //! The engine's methods come in the four groups of the sans-IO style:
 //! - A. getters (`status`, `steps`, `flow_data`, `context_after`, …);
-//! - B. inputs, named `handle_*`, each taking the current time;
+//! - B. inputs, named `handle_*`, each taking the current time (the call's in `caller`);
 //! - C. commands (`stop`);
 //! - D. polling: `poll_effect` for what to do, `poll_timeout` for when to call `handle_timeout`.
 //!
 //! After starting and after every B/C call, drain `poll_effect` and carry the effects out.
+//!
+//! This module is the state machine's core: phases, inputs, polling, and leaving widgets (steps,
+//! transitions, limits). What each widget does lives in a child module per widget family:
+//! `trigger`, `messaging` (Send Message, Send & Wait For Reply), `http` (Run Function, Make HTTP
+//! Request), `logic` (Set Variables, Split Based On…), `voice` (Say/Play, Gather Input On Call,
+//! Record Voicemail), `world` (the widgets whose outcome belongs to the outside world, and Fork
+//! Stream) and `subflow` (Run Subflow); `call` holds the call leg's helpers and `caller` the call's
+//! inputs.
+
+mod call;
+mod caller;
+mod http;
+mod logic;
+mod messaging;
+mod subflow;
+mod trigger;
+mod voice;
+mod world;
+
+pub use http::form_encode;
 
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use flowpen_flow::{Flow, Json, State, WidgetType};
+use flowpen_flow::{Flow, WidgetType};
 use flowpen_liquid::Liquid;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
+use crate::call::{Audio, CallInfo, ExternalRequest, WaitId};
 use crate::conditions::Conditions;
 use crate::io::{
-    Effect, EndReason, HttpRequest, HttpResponse, InboundMessage, MessageId, OutboundMessage,
-    RequestId, TransportError, TransportErrorKind, Trigger,
+    Effect, EndReason, HttpRequest, HttpResponse, InboundMessage, MessageId, RequestId,
+    TransportError, Trigger,
 };
-use crate::step::{Change, Comparison, Step, StepDetail};
+use crate::step::{Change, Step, StepDetail, SubflowRef};
+use crate::subflows::Subflows;
 
 /// Limits and identities of an execution. The defaults are Studio's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,7 +119,45 @@ pub enum Status {
         request: RequestId,
         deadline_ms: u64,
     },
+    /// A Say/Play widget waits for its audio to finish (`handle_audio_complete`).
+    Playing {
+        widget: String,
+        audio: WaitId,
+    },
+    /// A Gather Input On Call widget waits for keys or speech; `digits` are the keys so far.
+    Gathering {
+        widget: String,
+        deadline_ms: u64,
+        digits: String,
+    },
+    /// A Record Voicemail widget waits for the recording.
+    Recording {
+        widget: String,
+        deadline_ms: u64,
+    },
+    /// A widget waits for the outside world to answer with one of its events.
+    WaitingForExternal {
+        widget: String,
+        id: WaitId,
+        deadline_ms: Option<u64>,
+    },
     Ended(EndReason),
+}
+
+impl Status {
+    /// The widget the execution waits in, if it waits.
+    pub fn widget(&self) -> Option<&str> {
+        match self {
+            Status::WaitingForReply { widget, .. }
+            | Status::WaitingForSend { widget, .. }
+            | Status::WaitingForHttp { widget, .. }
+            | Status::Playing { widget, .. }
+            | Status::Gathering { widget, .. }
+            | Status::Recording { widget, .. }
+            | Status::WaitingForExternal { widget, .. } => Some(widget),
+            Status::Running | Status::Ended(_) => None,
+        }
+    }
 }
 
 /// Why an input was not taken.
@@ -99,20 +167,27 @@ pub enum InputError {
     NotWaiting,
     /// No pending message or request has this id.
     UnknownId,
+    /// The execution is on no live call (it never had one, or the caller hung up).
+    NoCall,
+    /// The input cannot be used as it is (the reason says why).
+    Invalid(String),
 }
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            InputError::NotWaiting => "the execution is not waiting for that",
-            InputError::UnknownId => "no pending message or request has that id",
-        })
+        match self {
+            InputError::NotWaiting => f.write_str("the execution is not waiting for that"),
+            InputError::UnknownId => f.write_str("no pending message or request has that id"),
+            InputError::NoCall => f.write_str("the execution is on no live call"),
+            InputError::Invalid(why) => f.write_str(why),
+        }
     }
 }
 
 impl std::error::Error for InputError {}
 
-/// What the engine is suspended on, with the step being built.
+/// What the engine is suspended on, with the step being built. `state` indexes the flow that runs
+/// now (a subflow's while one runs).
 #[derive(Clone, Debug)]
 enum Waiting {
     Reply {
@@ -134,6 +209,53 @@ enum Waiting {
         deadline_ms: u64,
         step: Step,
     },
+    Audio {
+        state: usize,
+        id: WaitId,
+        audio: Audio,
+        step: Step,
+    },
+    Gather {
+        state: usize,
+        gather: voice::GatherState,
+        step: Step,
+    },
+    Record {
+        state: usize,
+        record: voice::RecordState,
+        step: Step,
+    },
+    External {
+        state: usize,
+        request: ExternalRequest,
+        step: Step,
+    },
+}
+
+impl Waiting {
+    fn state(&self) -> usize {
+        match self {
+            Waiting::Reply { state, .. }
+            | Waiting::Sent { state, .. }
+            | Waiting::Http { state, .. }
+            | Waiting::Audio { state, .. }
+            | Waiting::Gather { state, .. }
+            | Waiting::Record { state, .. }
+            | Waiting::External { state, .. } => *state,
+        }
+    }
+
+    fn deadline(&self) -> Option<u64> {
+        match self {
+            Waiting::Reply { deadline_ms, .. } | Waiting::Http { deadline_ms, .. } => {
+                Some(*deadline_ms)
+            }
+            Waiting::Gather { gather, .. } => Some(gather.deadline_ms),
+            Waiting::Record { record, .. } => Some(record.deadline_ms),
+            Waiting::External { request, .. } => request.deadline_ms,
+            Waiting::Sent { .. } | Waiting::Audio { .. } => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -144,22 +266,47 @@ enum Phase {
     Ended(EndReason),
 }
 
+/// The parent flow's side of a running subflow: what the subflow took the place of.
+#[derive(Clone, Debug)]
+struct Parked {
+    flow: Rc<Flow>,
+    ctx: Value,
+    runs: Vec<u32>,
+    subflow: Option<SubflowRef>,
+    /// The parent's Run Subflow widget and its step.
+    state: usize,
+    step: Step,
+}
+
 /// One execution of a flow.
 pub struct Engine {
-    flow: Flow,
+    /// The flow that runs now (a subflow's while one runs; see `Parked`), its Flow Data and how
+    /// often each of its widgets ran.
+    flow: Rc<Flow>,
+    ctx: Value,
+    runs: Vec<u32>,
+    /// Set while a subflow runs: the run its steps belong to.
+    subflow: Option<SubflowRef>,
+    parked: Option<Box<Parked>>,
+    /// The Flow Data each subflow run started with (for `context_after`).
+    subflow_initials: Vec<Value>,
+    subflows: Subflows,
     config: Config,
     liquid: Rc<Liquid>,
     conditions: Conditions,
     trigger: Trigger,
     initial: Value,
-    ctx: Value,
     phase: Phase,
-    runs: Vec<u32>,
     steps: Vec<Step>,
     effects: VecDeque<Effect>,
+    /// The call the execution is on, if any (and whether it is still up).
+    call: Option<call::CallLeg>,
     next_message: u32,
     next_request: u32,
     next_sid: u32,
+    next_wait: u32,
+    /// The time of the input being handled (for ends that come back to a parent flow).
+    now_ms: u64,
 }
 
 impl Engine {
@@ -176,23 +323,42 @@ impl Engine {
         liquid: Rc<Liquid>,
         now_ms: u64,
     ) -> Engine {
+        Engine::start_with_subflows(flow, trigger, config, liquid, Subflows::new(), now_ms)
+    }
+
+    /// Like [`Engine::start_with`], with the project's other flows for Run Subflow widgets.
+    pub fn start_with_subflows(
+        flow: Flow,
+        trigger: Trigger,
+        config: Config,
+        liquid: Rc<Liquid>,
+        subflows: Subflows,
+        now_ms: u64,
+    ) -> Engine {
         let mut engine = Engine {
             runs: vec![0; flow.states.len()],
-            flow,
+            flow: Rc::new(flow),
+            ctx: Value::Null,
+            subflow: None,
+            parked: None,
+            subflow_initials: Vec::new(),
+            subflows,
             liquid,
             conditions: Conditions::new(),
             initial: Value::Null,
-            ctx: Value::Null,
             phase: Phase::Ended(EndReason::Stopped),
             steps: Vec::new(),
             effects: VecDeque::new(),
+            call: None,
             next_message: 1,
             next_request: 1,
             next_sid: 1,
+            next_wait: 1,
+            now_ms,
             trigger: trigger.clone(),
             config,
         };
-        engine.ctx = engine.initial_context(&trigger);
+        engine.ctx = engine.initial_context(&trigger, now_ms);
         engine.initial = engine.ctx.clone();
         let start = engine
             .flow
@@ -223,28 +389,43 @@ impl Engine {
         match &self.phase {
             Phase::Enter(_) => Status::Running,
             Phase::Ended(r) => Status::Ended(r.clone()),
-            Phase::Waiting(w) => match &**w {
-                Waiting::Reply {
-                    state, deadline_ms, ..
-                } => Status::WaitingForReply {
-                    widget: self.flow.states[*state].name.clone(),
-                    deadline_ms: *deadline_ms,
-                },
-                Waiting::Sent { state, message, .. } => Status::WaitingForSend {
-                    widget: self.flow.states[*state].name.clone(),
-                    message: *message,
-                },
-                Waiting::Http {
-                    state,
-                    request,
-                    deadline_ms,
-                    ..
-                } => Status::WaitingForHttp {
-                    widget: self.flow.states[*state].name.clone(),
-                    request: request.id,
-                    deadline_ms: *deadline_ms,
-                },
-            },
+            Phase::Waiting(w) => {
+                let widget = self.flow.states[w.state()].name.clone();
+                match &**w {
+                    Waiting::Reply { deadline_ms, .. } => Status::WaitingForReply {
+                        widget,
+                        deadline_ms: *deadline_ms,
+                    },
+                    Waiting::Sent { message, .. } => Status::WaitingForSend {
+                        widget,
+                        message: *message,
+                    },
+                    Waiting::Http {
+                        request,
+                        deadline_ms,
+                        ..
+                    } => Status::WaitingForHttp {
+                        widget,
+                        request: request.id,
+                        deadline_ms: *deadline_ms,
+                    },
+                    Waiting::Audio { id, .. } => Status::Playing { widget, audio: *id },
+                    Waiting::Gather { gather, .. } => Status::Gathering {
+                        widget,
+                        deadline_ms: gather.deadline_ms,
+                        digits: gather.digits.clone(),
+                    },
+                    Waiting::Record { record, .. } => Status::Recording {
+                        widget,
+                        deadline_ms: record.deadline_ms,
+                    },
+                    Waiting::External { request, .. } => Status::WaitingForExternal {
+                        widget,
+                        id: request.id,
+                        deadline_ms: request.deadline_ms,
+                    },
+                }
+            }
         }
     }
 
@@ -256,36 +437,44 @@ impl Engine {
         }
     }
 
-    /// The widget the execution is at (waiting in), if any.
+    /// The widget the execution is at (waiting in), if any; it belongs to [`Engine::current_flow`].
     pub fn current_widget(&self) -> Option<&str> {
         let i = match &self.phase {
             Phase::Enter(i) => *i,
-            Phase::Waiting(w) => match &**w {
-                Waiting::Reply { state, .. }
-                | Waiting::Sent { state, .. }
-                | Waiting::Http { state, .. } => *state,
-            },
+            Phase::Waiting(w) => w.state(),
             Phase::Ended(_) => return None,
         };
         Some(&self.flow.states[i].name)
     }
 
-    /// The steps so far, in order.
+    /// The steps so far, in order (a subflow's steps are marked with [`Step::subflow`]).
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
 
-    /// The current Flow Data (`flow`, `contact`, `trigger`, `widgets`).
+    /// The current Flow Data (`flow`, `contact`, `trigger`, `widgets`) of the flow that runs now:
+    /// a subflow's while one runs (or when the execution ended inside one).
     pub fn flow_data(&self) -> &Value {
         &self.ctx
     }
 
-    /// Flow Data as it was right after step `index` (before any step: the initial context).
+    /// Flow Data as it was right after step `index` (before any step: the initial context), in the
+    /// flow the step belongs to: a subflow's step gives the subflow's Flow Data.
     pub fn context_after(&self, index: usize) -> Value {
-        let mut ctx = self.initial.clone();
-        for step in self.steps.iter().take(index + 1) {
-            for c in &step.changes {
-                c.apply(&mut ctx);
+        let scope = self
+            .steps
+            .get(index.min(self.steps.len().saturating_sub(1)))
+            .and_then(|s| s.subflow.as_ref())
+            .map(|r| r.run);
+        let mut ctx = match scope {
+            Some(run) => self.subflow_initials[run].clone(),
+            None => self.initial.clone(),
+        };
+        for step in self.steps.iter().take(index.saturating_add(1)) {
+            if step.subflow.as_ref().map(|r| r.run) == scope {
+                for c in &step.changes {
+                    c.apply(&mut ctx);
+                }
             }
         }
         ctx
@@ -295,8 +484,39 @@ impl Engine {
         &self.trigger
     }
 
+    /// The flow the execution started with.
     pub fn flow(&self) -> &Flow {
+        match &self.parked {
+            Some(p) => &p.flow,
+            None => &self.flow,
+        }
+    }
+
+    /// The flow that runs now: a subflow's while one runs.
+    pub fn current_flow(&self) -> &Flow {
         &self.flow
+    }
+
+    /// The subflow run the execution is in, if it is in one.
+    pub fn current_subflow(&self) -> Option<&SubflowRef> {
+        self.subflow.as_ref()
+    }
+
+    /// What the outside world is asked while a widget waits for it (the same request as the
+    /// `External` effect), so a shell can show it again.
+    pub fn pending_external(&self) -> Option<&ExternalRequest> {
+        match &self.phase {
+            Phase::Waiting(w) => match &**w {
+                Waiting::External { request, .. } => Some(request),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The call the execution is on, if any.
+    pub fn call(&self) -> Option<CallInfo> {
+        self.call.as_ref().map(|c| c.info())
     }
 
     // B. Inputs.
@@ -307,9 +527,10 @@ impl Engine {
         message: InboundMessage,
         now_ms: u64,
     ) -> Result<(), InputError> {
+        self.now_ms = now_ms;
         let Waiting::Reply {
             state,
-            mut step,
+            step,
             outbound,
             ..
         } = self.take_waiting(|w| match w {
@@ -319,24 +540,18 @@ impl Engine {
         else {
             return Err(InputError::NotWaiting);
         };
-        let inbound = self.message_params(&message);
-        step.outcome = format!("reply: \"{}\"", message.body);
-        self.set_widget(
-            &mut step,
-            state,
-            json!({ "outbound": outbound, "inbound": inbound }),
-        );
-        self.leave(state, "incomingMessage", step, now_ms);
+        self.reply_received(state, step, outbound, &message, now_ms);
         self.run(now_ms);
         Ok(())
     }
 
     /// A Send Message widget's message was sent.
     pub fn handle_sent(&mut self, id: MessageId, now_ms: u64) -> Result<(), InputError> {
+        self.now_ms = now_ms;
         let Waiting::Sent {
             state,
-            mut step,
-            mut outbound,
+            step,
+            outbound,
             ..
         } = self.take_waiting(|w| match w {
             Waiting::Sent { message, .. } if *message == id => Ok(()),
@@ -346,10 +561,7 @@ impl Engine {
         else {
             return Err(InputError::NotWaiting);
         };
-        outbound["Status"] = json!("sent");
-        step.outcome = "sent".into();
-        self.set_widget(&mut step, state, json!({ "outbound": outbound }));
-        self.leave(state, "sent", step, now_ms);
+        self.message_sent(state, step, outbound, now_ms);
         self.run(now_ms);
         Ok(())
     }
@@ -362,44 +574,29 @@ impl Engine {
         error: &str,
         now_ms: u64,
     ) -> Result<(), InputError> {
+        self.now_ms = now_ms;
         let waiting = self.take_waiting(|w| match w {
             Waiting::Sent { message, .. } | Waiting::Reply { message, .. } if *message == id => {
                 Ok(())
             }
             Waiting::Sent { .. } | Waiting::Reply { .. } => Err(InputError::UnknownId),
-            Waiting::Http { .. } => Err(InputError::NotWaiting),
+            _ => Err(InputError::NotWaiting),
         })?;
-        let (state, mut step, mut outbound, event, outcome) = match waiting {
+        match waiting {
             Waiting::Reply {
                 state,
                 step,
                 outbound,
                 ..
-            } => (
-                state,
-                step,
-                outbound,
-                "deliveryFailure",
-                format!("delivery failed: {error}"),
-            ),
+            } => self.message_failed(state, step, outbound, true, error, now_ms),
             Waiting::Sent {
                 state,
                 step,
                 outbound,
                 ..
-            } => (
-                state,
-                step,
-                outbound,
-                "failed",
-                format!("failed to send: {error}"),
-            ),
-            Waiting::Http { .. } => return Err(InputError::NotWaiting),
-        };
-        outbound["Status"] = json!("failed");
-        step.outcome = outcome;
-        self.set_widget(&mut step, state, json!({ "outbound": outbound }));
-        self.leave(state, event, step, now_ms);
+            } => self.message_failed(state, step, outbound, false, error, now_ms),
+            _ => return Err(InputError::NotWaiting),
+        }
         self.run(now_ms);
         Ok(())
     }
@@ -411,6 +608,7 @@ impl Engine {
         response: Result<HttpResponse, TransportError>,
         now_ms: u64,
     ) -> Result<(), InputError> {
+        self.now_ms = now_ms;
         let Waiting::Http {
             state,
             request,
@@ -429,8 +627,11 @@ impl Engine {
         Ok(())
     }
 
-    /// Time passed: fires the reply timeout or the HTTP time limit when their deadline is due.
+    /// Time passed: fires the deadline of what the execution waits for when it is due (a reply's
+    /// timeout, an HTTP time limit, a Gather's or a Record Voicemail's silence, an outside wait's
+    /// timeout).
     pub fn handle_timeout(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
         let Some(deadline) = self.poll_timeout() else {
             return;
         };
@@ -445,26 +646,31 @@ impl Engine {
         match *w {
             Waiting::Reply {
                 state,
-                mut step,
+                step,
                 outbound,
                 ..
-            } => {
-                step.outcome = "no reply before the timeout".into();
-                self.set_widget(&mut step, state, json!({ "outbound": outbound }));
-                self.leave(state, "timeout", step, now_ms);
-            }
+            } => self.reply_timed_out(state, step, outbound, now_ms),
             Waiting::Http {
                 state,
                 request,
                 step,
                 ..
-            } => {
-                let error = TransportError {
-                    kind: TransportErrorKind::Timeout,
-                    message: format!("no response within {} s", request.timeout_ms / 1000),
-                };
-                self.finish_http(state, request, step, Err(error), now_ms);
-            }
+            } => self.http_timed_out(state, request, step, now_ms),
+            Waiting::Gather {
+                state,
+                gather,
+                step,
+            } => self.gather_timed_out(state, gather, step, now_ms),
+            Waiting::Record {
+                state,
+                record,
+                step,
+            } => self.record_timed_out(state, record, step, now_ms),
+            Waiting::External {
+                state,
+                request,
+                step,
+            } => self.external_timed_out(state, request, step, now_ms),
             other => self.phase = Phase::Waiting(Box::new(other)),
         }
         self.run(now_ms);
@@ -491,12 +697,7 @@ impl Engine {
     #[must_use]
     pub fn poll_timeout(&self) -> Option<u64> {
         match &self.phase {
-            Phase::Waiting(w) => match &**w {
-                Waiting::Reply { deadline_ms, .. } | Waiting::Http { deadline_ms, .. } => {
-                    Some(*deadline_ms)
-                }
-                Waiting::Sent { .. } => None,
-            },
+            Phase::Waiting(w) => w.deadline(),
             _ => None,
         }
     }
@@ -522,100 +723,38 @@ impl Engine {
         }
     }
 
-    fn initial_context(&self, trigger: &Trigger) -> Value {
-        let (contact, flow_address, data, trig) = match trigger {
-            Trigger::Message(m) => (
-                m.from.clone(),
-                m.to.clone(),
-                json!({}),
-                json!({ "message": self.message_params_with_sid(m, 0) }),
-            ),
-            Trigger::Rest {
-                from,
-                to,
-                parameters,
-            } => {
-                let params = if parameters.is_object() {
-                    parameters.clone()
-                } else {
-                    json!({})
-                };
-                (
-                    to.clone(),
-                    from.clone(),
-                    params.clone(),
-                    json!({ "request": { "From": from, "To": to, "parameters": params } }),
-                )
-            }
-            Trigger::Call { from, to } => (
-                from.clone(),
-                to.clone(),
-                json!({}),
-                json!({ "call": {
-                    "AccountSid": self.config.account_sid,
-                    "ApiVersion": "2010-04-01",
-                    "CallSid": format!("CA{:032x}", 1),
-                    "CallStatus": "ringing",
-                    "Called": to,
-                    "Caller": from,
-                    "Direction": "inbound",
-                    "From": from,
-                    "To": to,
-                } }),
-            ),
-        };
-        json!({
-            "flow": {
-                "flow_sid": self.config.flow_sid,
-                "channel": { "address": flow_address },
-                "data": data,
-                "variables": {},
-            },
-            "contact": { "channel": { "address": contact } },
-            "trigger": trig,
-            "widgets": {},
-        })
-    }
-
+    /// A fresh number for a SID (`SM…`, `CA…`).
     fn new_sid(&mut self) -> u32 {
         let n = self.next_sid;
         self.next_sid += 1;
         n
     }
 
-    fn message_params(&mut self, m: &InboundMessage) -> Value {
-        let n = self.new_sid();
-        self.message_params_with_sid(m, n)
+    /// A fresh wait id (Say/Play, outside waits).
+    fn new_wait(&mut self) -> WaitId {
+        let id = WaitId(self.next_wait);
+        self.next_wait += 1;
+        id
     }
 
-    /// Incoming Message webhook parameters, as Twilio sends them (all strings).
-    fn message_params_with_sid(&self, m: &InboundMessage, n: u32) -> Value {
-        let sid = format!("SM{:032x}", 0x1_0000 + n);
-        let mut o = Map::new();
-        o.insert("AccountSid".into(), json!(self.config.account_sid));
-        o.insert("ApiVersion".into(), json!("2010-04-01"));
-        o.insert("Body".into(), json!(m.body));
-        o.insert("From".into(), json!(m.from));
-        for (i, url) in m.media_urls.iter().enumerate() {
-            o.insert(format!("MediaUrl{i}"), json!(url));
-        }
-        o.insert("MessageSid".into(), json!(sid));
-        o.insert("NumMedia".into(), json!(m.media_urls.len().to_string()));
-        o.insert("NumSegments".into(), json!("1"));
-        o.insert("SmsMessageSid".into(), json!(sid));
-        o.insert("SmsSid".into(), json!(sid));
-        o.insert("SmsStatus".into(), json!("received"));
-        o.insert("To".into(), json!(m.to));
-        Value::Object(o)
-    }
-
+    /// Ends the flow that runs now. A subflow's end goes back to its parent's Run Subflow widget,
+    /// unless it ends the whole execution (the step limit, a stop, the call's end).
     fn end(&mut self, reason: EndReason) {
+        let whole = matches!(
+            reason,
+            EndReason::StepLimit { .. } | EndReason::Stopped | EndReason::CallEnded { .. }
+        );
+        if self.parked.is_some() && !whole {
+            self.return_to_parent(reason);
+            return;
+        }
         self.effects.push_back(Effect::Ended(reason.clone()));
         self.phase = Phase::Ended(reason);
     }
 
     /// Runs widgets until the execution waits or ends.
     fn run(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
         while let Phase::Enter(i) = self.phase {
             self.execute(i, now_ms);
         }
@@ -635,6 +774,7 @@ impl Engine {
             outcome: String::new(),
             detail: StepDetail::None,
             changes: Vec::new(),
+            subflow: self.subflow.clone(),
         }
     }
 
@@ -708,6 +848,20 @@ impl Engine {
             WidgetType::MakeHttpRequest => self.run_http(i, step, now_ms),
             WidgetType::SetVariables => self.run_set_variables(i, step, now_ms),
             WidgetType::SplitBasedOn => self.run_split(i, step, now_ms),
+            WidgetType::SayPlay => self.run_say_play(i, step, now_ms),
+            WidgetType::GatherInputOnCall => self.run_gather(i, step, now_ms),
+            WidgetType::RecordVoicemail => self.run_record(i, step, now_ms),
+            WidgetType::ForkStream => self.run_fork_stream(i, step, now_ms),
+            WidgetType::RunSubflow => self.run_subflow(i, step, now_ms),
+            WidgetType::ConnectCallTo
+            | WidgetType::EnqueueCall
+            | WidgetType::SendToFlex
+            | WidgetType::MakeOutgoingCall
+            | WidgetType::CapturePayments
+            | WidgetType::SendToAutopilot
+            | WidgetType::AddTwimlRedirect
+            | WidgetType::RecordCall
+            | WidgetType::ConnectVirtualAgent => self.run_external(i, step, now_ms),
             WidgetType::Other(t) => Err(EndReason::Unsupported {
                 widget: self.flow.states[i].name.clone(),
                 widget_type: t,
@@ -716,320 +870,6 @@ impl Engine {
         if let Err(reason) = result {
             self.end(reason);
         }
-    }
-
-    fn run_trigger(&mut self, i: usize, mut step: Step, now_ms: u64) -> Result<(), EndReason> {
-        if !self.steps.is_empty() {
-            return Err(EndReason::Error {
-                widget: self.flow.states[i].name.clone(),
-                message: "a transition leads back to the Trigger, which only starts executions"
-                    .into(),
-            });
-        }
-        let event = self.trigger.event();
-        step.outcome = match &self.trigger {
-            Trigger::Message(m) => format!("incoming message from {}: \"{}\"", m.from, m.body),
-            Trigger::Rest { from, to, .. } => format!("REST API request (From {from}, To {to})"),
-            Trigger::Call { from, .. } => format!("incoming call from {from}"),
-        };
-        self.leave(i, event, step, now_ms);
-        Ok(())
-    }
-
-    fn run_send(
-        &mut self,
-        i: usize,
-        mut step: Step,
-        wait: bool,
-        now_ms: u64,
-    ) -> Result<(), EndReason> {
-        let body = self.render_prop(i, "body", &mut step, now_ms)?;
-        let from = self.render_prop(i, "from", &mut step, now_ms)?;
-        let to = if wait {
-            // Send & Wait always answers the contact: it has no `to` property.
-            self.ctx["contact"]["channel"]["address"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        } else {
-            self.render_prop(i, "to", &mut step, now_ms)?
-        };
-        let media_url = match self.flow.states[i].prop_str("media_url") {
-            Some(t) if !t.trim().is_empty() => {
-                Some(self.render_prop(i, "media_url", &mut step, now_ms)?)
-            }
-            _ => None,
-        };
-        let id = MessageId(self.next_message);
-        self.next_message += 1;
-        let sid = format!("SM{:032x}", self.new_sid());
-        let mut outbound =
-            json!({ "Body": body, "From": from, "To": to, "Sid": sid, "Status": "queued" });
-        if let Some(url) = &media_url {
-            outbound["MediaUrl"] = json!(url);
-        }
-        let widget = self.flow.states[i].name.clone();
-        self.effects.push_back(Effect::Send(OutboundMessage {
-            id,
-            widget: widget.clone(),
-            to,
-            from,
-            body,
-            media_url,
-            sid,
-        }));
-        if wait {
-            let timeout_s = self.reply_timeout(i);
-            let deadline_ms = now_ms.saturating_add(timeout_s.saturating_mul(1000));
-            step.inputs.push(("timeout".into(), timeout_s.to_string()));
-            outbound["Status"] = json!("sent");
-            self.effects.push_back(Effect::WaitForReply {
-                widget,
-                deadline_ms,
-            });
-            self.phase = Phase::Waiting(Box::new(Waiting::Reply {
-                state: i,
-                message: id,
-                deadline_ms,
-                step,
-                outbound,
-            }));
-        } else {
-            self.phase = Phase::Waiting(Box::new(Waiting::Sent {
-                state: i,
-                message: id,
-                step,
-                outbound,
-            }));
-        }
-        Ok(())
-    }
-
-    /// Send & Wait's `timeout` in seconds: a number or a numeric string; the default otherwise.
-    fn reply_timeout(&self, i: usize) -> u64 {
-        self.flow.states[i]
-            .properties
-            .get("timeout")
-            .and_then(Json::as_number_lenient)
-            .filter(|n| *n >= 0.0)
-            .map_or(self.config.default_reply_timeout_s, |n| n as u64)
-    }
-
-    fn request(
-        &mut self,
-        i: usize,
-        method: &str,
-        url: String,
-        headers: Vec<(String, String)>,
-        body: Option<String>,
-    ) -> HttpRequest {
-        let id = RequestId(self.next_request);
-        self.next_request += 1;
-        HttpRequest {
-            id,
-            widget: self.flow.states[i].name.clone(),
-            method: method.to_owned(),
-            url,
-            headers,
-            body,
-            timeout_ms: self.config.http_timeout_ms,
-            max_response_bytes: self.config.max_response_bytes,
-        }
-    }
-
-    fn wait_http(&mut self, i: usize, request: HttpRequest, step: Step, now_ms: u64) {
-        let deadline_ms = now_ms.saturating_add(request.timeout_ms);
-        self.effects.push_back(Effect::Http(request.clone()));
-        self.phase = Phase::Waiting(Box::new(Waiting::Http {
-            state: i,
-            request,
-            deadline_ms,
-            step,
-        }));
-    }
-
-    fn run_function(&mut self, i: usize, mut step: Step, now_ms: u64) -> Result<(), EndReason> {
-        let url = self.render_prop(i, "url", &mut step, now_ms)?;
-        let params = self.render_pairs(i, "parameters", &mut step, now_ms)?;
-        let headers = vec![(
-            "Content-Type".to_owned(),
-            "application/x-www-form-urlencoded".to_owned(),
-        )];
-        let request = self.request(i, "POST", url, headers, Some(form_encode(&params)));
-        self.wait_http(i, request, step, now_ms);
-        Ok(())
-    }
-
-    fn run_http(&mut self, i: usize, mut step: Step, now_ms: u64) -> Result<(), EndReason> {
-        let s = &self.flow.states[i];
-        let method = s.prop_str("method").unwrap_or("GET").trim().to_uppercase();
-        let content_type = s
-            .prop_str("content_type")
-            .unwrap_or("application/x-www-form-urlencoded;charset=utf-8")
-            .trim()
-            .to_owned();
-        let twilio_auth = matches!(s.properties.get("add_twilio_auth"), Some(Json::Bool(true)));
-        step.inputs.push(("method".into(), method.clone()));
-        step.inputs
-            .push(("content_type".into(), content_type.clone()));
-        let mut url = self.render_prop(i, "url", &mut step, now_ms)?;
-        if twilio_auth {
-            step.outcome = "failed: \"Authenticate With Twilio\" needs Twilio credentials, which the playground does not have".into();
-            self.leave(i, "failed", step, now_ms);
-            return Ok(());
-        }
-        let params = self.render_pairs(i, "parameters", &mut step, now_ms)?;
-        let json_body = content_type.to_ascii_lowercase().contains("json");
-        let mut headers = Vec::new();
-        let body = if method == "GET" {
-            if !params.is_empty() {
-                url.push(if url.contains('?') { '&' } else { '?' });
-                url.push_str(&form_encode(&params));
-            }
-            None
-        } else if json_body {
-            headers.push(("Content-Type".to_owned(), content_type));
-            Some(self.render_prop(i, "body", &mut step, now_ms)?)
-        } else {
-            headers.push(("Content-Type".to_owned(), content_type));
-            Some(form_encode(&params))
-        };
-        let request = self.request(i, &method, url, headers, body);
-        self.wait_http(i, request, step, now_ms);
-        Ok(())
-    }
-
-    fn finish_http(
-        &mut self,
-        i: usize,
-        request: HttpRequest,
-        mut step: Step,
-        response: Result<HttpResponse, TransportError>,
-        now_ms: u64,
-    ) {
-        let (ok_event, fail_event) = match self.flow.states[i].kind {
-            WidgetType::RunFunction => ("success", "fail"),
-            _ => ("success", "failed"),
-        };
-        let event = match &response {
-            Err(e) => {
-                step.outcome = format!("failed: {}", e.message);
-                fail_event
-            }
-            Ok(r) if r.body.len() > request.max_response_bytes => {
-                step.outcome = format!(
-                    "failed: the response body has {} bytes; Studio accepts at most {} ({} kB)",
-                    r.body.len(),
-                    request.max_response_bytes,
-                    request.max_response_bytes / 1024
-                );
-                fail_event
-            }
-            Ok(r) => {
-                let name = self.flow.states[i].name.clone();
-                let previous = self.ctx["widgets"][&name]["parsed"].clone();
-                let outputs = http_outputs(r, previous);
-                self.set_widget(&mut step, i, outputs);
-                let success = (200..400).contains(&r.status);
-                step.outcome =
-                    format!("HTTP {}{}", r.status, if success { "" } else { ": failed" });
-                if success {
-                    ok_event
-                } else {
-                    fail_event
-                }
-            }
-        };
-        step.detail = StepDetail::Http { request, response };
-        self.leave(i, event, step, now_ms);
-    }
-
-    fn run_set_variables(
-        &mut self,
-        i: usize,
-        mut step: Step,
-        now_ms: u64,
-    ) -> Result<(), EndReason> {
-        // Every value sees the Flow Data from before the widget; they are set at the end of the step.
-        let pairs = self.render_pairs(i, "variables", &mut step, now_ms)?;
-        for (key, value) in &pairs {
-            let value = variable_value(value);
-            step.changes.push(Change {
-                path: vec!["flow".into(), "variables".into(), key.clone()],
-                value,
-            });
-        }
-        for c in &step.changes {
-            c.apply(&mut self.ctx);
-        }
-        step.outcome = format!(
-            "set {} variable{}",
-            pairs.len(),
-            if pairs.len() == 1 { "" } else { "s" }
-        );
-        self.leave(i, "next", step, now_ms);
-        Ok(())
-    }
-
-    fn run_split(&mut self, i: usize, mut step: Step, now_ms: u64) -> Result<(), EndReason> {
-        let state: &State = &self.flow.states[i];
-        let input = state.prop_str("input").unwrap_or_default().to_owned();
-        let matches: Vec<(usize, Vec<flowpen_flow::Condition>)> = state
-            .transitions
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.event == "match")
-            .map(|(t, tr)| (t, tr.condition_list()))
-            .collect();
-        let subject = self.render(i, "input", &input, now_ms)?;
-        step.inputs.push(("input".into(), subject.clone()));
-        let mut comparisons = Vec::new();
-        let mut chosen = None;
-        for (t, conds) in matches {
-            let mut all = !conds.is_empty();
-            for cond in conds {
-                // A condition's own argument is its subject; Studio stores the input there.
-                let subject = match cond.arguments.first() {
-                    Some(arg) if !arg.trim().is_empty() && *arg != input => {
-                        self.render(i, "arguments", arg, now_ms)?
-                    }
-                    _ => subject.clone(),
-                };
-                let value = self.render(i, "value", &cond.value, now_ms)?;
-                let eval = self.conditions.evaluate(&cond.kind, &subject, &value);
-                all &= eval.matched;
-                comparisons.push(Comparison {
-                    transition: t,
-                    kind: cond.kind,
-                    value,
-                    matched: eval.matched,
-                    note: eval.note,
-                });
-            }
-            if all {
-                chosen = Some(t);
-                break;
-            }
-        }
-        step.outcome = match chosen {
-            Some(t) => {
-                let n = self.flow.states[i].transitions[..=t]
-                    .iter()
-                    .filter(|x| x.event == "match")
-                    .count();
-                format!("\"{subject}\" matched condition {n}")
-            }
-            None => format!("\"{subject}\" matched no condition"),
-        };
-        step.detail = StepDetail::Split {
-            subject,
-            comparisons,
-        };
-        match chosen {
-            Some(t) => self.leave_via(i, t, step, now_ms),
-            None => self.leave(i, "noMatch", step, now_ms),
-        }
-        Ok(())
     }
 
     /// Records `widgets.NAME = value` as the step's change and applies it.
@@ -1088,184 +928,5 @@ impl Engine {
         step.index = self.steps.len();
         step.ended_ms = now_ms;
         self.steps.push(step);
-    }
-}
-
-/// Run Function / Make HTTP Request outputs: `status_code`, `content_type`, `headers`, `body`, and
-/// `parsed` for a JSON object body, merged into the previous `parsed` (a non-object body keeps it).
-fn http_outputs(r: &HttpResponse, previous: Value) -> Value {
-    let content_type = r.content_type().unwrap_or_default().to_owned();
-    let headers: Map<String, Value> = r
-        .headers
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), json!(v)))
-        .collect();
-    let mut out = json!({
-        "status_code": r.status,
-        "content_type": content_type,
-        "headers": headers,
-        "body": r.body,
-    });
-    let fresh = content_type
-        .to_ascii_lowercase()
-        .contains("json")
-        .then(|| serde_json::from_str::<Value>(&r.body).ok())
-        .flatten()
-        .filter(Value::is_object);
-    let parsed = match (previous, fresh) {
-        (Value::Object(mut old), Some(Value::Object(new))) => {
-            for (k, v) in new {
-                old.insert(k, v);
-            }
-            Some(Value::Object(old))
-        }
-        (_, Some(new)) => Some(new),
-        (old @ Value::Object(_), None) => Some(old),
-        _ => None,
-    };
-    if let Some(parsed) = parsed {
-        out["parsed"] = parsed;
-    }
-    out
-}
-
-/// A Set Variables value as Studio stores it: trimmed; a number when it reads as one; the text
-/// inside double quotes when quoted (`"5"` stays the string `5`).
-fn variable_value(rendered: &str) -> Value {
-    let t = rendered.trim();
-    if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
-        return json!(t[1..t.len() - 1]);
-    }
-    let numeric = !t.is_empty()
-        && t.trim_start_matches('-')
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.')
-        && t.chars().filter(|&c| c == '.').count() <= 1
-        && t.trim_start_matches('-')
-            .starts_with(|c: char| c.is_ascii_digit())
-        && !t.ends_with('.');
-    if numeric {
-        if let Ok(n) = t.parse::<i64>() {
-            return json!(n);
-        }
-        if let Some(n) = t.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-            return Value::Number(n);
-        }
-    }
-    json!(t)
-}
-
-/// `application/x-www-form-urlencoded` as browsers write it.
-pub fn form_encode(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for (n, (k, v)) in pairs.iter().enumerate() {
-        if n > 0 {
-            out.push('&');
-        }
-        encode_component(&mut out, k);
-        out.push('=');
-        encode_component(&mut out, v);
-    }
-    out
-}
-
-fn encode_component(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push_str(&format!("{b:02X}"));
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::{form_encode, http_outputs, variable_value};
-    use crate::io::HttpResponse;
-
-    #[test]
-    fn set_variables_values_are_numbers_unless_quoted() {
-        assert_eq!(variable_value(" 1 "), json!(1));
-        assert_eq!(variable_value("2.5"), json!(2.5));
-        assert_eq!(variable_value("-3"), json!(-3));
-        assert_eq!(variable_value("\"5\""), json!("5"));
-        assert_eq!(variable_value("abc"), json!("abc"));
-        assert_eq!(variable_value("1.2.3"), json!("1.2.3"));
-        assert_eq!(variable_value("1e5"), json!("1e5"));
-        assert_eq!(variable_value(""), json!(""));
-    }
-
-    #[test]
-    fn form_encoding_matches_browsers() {
-        let pairs = vec![
-            ("a b".to_owned(), "x&y=z é".to_owned()),
-            ("n".to_owned(), "1".to_owned()),
-        ];
-        assert_eq!(form_encode(&pairs), "a+b=x%26y%3Dz+%C3%A9&n=1");
-    }
-
-    fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: vec![("Content-Type".into(), content_type.into())],
-            body: body.into(),
-        }
-    }
-
-    /// The three executions of the Run Function seed's table, row for row.
-    #[test]
-    fn parsed_merges_across_runs_as_documented() {
-        let first = http_outputs(
-            &response(200, "application/json", r#"{ "foo": "bar" }"#),
-            json!(null),
-        );
-        assert_eq!(first["body"], json!(r#"{ "foo": "bar" }"#));
-        assert_eq!(first["status_code"], json!(200));
-        assert_eq!(first["content_type"], json!("application/json"));
-        assert_eq!(first["parsed"], json!({"foo": "bar"}));
-        let second = http_outputs(
-            &response(404, "text/plain", "not found"),
-            first["parsed"].clone(),
-        );
-        assert_eq!(second["body"], json!("not found"));
-        assert_eq!(second["status_code"], json!(404));
-        assert_eq!(second["content_type"], json!("text/plain"));
-        assert_eq!(second["parsed"], json!({"foo": "bar"}));
-        let third = http_outputs(
-            &response(201, "application/json", r#"{ "created": true }"#),
-            second["parsed"].clone(),
-        );
-        assert_eq!(third["body"], json!(r#"{ "created": true }"#));
-        assert_eq!(third["status_code"], json!(201));
-        assert_eq!(third["parsed"], json!({"foo": "bar", "created": true}));
-    }
-
-    #[test]
-    fn arrays_and_non_json_are_not_parsed() {
-        assert!(
-            http_outputs(&response(200, "application/json", "[1,2]"), json!(null))
-                .get("parsed")
-                .is_none()
-        );
-        assert!(
-            http_outputs(&response(200, "text/plain", r#"{"a":1}"#), json!(null))
-                .get("parsed")
-                .is_none()
-        );
-        assert_eq!(
-            http_outputs(
-                &response(200, "application/json; charset=utf-8", r#"{"a":1}"#),
-                json!(null)
-            )["parsed"],
-            json!({"a": 1})
-        );
     }
 }

@@ -5,6 +5,10 @@ use std::fmt;
 
 use serde_json::{json, Map, Value};
 
+use crate::call::{
+    Audio, ExternalRequest, GatherRequest, InboundCall, RecordRequest, SubflowStart, WaitId,
+};
+
 /// Identifies an outbound message, so the shell can report its delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MessageId(pub u32);
@@ -37,8 +41,13 @@ pub enum Trigger {
         to: String,
         parameters: Value,
     },
-    /// An incoming call (`incomingCall`): `trigger.call.*`.
-    Call { from: String, to: String },
+    /// An incoming call (`incomingCall`): `trigger.call.*`; the execution is on the call.
+    Call(InboundCall),
+    /// A Conversations message (`incomingConversationMessage`): `trigger.conversation.*`.
+    Conversation(InboundMessage),
+    /// Started by a parent flow's Run Subflow widget (`incomingParent`):
+    /// `trigger.parent.parameters.*`.
+    Subflow(SubflowStart),
 }
 
 impl Trigger {
@@ -47,7 +56,43 @@ impl Trigger {
         match self {
             Trigger::Message(_) => "incomingMessage",
             Trigger::Rest { .. } => "incomingRequest",
-            Trigger::Call { .. } => "incomingCall",
+            Trigger::Call(_) => "incomingCall",
+            Trigger::Conversation(_) => "incomingConversationMessage",
+            Trigger::Subflow(_) => "incomingParent",
+        }
+    }
+
+    /// The contact's and the flow's addresses (`contact.channel.address`,
+    /// `flow.channel.address`).
+    pub fn addresses(&self) -> (String, String) {
+        match self {
+            Trigger::Message(m) | Trigger::Conversation(m) => (m.from.clone(), m.to.clone()),
+            Trigger::Rest { from, to, .. } => (to.clone(), from.clone()),
+            Trigger::Call(c) => (c.from.clone(), c.to.clone()),
+            Trigger::Subflow(s) => (s.contact.clone(), s.flow_address.clone()),
+        }
+    }
+
+    /// How the execution started, in a few words (`incoming call from +1555…`).
+    pub fn describe(&self) -> String {
+        match self {
+            Trigger::Message(m) => format!("incoming message from {}: \"{}\"", m.from, m.body),
+            Trigger::Rest { from, to, .. } => format!("REST API request (From {from}, To {to})"),
+            Trigger::Call(c) => format!("incoming call from {}", c.from),
+            Trigger::Conversation(m) => {
+                format!(
+                    "incoming conversation message from {}: \"{}\"",
+                    m.from, m.body
+                )
+            }
+            Trigger::Subflow(s) => format!(
+                "started as a subflow with parameters {}",
+                if s.parameters.is_object() {
+                    s.parameters.to_string()
+                } else {
+                    "{}".to_owned()
+                }
+            ),
         }
     }
 }
@@ -154,6 +199,23 @@ pub enum Effect {
     WaitForReply { widget: String, deadline_ms: u64 },
     /// Perform this request and report with `Engine::handle_http_response`.
     Http(HttpRequest),
+    /// Say/Play: say, play or send digits on the call. The engine waits for
+    /// `Engine::handle_audio_complete(id)` (or the caller hanging up).
+    SayPlay {
+        id: WaitId,
+        widget: String,
+        audio: Audio,
+    },
+    /// Gather Input On Call: the prompt plays and the caller may press keys
+    /// (`Engine::handle_digits`) or speak (`Engine::handle_speech`) until the deadline
+    /// (`handle_timeout`); every key moves the deadline (`poll_timeout`).
+    Gather(GatherRequest),
+    /// Record Voicemail: the caller may leave a recording (`Engine::handle_recording`) until the
+    /// deadline (then `noAudio`).
+    Record(RecordRequest),
+    /// A widget whose outcome belongs to the outside world waits for one of its events
+    /// (`Engine::handle_external`).
+    External(ExternalRequest),
     /// The execution is over.
     Ended(EndReason),
 }
@@ -177,14 +239,20 @@ pub enum EndReason {
     Unsupported { widget: String, widget_type: String },
     /// A template or property could not be used.
     Error { widget: String, message: String },
+    /// The call ended (the caller hung up) while, or before, `widget` needed it: Studio ends the
+    /// execution when its call ends, unless the widget has a `hangup` event to follow.
+    CallEnded { widget: String },
+    /// A widget that needs a call ran in an execution without one (a message or REST start).
+    NoCall { widget: String, widget_type: String },
     /// Stopped by the user.
     Stopped,
 }
 
 impl EndReason {
-    /// Whether the flow ended the way flows normally end (a transition without `next`).
+    /// Whether the flow ended the way flows normally end: a transition without `next`, or the
+    /// caller hanging up (how call executions end in Studio).
     pub fn is_normal(&self) -> bool {
-        matches!(self, EndReason::NoNext { .. })
+        matches!(self, EndReason::NoNext { .. } | EndReason::CallEnded { .. })
     }
 
     pub fn to_json(&self) -> Value {
@@ -225,6 +293,17 @@ impl EndReason {
                 "error",
                 vec![("widget", json!(widget)), ("message", json!(message))],
             ),
+            EndReason::CallEnded { widget } => ("call-ended", vec![("widget", json!(widget))]),
+            EndReason::NoCall {
+                widget,
+                widget_type,
+            } => (
+                "no-call",
+                vec![
+                    ("widget", json!(widget)),
+                    ("widget_type", json!(widget_type)),
+                ],
+            ),
             EndReason::Stopped => ("stopped", vec![]),
         };
         o.insert("kind".into(), json!(kind));
@@ -258,6 +337,14 @@ impl fmt::Display for EndReason {
                 "unsupported: \"{widget}\" is a {widget_type} widget, which the simulator cannot run"
             ),
             EndReason::Error { widget, message } => write!(f, "error in \"{widget}\": {message}"),
+            EndReason::CallEnded { widget } => write!(
+                f,
+                "call ended: the caller hung up, and \"{widget}\" has no hangup event to follow (Studio ends an execution when its call ends)"
+            ),
+            EndReason::NoCall { widget, widget_type } => write!(
+                f,
+                "error: \"{widget}\" is a {widget_type} widget, which needs a call, and this execution has none"
+            ),
             EndReason::Stopped => f.write_str("stopped by the user"),
         }
     }

@@ -3,17 +3,26 @@
 //!
 //! **Architecture Invariant:** pure: no clock, no randomness, no IO. Liquid rendering is pure too,
 //! so the engine renders templates itself (`flowpen-liquid`); only what touches the outside world
-//! (sending messages, waiting for replies, HTTP requests, timers) is an [`Effect`].
+//! (sending messages, waiting for replies, HTTP requests, audio on a call, the caller's input,
+//! outside systems, timers) is an [`Effect`].
 
+mod call;
 mod conditions;
 mod engine;
 mod io;
 mod step;
+mod subflows;
 
+pub use call::{
+    Audio, AudioKind, CallInfo, ExternalEvent, ExternalKind, ExternalOutcome, ExternalRequest,
+    GatherRequest, InboundCall, RecordRequest, Recording, RecordingEnd, SpeechSettings,
+    SubflowStart, WaitId,
+};
 pub use conditions::{Conditions, Evaluation};
 pub use engine::{form_encode, Config, Engine, InputError, Status};
 pub use io::{
     Effect, EndReason, HttpRequest, HttpResponse, InboundMessage, MessageId, OutboundMessage,
     RequestId, TransportError, TransportErrorKind, Trigger,
 };
-pub use step::{Change, Comparison, Step, StepDetail};
+pub use step::{Change, Comparison, Step, StepDetail, SubflowRef};
+pub use subflows::Subflows;

@@ -24,7 +24,21 @@ pub struct Step {
     pub outcome: String,
     pub detail: StepDetail,
     /// Flow Data changes made at the end of the step ("variables get set at the end of a step").
+    /// A subflow's step changes the subflow's Flow Data.
     pub changes: Vec<Change>,
+    /// Set when the step belongs to a subflow that a Run Subflow widget runs.
+    pub subflow: Option<SubflowRef>,
+}
+
+/// Which subflow run a step belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubflowRef {
+    /// The parent's Run Subflow widget.
+    pub widget: String,
+    /// The subflow's `flow_sid` as the widget names it.
+    pub flow_sid: String,
+    /// Counts the subflow runs of the execution from 0 (a Run Subflow widget may run twice).
+    pub run: usize,
 }
 
 /// Widget-specific detail of a step.
@@ -122,6 +136,11 @@ impl Step {
             "inputs": pairs(&self.inputs),
             "outcome": self.outcome,
             "detail": detail,
+            "subflow": self.subflow.as_ref().map(|r| json!({
+                "widget": r.widget,
+                "flow_sid": r.flow_sid,
+                "run": r.run,
+            })),
         })
     }
 }

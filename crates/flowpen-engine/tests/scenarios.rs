@@ -1,26 +1,35 @@
 //! Engine scenarios as data: every `tests/scenarios/*.txt` is an exact transcript of an execution.
 //!
 //! Lines starting with `>>` are inputs; `#` lines are comments; `flow:` names the flow (a path
-//! from the workspace root, or `corpus NAME` for a file of `../shared/fixtures/studio-flows`) and
+//! from the workspace root, or `corpus NAME` for a file of `../shared/fixtures/studio-flows`),
+//! `subflow: KEY=FLOW` gives the project a subflow under a SID or a Run Subflow widget's name, and
 //! `config:` overrides limits. Everything else is output the test regenerates: effects (`<<`), the
 //! step log (`== steps`), the end (`== end`) and the final Flow Data (`== flow data`). The file must
 //! equal the regenerated transcript; `UPDATE_GOLDEN=1` rewrites the outputs, keeping the inputs.
 //!
 //! Inputs: `start message from=… to=… body=… [media=…]`, `start rest from=… to=… parameters={…}`,
-//! `start call from=… to=…`, `reply body=… [media=…]`, `http #N STATUS [type=…] [body=…]`,
-//! `http-error #N timeout|network|too-large message=…`, `send-fail #N error=…` (instead of the
-//! automatic "sent" that follows every Send Message), `wait MS` (time passes; timers fire),
-//! `timeout` (jump to the next deadline), `stop`. Every input may end with `at=MS` (absolute time
-//! since the start); otherwise time stands still.
+//! `start call from=… to=… [params={…}]`, `start conversation from=… to=… body=…`,
+//! `start subflow from=… to=… parameters={…} [parent={…}]`, `reply body=… [media=…]`,
+//! `http #N STATUS [type=…] [body=…]`, `http-error #N timeout|network|too-large message=…`,
+//! `send-fail #N error=…` (instead of the automatic "sent" that follows every Send Message),
+//! `played #N` (instead of the automatic "audio complete" that follows every Say/Play), `digits
+//! KEYS`, `speech text=… [confidence=…]`, `record text=… [duration=S] [end=silence|hangup|max|KEY]`,
+//! `hangup`, `event #N NAME [vars={…}]`, `wait MS` (time passes; timers fire), `timeout` (jump to
+//! the next deadline), `stop`. Every input may end with `at=MS` (absolute time since the start);
+//! otherwise time stands still.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+use std::rc::Rc;
+
 use flowpen_engine::{
-    Config, Effect, Engine, HttpResponse, InboundMessage, MessageId, RequestId, Status, StepDetail,
-    TransportError, TransportErrorKind, Trigger,
+    Config, Effect, Engine, ExternalOutcome, HttpResponse, InboundCall, InboundMessage, MessageId,
+    Recording, RecordingEnd, RequestId, Status, StepDetail, SubflowStart, Subflows, TransportError,
+    TransportErrorKind, Trigger, WaitId,
 };
 use flowpen_flow::Flow;
+use flowpen_liquid::Liquid;
 use flowpen_testkit::{assert_golden, shared_dir, workspace_root};
 use serde_json::Value;
 
@@ -103,6 +112,7 @@ struct Run {
     now: u64,
     config: Config,
     flow: Flow,
+    subflows: Subflows,
 }
 
 impl Run {
@@ -160,9 +170,84 @@ impl Run {
                             headers.concat()
                         )
                     }
+                    Effect::SayPlay { id, widget, audio } => {
+                        format!("say-play #{} {widget} {audio}", id.0)
+                    }
+                    Effect::Gather(g) => {
+                        let mut line = format!(
+                            "gather {} until={} timeout={}",
+                            g.widget,
+                            g.deadline_ms - EPOCH_MS,
+                            g.timeout_s
+                        );
+                        if let Some(k) = g.finish_on_key {
+                            line.push_str(&format!(" finish_on_key={}", q(&k.to_string())));
+                        }
+                        if let Some(n) = g.number_of_digits {
+                            line.push_str(&format!(" number_of_digits={n}"));
+                        }
+                        match &g.speech {
+                            Some(s) => line.push_str(&format!(
+                                " speech={} hints={}",
+                                s.language,
+                                q(&s.hints.join(","))
+                            )),
+                            None => line.push_str(" speech=off"),
+                        }
+                        if let Some(p) = &g.prompt {
+                            line.push_str(&format!(" prompt={}", q(&p.to_string())));
+                        }
+                        line
+                    }
+                    Effect::Record(r) => format!(
+                        "record {} until={} max_length={} silence={} beep={} transcribe={}{}",
+                        r.widget,
+                        r.deadline_ms - EPOCH_MS,
+                        r.max_length_s,
+                        r.silence_timeout_s,
+                        r.play_beep,
+                        r.transcribe,
+                        r.transcription_callback_url
+                            .as_deref()
+                            .map(|u| format!(" callback={}", q(u)))
+                            .unwrap_or_default()
+                    ),
+                    Effect::External(x) => {
+                        let mut line = format!(
+                            "external #{} {} [{}] target={}: {}",
+                            x.id.0,
+                            x.widget,
+                            x.widget_type,
+                            q(&x.target),
+                            x.summary
+                        );
+                        if let (Some(d), Some(e)) = (x.deadline_ms, &x.timeout_event) {
+                            line.push_str(&format!(" (until={} then {e})", d - EPOCH_MS));
+                        }
+                        for e in &x.events {
+                            let vars: serde_json::Map<String, Value> =
+                                e.variables.iter().cloned().collect();
+                            line.push_str(&format!(
+                                "\n<<   {} ({}) {}",
+                                e.event,
+                                e.label,
+                                Value::Object(vars)
+                            ));
+                        }
+                        line
+                    }
                     Effect::Ended(reason) => format!("end {reason}"),
                 };
                 let _ = writeln!(self.out, "<< {line}");
+            }
+            if let Status::Playing { audio, .. } = self.engine().status() {
+                let explicit = next_input.is_some_and(|i| i.verb == "played" || i.verb == "hangup");
+                if !explicit {
+                    self.engine()
+                        .handle_audio_complete(audio, now)
+                        .expect("the engine waits for this audio");
+                    acked = true;
+                }
             }
             if let Status::WaitingForSend { message, .. } = self.engine().status() {
                 let failing =
@@ -206,25 +291,42 @@ impl Run {
                         to: input.text("to"),
                         parameters: input.arg("parameters").cloned().unwrap_or(Value::Null),
                     },
-                    Some("call") => Trigger::Call {
+                    Some("call") => Trigger::Call(InboundCall {
                         from: input.text("from"),
                         to: input.text("to"),
-                    },
+                        parameters: match input.arg("params") {
+                            Some(Value::Object(o)) => o
+                                .iter()
+                                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().into()))
+                                .collect(),
+                            _ => Vec::new(),
+                        },
+                    }),
+                    Some("conversation") => Trigger::Conversation(InboundMessage {
+                        from: input.text("from"),
+                        to: input.text("to"),
+                        body: input.text("body"),
+                        media_urls: Vec::new(),
+                    }),
+                    Some("subflow") => Trigger::Subflow(SubflowStart {
+                        contact: input.text("from"),
+                        flow_address: input.text("to"),
+                        parameters: input.arg("parameters").cloned().unwrap_or(Value::Null),
+                        parent_trigger: input.arg("parent").cloned().unwrap_or(Value::Null),
+                    }),
                     other => panic!("unknown trigger {other:?}"),
                 };
-                self.engine = Some(Engine::start(
+                self.engine = Some(Engine::start_with_subflows(
                     self.flow.clone(),
                     trigger,
                     self.config.clone(),
+                    Rc::new(Liquid::studio()),
+                    self.subflows.clone(),
                     now,
                 ));
             }
             "reply" => {
-                let (to, from) = match self.engine().trigger() {
-                    Trigger::Message(m) => (m.to.clone(), m.from.clone()),
-                    Trigger::Rest { from, to, .. } => (from.clone(), to.clone()),
-                    Trigger::Call { from, to } => (to.clone(), from.clone()),
-                };
+                let (from, to) = self.engine().trigger().addresses();
                 let message = InboundMessage {
                     from,
                     to,
@@ -298,6 +400,64 @@ impl Run {
                     let _ = writeln!(self.out, "<< rejected: nothing waits for time");
                 }
             }
+            "played" => {
+                let id = WaitId(input.id.expect("played #N"));
+                if let Err(e) = self.engine().handle_audio_complete(id, now) {
+                    let _ = writeln!(self.out, "<< rejected: {e}");
+                }
+            }
+            "digits" => {
+                let keys = input.positional.first().cloned().unwrap_or_default();
+                if let Err(e) = self.engine().handle_digits(&keys, now) {
+                    let _ = writeln!(self.out, "<< rejected: {e}");
+                }
+            }
+            "speech" => {
+                let confidence = input
+                    .arg("confidence")
+                    .and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or(v.as_f64()))
+                    .unwrap_or(0.9);
+                if let Err(e) = self
+                    .engine()
+                    .handle_speech(&input.text("text"), confidence, now)
+                {
+                    let _ = writeln!(self.out, "<< rejected: {e}");
+                }
+            }
+            "record" => {
+                let ended_by = match input.text("end").as_str() {
+                    "" | "silence" => RecordingEnd::Silence,
+                    "hangup" => RecordingEnd::Hangup,
+                    "max" => RecordingEnd::MaxLength,
+                    key => RecordingEnd::Key(key.chars().next().unwrap_or('#')),
+                };
+                let recording = Recording {
+                    transcript: input.text("text"),
+                    duration_s: input
+                        .arg("duration")
+                        .map(|_| input.text("duration").parse().expect("duration in seconds")),
+                    ended_by,
+                };
+                if let Err(e) = self.engine().handle_recording(recording, now) {
+                    let _ = writeln!(self.out, "<< rejected: {e}");
+                }
+            }
+            "hangup" => {
+                if let Err(e) = self.engine().handle_hangup(now) {
+                    let _ = writeln!(self.out, "<< rejected: {e}");
+                }
+            }
+            "event" => {
+                let id = WaitId(input.id.expect("event #N NAME"));
+                let mut outcome =
+                    ExternalOutcome::event(input.positional.first().expect("event #N NAME"));
+                if let Some(Value::Object(vars)) = input.arg("vars") {
+                    outcome.variables = vars.clone().into_iter().collect();
+                }
+                if let Err(e) = self.engine().handle_external(id, outcome, now) {
+                    let _ = writeln!(self.out, "<< rejected: {e}");
+                }
+            }
             "stop" => self.engine().stop(),
             other => panic!("unknown input verb {other:?}"),
         }
@@ -312,9 +472,14 @@ impl Run {
                 (Some(e), None) => format!("{e} -> (end)"),
                 (None, _) => "(no event)".to_owned(),
             };
+            let scope = s
+                .subflow
+                .as_ref()
+                .map(|r| format!(" (subflow of {} #{})", r.widget, r.run))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "{} {} [{}] {arrow}: {} (t={})",
+                "{} {} [{}]{scope} {arrow}: {} (t={})",
                 s.index,
                 s.widget,
                 s.widget_type,
@@ -387,6 +552,7 @@ fn parse_config(line: &str, config: &mut Config) {
 fn replay(text: &str) -> Option<String> {
     let mut config = Config::default();
     let mut flow = None;
+    let mut subflows = Subflows::new();
     let mut header = String::new();
     // Each input with the comment lines written just before it.
     let mut inputs: Vec<(String, Input)> = Vec::new();
@@ -402,6 +568,9 @@ fn replay(text: &str) -> Option<String> {
         } else if inputs.is_empty() {
             if let Some(spec) = line.strip_prefix("flow: ") {
                 flow = Some(load_flow(spec)?);
+            } else if let Some(spec) = line.strip_prefix("subflow: ") {
+                let (key, spec) = spec.split_once('=').expect("subflow: KEY=FLOW");
+                subflows.insert(key.trim(), Rc::new(load_flow(spec)?));
             } else if let Some(c) = line.strip_prefix("config: ") {
                 parse_config(c, &mut config);
             }
@@ -416,6 +585,7 @@ fn replay(text: &str) -> Option<String> {
         now: 0,
         config,
         flow: flow.expect("the scenario names its flow"),
+        subflows,
     };
     for i in 0..inputs.len() {
         run.out.push_str(&inputs[i].0);

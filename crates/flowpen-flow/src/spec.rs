@@ -2,8 +2,12 @@
 //! Studio's labels, defaults and requirements. Validation, the editor's inspector and new widgets
 //! all read this one table.
 
+mod voice;
+
 use crate::json::{Json, Object};
 use crate::WidgetType;
+
+pub use voice::{CHANNELS, GET_POST, NOUNS, TRIM, TRUE_FALSE};
 
 /// A transition event a widget type can have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,6 +252,20 @@ pub fn widget_spec(kind: &WidgetType) -> Option<&'static WidgetSpec> {
         WidgetType::SetVariables => Some(&SET_VARIABLES),
         WidgetType::SplitBasedOn => Some(&SPLIT),
         WidgetType::MakeHttpRequest => Some(&HTTP),
+        WidgetType::SayPlay => Some(&voice::SAY_PLAY),
+        WidgetType::GatherInputOnCall => Some(&voice::GATHER),
+        WidgetType::ConnectCallTo => Some(&voice::CONNECT_CALL),
+        WidgetType::RecordVoicemail => Some(&voice::RECORD_VOICEMAIL),
+        WidgetType::EnqueueCall => Some(&voice::ENQUEUE_CALL),
+        WidgetType::SendToFlex => Some(&voice::SEND_TO_FLEX),
+        WidgetType::MakeOutgoingCall => Some(&voice::MAKE_OUTGOING_CALL),
+        WidgetType::CapturePayments => Some(&voice::CAPTURE_PAYMENTS),
+        WidgetType::SendToAutopilot => Some(&voice::SEND_TO_AUTOPILOT),
+        WidgetType::RunSubflow => Some(&voice::RUN_SUBFLOW),
+        WidgetType::AddTwimlRedirect => Some(&voice::TWIML_REDIRECT),
+        WidgetType::RecordCall => Some(&voice::RECORD_CALL),
+        WidgetType::ForkStream => Some(&voice::FORK_STREAM),
+        WidgetType::ConnectVirtualAgent => Some(&voice::CONNECT_VIRTUAL_AGENT),
         WidgetType::Other(_) => None,
     }
 }
@@ -270,6 +288,7 @@ pub fn default_properties(kind: &WidgetType) -> Object {
         let Some(default) = p.default else { continue };
         let value = match p.kind {
             PropKind::KeyValues => Json::Array(Vec::new()),
+            PropKind::Bool => Json::Bool(default == "true"),
             _ => Json::str(default),
         };
         props.set(p.key, value);

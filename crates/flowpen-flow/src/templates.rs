@@ -46,8 +46,9 @@ pub struct TemplateField<'a> {
 }
 
 /// Every templated field of a widget, in a stable order: typed widgets' Liquid properties (key/value
-/// lists: the values), split conditions' `arguments` and `value`; for generic widgets every string
-/// under `properties` except `offset`.
+/// lists: the values) and every string of the properties their spec does not list, split
+/// conditions' `arguments` and `value`; for generic widgets every string under `properties` except
+/// `offset`.
 pub fn template_fields(state: &State) -> Vec<TemplateField<'_>> {
     let mut out = Vec::new();
     match widget_spec(&state.kind) {
@@ -66,6 +67,13 @@ pub fn template_fields(state: &State) -> Vec<TemplateField<'_>> {
                     }
                     (_, Some(Json::String(text))) => out.push(TemplateField { path, text }),
                     _ => {}
+                }
+            }
+            // A property the spec does not list is still rendered by Studio: check it as a template
+            // too (Send Message's `content_variables`, Make Outgoing Call's SIP fields…).
+            for (k, v) in state.properties.iter() {
+                if k != "offset" && !spec.props.iter().any(|p| p.key == k) {
+                    collect_value(v, &FieldPath::prop(k), &mut out);
                 }
             }
         }

@@ -12,7 +12,35 @@ pub enum WidgetType {
     SplitBasedOn,
     SendMessage,
     MakeHttpRequest,
-    /// Any other Studio widget (say-play, gather-input-on-call, send-to-flex, …), kept verbatim.
+    /// Say/Play (`say-play`).
+    SayPlay,
+    /// Gather Input On Call (`gather-input-on-call`).
+    GatherInputOnCall,
+    /// Connect Call To (`connect-call-to`).
+    ConnectCallTo,
+    /// Record Voicemail (`record-voicemail`).
+    RecordVoicemail,
+    /// Enqueue Call (`enqueue-call`).
+    EnqueueCall,
+    /// Send to Flex (`send-to-flex`).
+    SendToFlex,
+    /// Make Outgoing Call, version 2 (`make-outgoing-call-v2`).
+    MakeOutgoingCall,
+    /// Capture Payments (`capture-payments`).
+    CapturePayments,
+    /// Send to Autopilot (`send-to-auto-pilot`; Autopilot is deprecated).
+    SendToAutopilot,
+    /// Run Subflow (`run-subflow`).
+    RunSubflow,
+    /// TwiML Redirect (`add-twiml-redirect`).
+    AddTwimlRedirect,
+    /// Call Recording (`record-call`).
+    RecordCall,
+    /// Fork Stream (`fork-stream`).
+    ForkStream,
+    /// Connect Virtual Agent (`connect-virtual-agent`).
+    ConnectVirtualAgent,
+    /// Any other widget type (a newer Studio widget, a typo), kept verbatim.
     Other(String),
 }
 
@@ -27,6 +55,25 @@ impl WidgetType {
         WidgetType::MakeHttpRequest,
     ];
 
+    /// Every typed widget of Studio's voice, contact-center and subflow families, in the widget
+    /// library's order (they are not in the palette).
+    pub const CALL_AND_MORE: [WidgetType; 14] = [
+        WidgetType::SayPlay,
+        WidgetType::GatherInputOnCall,
+        WidgetType::ConnectCallTo,
+        WidgetType::MakeOutgoingCall,
+        WidgetType::RecordVoicemail,
+        WidgetType::RecordCall,
+        WidgetType::EnqueueCall,
+        WidgetType::CapturePayments,
+        WidgetType::ForkStream,
+        WidgetType::ConnectVirtualAgent,
+        WidgetType::AddTwimlRedirect,
+        WidgetType::SendToFlex,
+        WidgetType::SendToAutopilot,
+        WidgetType::RunSubflow,
+    ];
+
     /// Parses a Flow JSON `type` string.
     pub fn from_type(s: &str) -> WidgetType {
         match s {
@@ -37,6 +84,20 @@ impl WidgetType {
             "split-based-on" => WidgetType::SplitBasedOn,
             "send-message" => WidgetType::SendMessage,
             "make-http-request" => WidgetType::MakeHttpRequest,
+            "say-play" => WidgetType::SayPlay,
+            "gather-input-on-call" => WidgetType::GatherInputOnCall,
+            "connect-call-to" => WidgetType::ConnectCallTo,
+            "record-voicemail" => WidgetType::RecordVoicemail,
+            "enqueue-call" => WidgetType::EnqueueCall,
+            "send-to-flex" => WidgetType::SendToFlex,
+            "make-outgoing-call-v2" => WidgetType::MakeOutgoingCall,
+            "capture-payments" => WidgetType::CapturePayments,
+            "send-to-auto-pilot" => WidgetType::SendToAutopilot,
+            "run-subflow" => WidgetType::RunSubflow,
+            "add-twiml-redirect" => WidgetType::AddTwimlRedirect,
+            "record-call" => WidgetType::RecordCall,
+            "fork-stream" => WidgetType::ForkStream,
+            "connect-virtual-agent" => WidgetType::ConnectVirtualAgent,
             other => WidgetType::Other(other.to_owned()),
         }
     }
@@ -51,6 +112,20 @@ impl WidgetType {
             WidgetType::SplitBasedOn => "split-based-on",
             WidgetType::SendMessage => "send-message",
             WidgetType::MakeHttpRequest => "make-http-request",
+            WidgetType::SayPlay => "say-play",
+            WidgetType::GatherInputOnCall => "gather-input-on-call",
+            WidgetType::ConnectCallTo => "connect-call-to",
+            WidgetType::RecordVoicemail => "record-voicemail",
+            WidgetType::EnqueueCall => "enqueue-call",
+            WidgetType::SendToFlex => "send-to-flex",
+            WidgetType::MakeOutgoingCall => "make-outgoing-call-v2",
+            WidgetType::CapturePayments => "capture-payments",
+            WidgetType::SendToAutopilot => "send-to-auto-pilot",
+            WidgetType::RunSubflow => "run-subflow",
+            WidgetType::AddTwimlRedirect => "add-twiml-redirect",
+            WidgetType::RecordCall => "record-call",
+            WidgetType::ForkStream => "fork-stream",
+            WidgetType::ConnectVirtualAgent => "connect-virtual-agent",
             WidgetType::Other(s) => s,
         }
     }
@@ -65,6 +140,20 @@ impl WidgetType {
             WidgetType::SplitBasedOn => "Split Based On…",
             WidgetType::SendMessage => "Send Message",
             WidgetType::MakeHttpRequest => "Make HTTP Request",
+            WidgetType::SayPlay => "Say/Play",
+            WidgetType::GatherInputOnCall => "Gather Input On Call",
+            WidgetType::ConnectCallTo => "Connect Call To",
+            WidgetType::RecordVoicemail => "Record Voicemail",
+            WidgetType::EnqueueCall => "Enqueue Call",
+            WidgetType::SendToFlex => "Send to Flex",
+            WidgetType::MakeOutgoingCall => "Make Outgoing Call",
+            WidgetType::CapturePayments => "Capture Payments",
+            WidgetType::SendToAutopilot => "Send to Autopilot",
+            WidgetType::RunSubflow => "Run Subflow",
+            WidgetType::AddTwimlRedirect => "TwiML Redirect",
+            WidgetType::RecordCall => "Call Recording",
+            WidgetType::ForkStream => "Fork Stream",
+            WidgetType::ConnectVirtualAgent => "Connect Virtual Agent",
             WidgetType::Other(s) => s,
         }
     }
@@ -82,12 +171,25 @@ mod tests {
 
     #[test]
     fn type_strings_round_trip() {
-        for t in WidgetType::PALETTE.iter().chain([&WidgetType::Trigger]) {
+        let all = WidgetType::PALETTE
+            .iter()
+            .chain(WidgetType::CALL_AND_MORE.iter())
+            .chain([&WidgetType::Trigger]);
+        let mut seen = std::collections::BTreeSet::new();
+        for t in all {
             assert_eq!(&WidgetType::from_type(t.as_str()), t);
+            assert!(seen.insert(t.as_str().to_owned()), "{t} listed twice");
+            assert_ne!(t.label(), t.as_str(), "{t} has a label of its own");
         }
+        assert_eq!(seen.len(), 21);
         assert_eq!(
-            WidgetType::from_type("say-play"),
-            WidgetType::Other("say-play".into())
+            WidgetType::from_type("make-outgoing-call"),
+            WidgetType::Other("make-outgoing-call".into()),
+            "v1 of Make Outgoing Call is not modelled"
+        );
+        assert_eq!(
+            WidgetType::from_type("connect-virtual-agent-v2"),
+            WidgetType::Other("connect-virtual-agent-v2".into())
         );
     }
 }

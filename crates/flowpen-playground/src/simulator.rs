@@ -176,11 +176,7 @@ impl Execution {
 
     /// The contact's and the flow's addresses.
     pub fn addresses(&self) -> (String, String) {
-        match self.engine.trigger() {
-            Trigger::Message(m) => (m.from.clone(), m.to.clone()),
-            Trigger::Rest { from, to, .. } => (to.clone(), from.clone()),
-            Trigger::Call { from, to } => (from.clone(), to.clone()),
-        }
+        self.engine.trigger().addresses()
     }
 
     /// How it started, in a few words.
@@ -188,7 +184,9 @@ impl Execution {
         match self.engine.trigger() {
             Trigger::Message(m) => format!("Incoming message \"{}\"", m.body),
             Trigger::Rest { .. } => "REST API request".to_owned(),
-            Trigger::Call { from, .. } => format!("Incoming call from {from}"),
+            Trigger::Call(c) => format!("Incoming call from {}", c.from),
+            Trigger::Conversation(m) => format!("Incoming conversation message \"{}\"", m.body),
+            Trigger::Subflow(_) => "Started as a subflow".to_owned(),
         }
     }
 
@@ -199,6 +197,12 @@ impl Execution {
             Status::WaitingForReply { widget, .. } => format!("waiting for a reply to {widget}"),
             Status::WaitingForSend { widget, .. } => format!("sending {widget}"),
             Status::WaitingForHttp { widget, .. } => format!("waiting for {widget}'s response"),
+            Status::Playing { widget, .. } => format!("{widget} is playing"),
+            Status::Gathering { widget, .. } => format!("{widget} waits for keys or speech"),
+            Status::Recording { widget, .. } => format!("{widget} waits for a recording"),
+            Status::WaitingForExternal { widget, .. } => {
+                format!("{widget} waits for the outside world")
+            }
             Status::Ended(r) => end_kind(&r).to_owned(),
         }
     }
@@ -294,6 +298,24 @@ impl Execution {
                             request,
                         });
                     }
+                    // Calls are not simulated in the browser yet: the flow's audio and what a
+                    // widget waits for show as lines of the conversation.
+                    Effect::SayPlay { widget, audio, .. } => self.chat.push(Bubble::Event {
+                        text: format!("{widget}: {audio}"),
+                        tone: Tone::Info,
+                    }),
+                    Effect::Gather(g) => self.chat.push(Bubble::Event {
+                        text: format!("{} waits for keys or speech", g.widget),
+                        tone: Tone::Info,
+                    }),
+                    Effect::Record(r) => self.chat.push(Bubble::Event {
+                        text: format!("{} waits for a recording", r.widget),
+                        tone: Tone::Info,
+                    }),
+                    Effect::External(x) => self.chat.push(Bubble::Event {
+                        text: format!("{}: {}", x.widget, x.summary),
+                        tone: Tone::Info,
+                    }),
                     Effect::Ended(reason) => {
                         let tone = if reason.is_normal() {
                             Tone::Ended
@@ -306,6 +328,12 @@ impl Execution {
                         });
                     }
                 }
+            }
+            if let Status::Playing { audio, .. } = self.engine.status() {
+                if self.engine.handle_audio_complete(audio, now).is_err() {
+                    return;
+                }
+                continue;
             }
             let message = match self.engine.status() {
                 Status::WaitingForSend { message, .. } => Some(message),
@@ -349,7 +377,8 @@ pub fn end_kind(reason: &EndReason) -> &'static str {
         EndReason::MissingWidget { .. } => "error",
         EndReason::RunLimit { .. } | EndReason::StepLimit { .. } => "limit reached",
         EndReason::Unsupported { .. } => "unsupported widget",
-        EndReason::Error { .. } => "error",
+        EndReason::Error { .. } | EndReason::NoCall { .. } => "error",
+        EndReason::CallEnded { .. } => "call ended",
         EndReason::Stopped => "stopped",
     }
 }
@@ -542,7 +571,9 @@ impl Simulator {
             (Trigger::Rest { from, to, .. }, _) => {
                 format!("started by a REST API request (From {from}, To {to})")
             }
-            (Trigger::Call { .. }, _) => "started by an incoming call".to_owned(),
+            (Trigger::Call(_), _) => "started by an incoming call".to_owned(),
+            (Trigger::Conversation(_), _) => "started by a conversation message".to_owned(),
+            (Trigger::Subflow(_), _) => "started as a subflow".to_owned(),
         };
         chat.push(Bubble::Event {
             text: format!("Execution #{id} {how}"),

@@ -96,8 +96,10 @@ pub struct Edge {
 /// The CSS class naming a widget type's colour and icon.
 pub fn type_class(kind: &WidgetType) -> String {
     match kind {
-        WidgetType::Other(_) => "w-other".to_owned(),
-        known => format!("w-{}", known.as_str()),
+        WidgetType::Trigger => "w-trigger".to_owned(),
+        known if WidgetType::PALETTE.contains(known) => format!("w-{}", known.as_str()),
+        // Voice, contact-center and subflow widgets have no colour of their own yet.
+        _ => "w-other".to_owned(),
     }
 }
 
@@ -179,7 +181,7 @@ fn summary_of(state: &State) -> String {
                 .collect();
             keys.join(", ")
         }
-        WidgetType::Other(_) => ["say", "body", "to", "url"]
+        _ => ["say", "body", "to", "url"]
             .iter()
             .find_map(|k| state.properties.get(k).and_then(Json::as_str))
             .unwrap_or_default()

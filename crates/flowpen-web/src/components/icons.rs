@@ -17,7 +17,8 @@ fn type_path(kind: &WidgetType) -> &'static str {
         WidgetType::MakeHttpRequest => {
             "M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 1 0 0-13zM1.5 8h13M8 1.5c2.7 2.5 2.7 10.5 0 13M8 1.5c-2.7 2.5-2.7 10.5 0 13"
         }
-        WidgetType::Other(_) => "M3 3h10v10H3zM6 8h4",
+        // Voice and contact-center widgets have no icon of their own yet.
+        _ => "M3 3h10v10H3zM6 8h4",
     }
 }
 
