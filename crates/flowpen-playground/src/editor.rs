@@ -41,14 +41,14 @@ pub use canvas::{CanvasState, Drag, Link, Marquee};
 pub use chrome::{ChromeState, FocusRequest, FocusTarget, Level, Notice, Overlay, Panel, Theme};
 pub use document::{DocState, SelectMode};
 pub use flowpen_flow::edit::{CondField, KvField};
-pub use project::ProjectState;
+pub use project::{ProjectParts, ProjectState};
 
 use geometry::{Point, Viewport};
 use persist::SavedView;
 
 use crate::project::examples;
 use crate::project::functions::EnvField;
-use crate::project::{self as files, FunctionsProject};
+use crate::project::{self as files, ProjectRef};
 
 /// Everything the editor can do.
 #[derive(Clone, Debug, PartialEq)]
@@ -381,7 +381,8 @@ impl Default for EditorState {
     fn default() -> EditorState {
         let flow = Flow::parse(examples::FIRST.json).unwrap_or_default();
         let mut s = EditorState::new(flow);
-        s.project.set(examples::FIRST.project());
+        s.project
+            .set(ProjectParts::functions(examples::FIRST.project()));
         s
     }
 }
@@ -426,12 +427,15 @@ impl EditorState {
         };
         match files::parse_document(text) {
             Ok(doc) => {
-                let (flow, functions) = match doc {
-                    files::Document::Project(flow, functions) => (flow, functions),
-                    files::Document::Flow(flow) => (flow, FunctionsProject::default()),
+                let (flow, parts) = match doc {
+                    files::Document::Project(p) => {
+                        let mut p = *p;
+                        (std::mem::take(&mut p.flow), ProjectParts::of(p))
+                    }
+                    files::Document::Flow(flow) => (flow, ProjectParts::default()),
                 };
                 restored.state = EditorState::new(flow);
-                restored.state.project.set(functions);
+                restored.state.project.set(parts);
                 restored.state.apply_view(view_text, true);
             }
             Err(e) => {
@@ -480,9 +484,9 @@ impl EditorState {
         let mut unreadable_functions = None;
         if flow_text.is_some() && unreadable.is_none() {
             match functions_text.map(files::parse_saved) {
-                Some(Ok(p)) => state.project.set(p),
+                Some(Ok(p)) => state.project.set(ProjectParts::functions(p)),
                 Some(Err(e)) => {
-                    state.project.set(FunctionsProject::default());
+                    state.project.set(ProjectParts::default());
                     unreadable_functions = functions_text.map(str::to_owned);
                     state.notify(
                         Level::Error,
@@ -494,7 +498,9 @@ impl EditorState {
                 }
                 None => state
                     .project
-                    .set(examples::functions_called_by(&state.doc.flow)),
+                    .set(ProjectParts::functions(examples::functions_called_by(
+                        &state.doc.flow,
+                    ))),
             }
         }
         Restored {
@@ -530,14 +536,24 @@ impl EditorState {
         }
     }
 
+    /// The whole project by reference.
+    pub fn project_ref(&self) -> ProjectRef<'_> {
+        ProjectRef {
+            flow: &self.doc.flow,
+            functions: &self.project.functions,
+            subflows: &self.project.subflows,
+            tests: &self.project.tests,
+        }
+    }
+
     /// What autosave writes under [`persist::PROJECT_KEY`]: the project file, compact.
     pub fn saved_project_text(&self) -> String {
-        files::project_json(&self.doc.flow, &self.project.functions).to_compact()
+        files::project_json(self.project_ref()).to_compact()
     }
 
     /// The project file: the flow with its Functions and environment variables.
     pub fn project_text(&self) -> String {
-        files::project_text(&self.doc.flow, &self.project.functions)
+        files::project_text(self.project_ref())
     }
 
     /// A file name for the project file.

@@ -161,20 +161,93 @@ fn read_functions(o: &Object, at: &[Seg]) -> Result<FunctionsProject, ShapeProbl
     Ok(project)
 }
 
-/// The project file's JSON value: `{"flowpen": 1, "flow": {…}, "functions": […], "env": {…}}`.
-pub(crate) fn project_json(flow: &Flow, project: &FunctionsProject) -> Json {
-    let (functions, env) = functions_json(project);
+/// A subflow of the project: a Studio flow that the main flow's Run Subflow widgets run, found by
+/// the SID they name (`flow_sid`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subflow {
+    /// What the project calls it (a tab's label; by default the flow's description).
+    pub name: String,
+    /// The SID Run Subflow widgets name (`FW…`); the engine also finds a subflow by `name`.
+    pub sid: String,
+    pub flow: Flow,
+}
+
+/// A whole project: the main flow, its Functions and environment variables, its subflows and its
+/// flow tests (the text of a `.test.yaml` file, kept as written).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Project {
+    pub flow: Flow,
+    pub functions: FunctionsProject,
+    pub subflows: Vec<Subflow>,
+    pub tests: String,
+}
+
+/// A project by reference (what an editor holds in several places).
+#[derive(Clone, Copy, Debug)]
+pub struct ProjectRef<'a> {
+    pub flow: &'a Flow,
+    pub functions: &'a FunctionsProject,
+    pub subflows: &'a [Subflow],
+    pub tests: &'a str,
+}
+
+impl Project {
+    /// This project by reference.
+    pub fn as_ref(&self) -> ProjectRef<'_> {
+        ProjectRef {
+            flow: &self.flow,
+            functions: &self.functions,
+            subflows: &self.subflows,
+            tests: &self.tests,
+        }
+    }
+}
+
+impl<'a> ProjectRef<'a> {
+    /// A project of just a flow and Functions (no subflows, no tests).
+    pub fn of(flow: &'a Flow, functions: &'a FunctionsProject) -> ProjectRef<'a> {
+        ProjectRef {
+            flow,
+            functions,
+            subflows: &[],
+            tests: "",
+        }
+    }
+}
+
+/// The project file's JSON value: `{"flowpen": 1, "flow": {…}, "functions": […], "env": {…}}`,
+/// then `"subflows": [{"name", "sid", "flow"}]` and `"tests": "…"` when the project has them
+/// (a project without them writes exactly what earlier versions wrote).
+pub(crate) fn project_json(p: ProjectRef<'_>) -> Json {
+    let (functions, env) = functions_json(p.functions);
     let mut o = Object::new();
     o.set("flowpen", Json::int(VERSION));
-    o.set("flow", flow.to_json());
+    o.set("flow", p.flow.to_json());
     o.set("functions", functions);
     o.set("env", env);
+    if !p.subflows.is_empty() {
+        let subflows = p
+            .subflows
+            .iter()
+            .map(|s| {
+                let mut entry = Object::new();
+                entry.set("name", Json::str(s.name.clone()));
+                entry.set("sid", Json::str(s.sid.clone()));
+                entry.set("flow", s.flow.to_json());
+                Json::Object(entry)
+            })
+            .collect();
+        o.set("subflows", Json::Array(subflows));
+    }
+    if !p.tests.is_empty() {
+        o.set("tests", Json::str(p.tests));
+    }
     Json::Object(o)
 }
 
-/// The project file: the flow, its Functions and environment variables, pretty-printed.
-pub fn project_text(flow: &Flow, project: &FunctionsProject) -> String {
-    let mut s = project_json(flow, project).to_pretty();
+/// The project file, pretty-printed.
+pub fn project_text(p: ProjectRef<'_>) -> String {
+    let mut s = project_json(p).to_pretty();
     s.push('\n');
     s
 }
@@ -213,8 +286,18 @@ pub fn project_file_name(flow: &Flow) -> String {
 pub enum Document {
     /// A Studio flow (its Functions are not in it).
     Flow(Flow),
-    /// A project file: the flow with its Functions.
-    Project(Flow, FunctionsProject),
+    /// A project file: the flow with its Functions, subflows and tests.
+    Project(Box<Project>),
+}
+
+impl Document {
+    /// The (main) flow.
+    pub fn flow(&self) -> &Flow {
+        match self {
+            Document::Flow(flow) => flow,
+            Document::Project(p) => &p.flow,
+        }
+    }
 }
 
 /// Whether a parsed document is a project file (an object with a `flowpen` member).
@@ -241,7 +324,7 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
             ))
         }
     }
-    let project = read_functions(&top, &[]).map_err(|(path, message)| locate(path, message))?;
+    let functions = read_functions(&top, &[]).map_err(|(path, message)| locate(path, message))?;
     let flow = match top.remove("flow") {
         Some((_, flow)) => flow,
         None => {
@@ -256,5 +339,72 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
         path.extend(e.path);
         locate(path, e.message)
     })?;
-    Ok(Document::Project(flow, project))
+    let subflows = read_subflows(&mut top).map_err(|(path, message)| locate(path, message))?;
+    let tests = match top.get("tests") {
+        None | Some(Json::Null) => String::new(),
+        Some(Json::String(t)) => t.clone(),
+        Some(other) => {
+            return Err(locate(
+                vec![Seg::Key("tests".into())],
+                format!(
+                    "\"tests\" is the text of a test file, found {}",
+                    other.kind()
+                ),
+            ))
+        }
+    };
+    Ok(Document::Project(Box::new(Project {
+        flow,
+        functions,
+        subflows,
+        tests,
+    })))
+}
+
+/// Reads `subflows`: a list of `{"name", "sid", "flow"}`.
+fn read_subflows(top: &mut Object) -> Result<Vec<Subflow>, ShapeProblem> {
+    let items = match top.remove("subflows") {
+        None | Some((_, Json::Null)) => return Ok(Vec::new()),
+        Some((_, Json::Array(items))) => items,
+        Some((_, other)) => {
+            return Err((
+                vec![Seg::Key("subflows".into())],
+                format!("\"subflows\" must be a list, found {}", other.kind()),
+            ))
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = |rest: &[Seg]| {
+            let mut p = vec![Seg::Key("subflows".into()), Seg::Index(i)];
+            p.extend_from_slice(rest);
+            p
+        };
+        let Json::Object(mut entry) = item else {
+            return Err((
+                at(&[]),
+                "a subflow is an object with \"name\", \"sid\" and \"flow\"".into(),
+            ));
+        };
+        let text = |entry: &Object, key: &str| match entry.get(key) {
+            None | Some(Json::Null) => Ok(String::new()),
+            Some(Json::String(s)) => Ok(s.clone()),
+            Some(other) => Err((
+                at(&[Seg::Key(key.into())]),
+                format!("\"{key}\" must be text, found {}", other.kind()),
+            )),
+        };
+        let name = text(&entry, "name")?;
+        let sid = text(&entry, "sid")?;
+        let Some((_, flow)) = entry.remove("flow") else {
+            return Err((at(&[]), "a subflow needs its \"flow\"".into()));
+        };
+        let flow = Flow::from_json(flow).map_err(|e| {
+            let mut path = at(&[Seg::Key("flow".into())]);
+            path.extend(e.path);
+            (path, e.message)
+        })?;
+        out.push(Subflow { name, sid, flow });
+    }
+    Ok(out)
 }

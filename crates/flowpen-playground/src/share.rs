@@ -14,9 +14,8 @@
 use std::fmt;
 
 use flowpen_flow::json::{self, ParseError};
-use flowpen_flow::Flow;
 
-use crate::project::{self, Document, FunctionsProject};
+use crate::project::{self, Document, ProjectRef};
 
 /// What a share fragment starts with (after the `#`).
 pub(crate) const PREFIX: &str = "share=";
@@ -28,9 +27,9 @@ pub(crate) const FORMAT: &str = "1";
 /// links short.
 pub const LONG: usize = 100_000;
 
-/// The fragment (without the `#`) that holds `flow` and `project`.
-pub fn fragment(flow: &Flow, project: &FunctionsProject) -> String {
-    let text = project::project_json(flow, project).to_compact();
+/// The fragment (without the `#`) that holds the project.
+pub fn fragment(project: ProjectRef<'_>) -> String {
+    let text = project::project_json(project).to_compact();
     format!("{PREFIX}{FORMAT}.{}", encode(text.as_bytes()))
 }
 

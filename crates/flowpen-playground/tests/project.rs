@@ -7,7 +7,7 @@ use flowpen_flow::Flow;
 use flowpen_playground::editor::{persist, Action, EditorState, Level, Panel};
 use flowpen_playground::project::examples::{self, EXAMPLES};
 use flowpen_playground::project::functions::{self, EnvField};
-use flowpen_playground::project::{self, Document};
+use flowpen_playground::project::{self, Document, Project, ProjectRef, Subflow};
 use flowpen_playground::project::{FunctionDef, FunctionsProject};
 
 fn project(paths: &[&str]) -> FunctionsProject {
@@ -211,16 +211,23 @@ fn the_saved_functions_round_trip_and_old_autosaves_still_load() {
 fn the_project_file_round_trips_and_keeps_the_flow_exact() {
     for ex in EXAMPLES {
         let flow = Flow::parse(ex.json).expect("flow");
-        let text = project::project_text(&flow, &ex.project());
+        let functions = ex.project();
+        let text = project::project_text(ProjectRef::of(&flow, &functions));
         assert!(
             text.starts_with("{\n  \"flowpen\": 1,\n  \"flow\": {"),
             "{text}"
         );
         assert!(text.ends_with("}\n"));
         match project::parse_document(&text) {
-            Ok(Document::Project(f, p)) => {
-                assert_eq!(f.to_pretty_string(), flow.to_pretty_string(), "{}", ex.file);
-                assert_eq!(p, ex.project());
+            Ok(Document::Project(p)) => {
+                assert_eq!(
+                    p.flow.to_pretty_string(),
+                    flow.to_pretty_string(),
+                    "{}",
+                    ex.file
+                );
+                assert_eq!(p.functions, ex.project());
+                assert!(p.subflows.is_empty() && p.tests.is_empty());
             }
             other => panic!("{}: {other:?}", ex.file),
         }
@@ -237,10 +244,11 @@ fn the_project_file_round_trips_and_keeps_the_flow_exact() {
     );
     assert_eq!(
         project::parse_document(&s.project_text()),
-        Ok(Document::Project(
-            (*s.doc.flow).clone(),
-            (*s.project.functions).clone()
-        ))
+        Ok(Document::Project(Box::new(Project {
+            flow: (*s.doc.flow).clone(),
+            functions: (*s.project.functions).clone(),
+            ..Project::default()
+        })))
     );
 }
 
@@ -271,7 +279,8 @@ fn opening_a_project_replaces_the_functions_and_undo_brings_them_back() {
     let before_flow = s.doc.flow.to_pretty_string();
     let before = (*s.project.functions).clone();
     let dog = examples::example("dog-breed.json").expect("example");
-    let text = project::project_text(&Flow::parse(dog.json).expect("flow"), &dog.project());
+    let (dog_flow, dog_functions) = (Flow::parse(dog.json).expect("flow"), dog.project());
+    let text = project::project_text(ProjectRef::of(&dog_flow, &dog_functions));
     s.update(Action::Open {
         text,
         source: "\"dog.flowpen.json\"".into(),
@@ -361,4 +370,62 @@ fn the_example_functions_follow_the_seeds() {
             "/get-doge lacks {marker:?}"
         );
     }
+}
+
+/// Subflows and flow tests travel in the project file (and so in autosave and share links) and
+/// come back exactly; a project without them writes what earlier versions wrote.
+#[test]
+fn subflows_and_tests_travel_in_the_project_file() {
+    let main = Flow::parse(examples::FIRST.json).expect("flow");
+    let child = Flow::parse(EXAMPLES[2].json).expect("flow");
+    let project = Project {
+        flow: main.clone(),
+        functions: examples::FIRST.project(),
+        subflows: vec![Subflow {
+            name: "Retry counter".into(),
+            sid: "FW0123456789abcdef0123456789abcdef".into(),
+            flow: child.clone(),
+        }],
+        tests: "flow: random-number.json\n# a comment stays\ntests: []\n".into(),
+    };
+    let text = project::project_text(project.as_ref());
+    assert!(text.contains("\"subflows\": ["), "{text}");
+    match project::parse_document(&text) {
+        Ok(Document::Project(p)) => {
+            assert_eq!(p.subflows.len(), 1);
+            assert_eq!(
+                p.subflows[0].flow.to_pretty_string(),
+                child.to_pretty_string()
+            );
+            assert_eq!(*p, project);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Opening it replaces everything in one undo step, and autosave keeps all of it.
+    let mut s = EditorState::default();
+    s.update(Action::Open {
+        text: text.clone(),
+        source: "a project".into(),
+    });
+    assert_eq!(s.project.subflows.len(), 1);
+    assert_eq!(*s.project.tests, project.tests);
+    let restored = EditorState::restore_saved(Some(&s.saved_project_text()), None, None, None);
+    assert_eq!(restored.state.project.subflows, s.project.subflows);
+    assert_eq!(restored.state.project.tests, s.project.tests);
+    s.update(Action::Undo);
+    assert!(s.project.subflows.is_empty() && s.project.tests.is_empty());
+    // Broken parts say where.
+    let broken = text.replace("\"sid\": \"FW", "\"sid\": 7, \"x\": \"FW");
+    let e = project::parse_document(&broken).expect_err("a number is not a SID");
+    assert_eq!(e.path, "$.subflows[0].sid");
+    let listed = text.replace(
+        "\"tests\": \"flow: random-number.json",
+        "\"tests\": [], \"x\": \"flow: random-number.json",
+    );
+    let e = project::parse_document(&listed).expect_err("tests are text");
+    assert!(
+        e.message.contains("the text of a test file"),
+        "{}",
+        e.message
+    );
 }

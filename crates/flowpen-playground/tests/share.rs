@@ -8,14 +8,14 @@ use flowpen_flow::json::Json;
 use flowpen_flow::Flow;
 use flowpen_playground::editor::{Action, EditorState, Level};
 use flowpen_playground::project::examples::{self, EXAMPLES};
-use flowpen_playground::project::{self, Document};
+use flowpen_playground::project::{self, Document, ProjectRef};
 use flowpen_playground::project::{FunctionDef, FunctionsProject};
 use flowpen_playground::share::{self, ShareError};
 
 /// Decodes a fragment made from `flow` and `project` and checks it gives them back exactly.
 #[track_caller]
 fn assert_round_trip(what: &str, flow: &Flow, project: &FunctionsProject) -> String {
-    let fragment = share::fragment(flow, project);
+    let fragment = share::fragment(ProjectRef::of(flow, project));
     assert!(fragment.starts_with("share=1."), "{what}");
     assert!(
         fragment["share=1.".len()..]
@@ -24,9 +24,9 @@ fn assert_round_trip(what: &str, flow: &Flow, project: &FunctionsProject) -> Str
         "{what}: only base64url characters"
     );
     match share::decode(&format!("#{fragment}")) {
-        Ok(Document::Project(f, p)) => {
-            assert_eq!(f.to_pretty_string(), flow.to_pretty_string(), "{what}");
-            assert_eq!(&p, project, "{what}");
+        Ok(Document::Project(p)) => {
+            assert_eq!(p.flow.to_pretty_string(), flow.to_pretty_string(), "{what}");
+            assert_eq!(&p.functions, project, "{what}");
         }
         other => panic!("{what}: {other:?}"),
     }
@@ -101,7 +101,7 @@ fn every_example_project_round_trips() {
         assert!(!text.contains('\n'), "compact");
         assert_eq!(
             project::parse_document(&text),
-            project::parse_document(&project::project_text(&flow, &ex.project())),
+            project::parse_document(&project::project_text(ProjectRef::of(&flow, &ex.project()))),
             "{}",
             ex.file
         );
@@ -191,10 +191,10 @@ fn the_link_replaces_the_pages_fragment() {
 
 #[test]
 fn each_kind_of_broken_link_has_its_own_error() {
-    let good = share::fragment(
+    let good = share::fragment(ProjectRef::of(
         &Flow::parse(examples::FIRST.json).expect("flow"),
         &examples::FIRST.project(),
-    );
+    ));
     let data = &good["share=1.".len()..];
     assert_eq!(share::decode("#main"), Err(ShareError::NotShare));
     assert_eq!(share::decode(""), Err(ShareError::NotShare));
@@ -302,10 +302,10 @@ fn each_kind_of_broken_link_has_its_own_error() {
 fn a_cut_or_altered_link_is_an_error_and_never_a_panic() {
     let good = format!(
         "#{}",
-        share::fragment(
+        share::fragment(ProjectRef::of(
             &Flow::parse(examples::FIRST.json).expect("flow"),
             &examples::FIRST.project(),
-        )
+        ))
     );
     // Cut anywhere after the format: always an error (a prefix of a JSON object is not JSON).
     for end in "#share=1.".len()..good.len() {
@@ -340,7 +340,7 @@ fn opening_a_link_is_one_undo_step_and_a_broken_one_keeps_everything() {
     let mut shared = dog.project();
     shared.functions[0].code.push_str("\n// edited 🐾\n");
     let dog_flow = Flow::parse(dog.json).expect("flow");
-    let fragment = format!("#{}", share::fragment(&dog_flow, &shared));
+    let fragment = format!("#{}", share::fragment(ProjectRef::of(&dog_flow, &shared)));
 
     let mut s = EditorState::default();
     let before_flow = s.doc.flow.to_pretty_string();

@@ -92,7 +92,8 @@ pub fn app() -> Html {
         <ContextProvider<HighlightContext> context={highlight}>
         <ContextProvider<FunctionsContext> context={Ptr::new(&s.project.functions)}>
             <div class={classes!("app", theme)} data-testid="app" data-theme={s.chrome.theme.as_str()}>
-                <Toolbar flow={Ptr::new(&s.doc.flow)} functions={Ptr::new(&s.project.functions)} running={running}
+                <Toolbar flow={Ptr::new(&s.doc.flow)} functions={Ptr::new(&s.project.functions)}
+                    subflows={Ptr::new(&s.project.subflows)} tests={Ptr::new(&s.project.tests)} running={running}
                     can_undo={s.doc.history.can_undo()} can_redo={s.doc.history.can_redo()} theme={s.chrome.theme} snap={s.canvas.snap} />
                 <main class={classes!("workspace", format!("panel-{}", s.chrome.panel.as_str()))}>
                     <Palette />
@@ -130,7 +131,8 @@ pub fn app() -> Html {
                 </main>
                 <NoticeView notice={s.chrome.notice.clone()} />
                 <OverlayView overlay={s.chrome.overlay.clone()} flow={Ptr::new(&s.doc.flow)}
-                    functions={Ptr::new(&s.project.functions)} cards={Ptr::new(&s.doc.cards)} />
+                    functions={Ptr::new(&s.project.functions)} subflows={Ptr::new(&s.project.subflows)}
+                    tests={Ptr::new(&s.project.tests)} cards={Ptr::new(&s.doc.cards)} />
             </div>
         </ContextProvider<FunctionsContext>>
         </ContextProvider<HighlightContext>>

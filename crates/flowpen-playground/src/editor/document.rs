@@ -13,8 +13,9 @@ use flowpen_flow::{Diagnostic, Flow, Offset, Severity, WidgetType};
 use super::cards::{self, CardModel, Edge};
 use super::geometry::{self, snap, Point, Rect};
 use super::history::{Change, Entry, History};
+use super::project::ProjectParts;
 use super::{capitalize, clipboard, liquid, Action, EditorState, FocusTarget, Level};
-use crate::project::{self, examples, functions::missing_paths, Document, FunctionsProject};
+use crate::project::{self, examples, functions::missing_paths, Document};
 use crate::share;
 
 /// The flow and what derives from it.
@@ -274,14 +275,11 @@ impl EditorState {
         self.replace(flow, None);
     }
 
-    /// Replaces the whole flow, and the Functions when given, as one undo step.
-    fn replace(&mut self, flow: Flow, functions: Option<FunctionsProject>) {
+    /// Replaces the whole flow, and the rest of the project when given, as one undo step.
+    fn replace(&mut self, flow: Flow, parts: Option<ProjectParts>) {
         let old = std::mem::replace(&mut self.doc.flow, Rc::new(flow));
-        let change = match functions {
-            Some(f) => {
-                let old_functions = self.project.replace(Rc::new(f));
-                Change::Project(old, old_functions)
-            }
+        let change = match parts {
+            Some(p) => Change::Project(old, self.project.replace(p)),
             None => Change::Flow(old),
         };
         Rc::make_mut(&mut self.doc.history).push(Entry {
@@ -308,7 +306,7 @@ impl EditorState {
         match Flow::parse(ex.json) {
             Ok(flow) => {
                 self.chrome.overlay = None;
-                self.replace(flow, Some(ex.project()));
+                self.replace(flow, Some(ProjectParts::functions(ex.project())));
                 let paths: Vec<&str> = ex.functions.iter().map(|(p, _)| *p).collect();
                 self.notify(
                     Level::Info,
@@ -327,9 +325,7 @@ impl EditorState {
     fn open(&mut self, text: &str, source: &str) {
         match project::parse_document(text) {
             Ok(doc) => {
-                let n = match &doc {
-                    Document::Flow(flow) | Document::Project(flow, _) => flow.states.len(),
-                };
+                let n = doc.flow().states.len();
                 let with_functions = self.open_document(doc);
                 let mut msg = format!(
                     "Opened {source}: {n} widget{}",
@@ -373,16 +369,20 @@ impl EditorState {
         }
     }
 
-    /// Replaces the flow with an opened document's, and the Functions with a project file's (one
-    /// undo step). Returns how many Functions a project file brought.
+    /// Replaces the flow with an opened document's, and the rest of the project with a project
+    /// file's (one undo step). Returns how many Functions a project file brought.
     fn open_document(&mut self, doc: Document) -> Option<usize> {
-        let (flow, functions) = match doc {
+        let (flow, parts) = match doc {
             Document::Flow(flow) => (flow, None),
-            Document::Project(flow, functions) => (flow, Some(functions)),
+            Document::Project(p) => {
+                let mut p = *p;
+                let flow = std::mem::take(&mut p.flow);
+                (flow, Some(ProjectParts::of(p)))
+            }
         };
-        let with_functions = functions.as_ref().map(|f| f.functions.len());
+        let with_functions = parts.as_ref().map(|p| p.functions.functions.len());
         self.chrome.overlay = None;
-        self.replace(flow, functions);
+        self.replace(flow, parts);
         with_functions
     }
 
@@ -742,11 +742,11 @@ impl EditorState {
                 self.doc.cards = Rc::default();
                 Some(Change::Flow(old))
             }
-            Change::Project(f, functions) => {
+            Change::Project(f, parts) => {
                 let old = std::mem::replace(&mut self.doc.flow, Rc::clone(f));
-                let old_functions = self.project.restore(Rc::clone(functions));
+                let old_parts = self.project.restore(parts.clone());
                 self.doc.cards = Rc::default();
-                Some(Change::Project(old, old_functions))
+                Some(Change::Project(old, old_parts))
             }
         }
     }

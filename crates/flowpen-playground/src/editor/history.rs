@@ -10,7 +10,7 @@ use std::rc::Rc;
 use flowpen_flow::edit::Edit;
 use flowpen_flow::Flow;
 
-use crate::project::FunctionsProject;
+use super::project::ProjectParts;
 
 /// How many undo steps are kept.
 pub(crate) const LIMIT: usize = 500;
@@ -23,7 +23,7 @@ pub enum Change {
     /// A whole flow (an import or "New flow" replaced the previous one).
     Flow(Rc<Flow>),
     /// A whole flow and the project's Functions (an example or a project file replaced both).
-    Project(Rc<Flow>, Rc<FunctionsProject>),
+    Project(Rc<Flow>, ProjectParts),
 }
 
 /// One undo (or redo) step.

@@ -6,11 +6,44 @@ use std::rc::Rc;
 
 use super::{Action, EditorState, Level, Panel};
 use crate::project::functions::{self as rules, FunctionsProject};
+use crate::project::{Project, Subflow};
 
-/// The project's Functions and what the Functions panel shows.
+/// What a project holds besides its main flow, as the editor shares it (an opened project
+/// replaces all of it in one undo step).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProjectParts {
+    pub functions: Rc<FunctionsProject>,
+    pub subflows: Rc<Vec<Subflow>>,
+    pub tests: Rc<String>,
+}
+
+impl ProjectParts {
+    /// The parts of a project (its main flow aside).
+    pub fn of(project: Project) -> ProjectParts {
+        ProjectParts {
+            functions: Rc::new(project.functions),
+            subflows: Rc::new(project.subflows),
+            tests: Rc::new(project.tests),
+        }
+    }
+
+    /// Just Functions (no subflows, no tests).
+    pub fn functions(functions: FunctionsProject) -> ProjectParts {
+        ProjectParts {
+            functions: Rc::new(functions),
+            ..ProjectParts::default()
+        }
+    }
+}
+
+/// The project's Functions, subflows and tests, and what the Functions panel shows.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectState {
     pub functions: Rc<FunctionsProject>,
+    /// The subflows Run Subflow widgets run.
+    pub subflows: Rc<Vec<Subflow>>,
+    /// The project's flow tests (the text of a `.test.yaml` file).
+    pub tests: Rc<String>,
     /// Increments whenever the Functions change (autosave watches it).
     pub functions_rev: u64,
     /// The Function the Functions panel shows.
@@ -18,26 +51,41 @@ pub struct ProjectState {
 }
 
 impl ProjectState {
-    /// Starts with `functions` (the first one shown), as a fresh or restored editor does.
-    pub(super) fn set(&mut self, functions: FunctionsProject) {
-        self.selected_function = (!functions.functions.is_empty()).then_some(0);
-        self.functions = Rc::new(functions);
+    /// Starts with `parts` (the first Function shown), as a fresh or restored editor does.
+    pub(super) fn set(&mut self, parts: ProjectParts) {
+        self.selected_function = (!parts.functions.functions.is_empty()).then_some(0);
+        self.functions = parts.functions;
+        self.subflows = parts.subflows;
+        self.tests = parts.tests;
     }
 
-    /// Replaces the Functions (an opened project); returns the old ones for the undo history.
-    pub(super) fn replace(&mut self, functions: Rc<FunctionsProject>) -> Rc<FunctionsProject> {
-        let old = std::mem::replace(&mut self.functions, functions);
-        self.selected_function = (!self.functions.functions.is_empty()).then_some(0);
+    /// The parts as they are (cheap: shared pointers).
+    pub fn parts(&self) -> ProjectParts {
+        ProjectParts {
+            functions: Rc::clone(&self.functions),
+            subflows: Rc::clone(&self.subflows),
+            tests: Rc::clone(&self.tests),
+        }
+    }
+
+    /// Replaces the parts (an opened project); returns the old ones for the undo history.
+    pub(super) fn replace(&mut self, parts: ProjectParts) -> ProjectParts {
+        let old = self.parts();
+        self.set(parts);
         self.functions_rev += 1;
         old
     }
 
-    /// Puts back Functions from the undo history (keeping the shown one where it can); returns
+    /// Puts back parts from the undo history (keeping the shown Function where it can); returns
     /// the replaced ones.
-    pub(super) fn restore(&mut self, functions: Rc<FunctionsProject>) -> Rc<FunctionsProject> {
-        let old = std::mem::replace(&mut self.functions, functions);
+    pub(super) fn restore(&mut self, parts: ProjectParts) -> ProjectParts {
+        let old = self.parts();
+        let selected = self.selected_function;
+        self.functions = parts.functions;
+        self.subflows = parts.subflows;
+        self.tests = parts.tests;
         let n = self.functions.functions.len();
-        self.selected_function = (n > 0).then(|| self.selected_function.unwrap_or(0).min(n - 1));
+        self.selected_function = (n > 0).then(|| selected.unwrap_or(0).min(n - 1));
         self.functions_rev += 1;
         old
     }

@@ -15,7 +15,7 @@ use crate::hooks::{browser, copy_text, storage};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
 use flowpen_playground::editor::geometry::Point;
 use flowpen_playground::editor::{Action, Level, Overlay};
-use flowpen_playground::project::FunctionsProject;
+use flowpen_playground::project::{FunctionsProject, ProjectRef, Subflow};
 use flowpen_playground::share;
 
 #[derive(Properties, PartialEq)]
@@ -410,6 +410,8 @@ pub fn help_dialog() -> Html {
 pub struct ShareDialogProps {
     pub flow: Ptr<Flow>,
     pub functions: Ptr<FunctionsProject>,
+    pub subflows: Ptr<Vec<Subflow>>,
+    pub tests: Ptr<String>,
 }
 
 /// `12345` as `12,345`.
@@ -440,8 +442,20 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
     let dispatch = use_dispatch();
     let page = use_page_url();
     let fragment = use_memo(
-        (props.flow.clone(), props.functions.clone()),
-        |(flow, p)| share::fragment(flow, p),
+        (
+            props.flow.clone(),
+            props.functions.clone(),
+            props.subflows.clone(),
+            props.tests.clone(),
+        ),
+        |(flow, functions, subflows, tests)| {
+            share::fragment(ProjectRef {
+                flow,
+                functions,
+                subflows,
+                tests,
+            })
+        },
     );
     let link = Rc::new(share::link(&page, &fragment));
     let field = use_node_ref();
@@ -529,6 +543,8 @@ pub struct OverlayViewProps {
     pub overlay: Option<Overlay>,
     pub flow: Ptr<Flow>,
     pub functions: Ptr<FunctionsProject>,
+    pub subflows: Ptr<Vec<Subflow>>,
+    pub tests: Ptr<String>,
     pub cards: Ptr<Vec<Rc<CardModel>>>,
 }
 
@@ -542,7 +558,8 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
         Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
         Some(Overlay::Help) => html! { <HelpDialog /> },
         Some(Overlay::Share) => html! {
-            <ShareDialog flow={props.flow.clone()} functions={props.functions.clone()} />
+            <ShareDialog flow={props.flow.clone()} functions={props.functions.clone()}
+                subflows={props.subflows.clone()} tests={props.tests.clone()} />
         },
         Some(Overlay::ConnectMenu { from, port }) => html! {
             <ConnectMenu flow={props.flow.clone()} cards={props.cards.clone()} from={*from} port={*port} />

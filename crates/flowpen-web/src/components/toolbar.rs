@@ -10,12 +10,14 @@ use super::{send, use_dispatch, Ptr};
 use crate::hooks::{browser, copy_flow};
 use flowpen_playground::editor::{Action, Level, Overlay, Theme};
 use flowpen_playground::project::examples::EXAMPLES;
-use flowpen_playground::project::{self, export_file_name, FunctionsProject};
+use flowpen_playground::project::{self, export_file_name, FunctionsProject, ProjectRef, Subflow};
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
     pub flow: Ptr<Flow>,
     pub functions: Ptr<FunctionsProject>,
+    pub subflows: Ptr<Vec<Subflow>>,
+    pub tests: Ptr<String>,
     /// An execution is running.
     pub running: bool,
     pub can_undo: bool,
@@ -73,14 +75,17 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let export_project = {
         let (flow, functions) = (props.flow.clone(), props.functions.clone());
+        let (subflows, tests) = (props.subflows.clone(), props.tests.clone());
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| {
             let name = project::project_file_name(&flow);
-            if !browser::download(
-                &name,
-                &project::project_text(&flow, &functions),
-                "application/json",
-            ) {
+            let text = project::project_text(ProjectRef {
+                flow: &flow,
+                functions: &functions,
+                subflows: &subflows,
+                tests: &tests,
+            });
+            if !browser::download(&name, &text, "application/json") {
                 dispatch.dispatch(Action::Notify {
                     level: Level::Error,
                     text: "The browser refused the download.".into(),
