@@ -1,6 +1,7 @@
 //! The engine's HTTP effect, carried out natively under Studio's rules: the request's time limit,
 //! at most `max_response_bytes` read (one more byte tells the engine it was too large), redirects
-//! followed, every status handed back (the engine decides success).
+//! followed as a browser follows them, every status handed back (the engine decides success: 2xx
+//! and 3xx, so a redirect without a `Location` is a success with its own status and body).
 
 use std::io::Read;
 use std::time::Duration;
@@ -29,9 +30,72 @@ pub(crate) fn perform(request: &HttpRequest) -> Result<HttpResponse, TransportEr
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_millis(request.timeout_ms)))
         .http_status_as_error(false)
-        .max_redirects(10)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
         .build()
         .into();
+    // Redirects are followed here, as a browser's fetch follows them, so that a 3xx that cannot
+    // be followed (no Location) reaches the engine as what it is: a response, which Studio counts
+    // as a success. The time limit covers all the hops together.
+    let mut hop = Hop {
+        method: request.method.clone(),
+        url: request.url.clone(),
+        body: request.body.clone(),
+    };
+    for _ in 0..=MAX_REDIRECTS {
+        let response = exchange(&agent, request, &hop)?;
+        match next_hop(&hop, &response) {
+            Some(next) => hop = next,
+            None => return Ok(response),
+        }
+    }
+    Err(TransportError {
+        kind: TransportErrorKind::Network,
+        message: format!("more than {MAX_REDIRECTS} redirects"),
+    })
+}
+
+/// The most redirects followed (browsers follow 20; Studio does not say).
+const MAX_REDIRECTS: usize = 10;
+
+/// One request of a chain of redirects.
+struct Hop {
+    method: String,
+    url: String,
+    body: Option<String>,
+}
+
+/// Where a redirect leads, with fetch's rules: 301 and 302 turn a POST into a body-less GET, 303
+/// turns anything but HEAD into a GET, 307 and 308 repeat the request as it was. `None`: the
+/// response is the answer (not a redirect, or no usable `Location`).
+fn next_hop(hop: &Hop, response: &HttpResponse) -> Option<Hop> {
+    if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.header("location")?;
+    let url = url::Url::parse(&hop.url).ok()?.join(location.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let method = hop.method.to_ascii_uppercase();
+    let (method, body) = match response.status {
+        301 | 302 if method == "POST" => ("GET".to_owned(), None),
+        303 if method != "HEAD" => ("GET".to_owned(), None),
+        _ => (hop.method.clone(), hop.body.clone()),
+    };
+    Some(Hop {
+        method,
+        url: url.into(),
+        body,
+    })
+}
+
+/// Performs one hop: the request's headers, at most `max_response_bytes + 1` of the body.
+fn exchange(
+    agent: &ureq::Agent,
+    request: &HttpRequest,
+    hop: &Hop,
+) -> Result<HttpResponse, TransportError> {
     let network = |e: ureq::Error| match e {
         ureq::Error::Timeout(_) => TransportError {
             kind: TransportErrorKind::Timeout,
@@ -42,27 +106,22 @@ pub(crate) fn perform(request: &HttpRequest) -> Result<HttpResponse, TransportEr
             message: other.to_string(),
         },
     };
-    let mut builder = http_request(request);
+    let mut builder = ureq::http::Request::builder()
+        .method(hop.method.as_str())
+        .uri(hop.url.as_str());
     for (k, v) in &request.headers {
+        // A body-less hop does not describe a body it does not send.
+        if hop.body.is_none() && k.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
         builder = builder.header(k.as_str(), v.as_str());
     }
-    let result = match &request.body {
-        Some(body) => {
-            agent.run(
-                builder
-                    .body(body.clone().into_bytes())
-                    .map_err(|e| TransportError {
-                        kind: TransportErrorKind::Network,
-                        message: e.to_string(),
-                    })?,
-            )
-        }
-        None => agent.run(builder.body(Vec::new()).map_err(|e| TransportError {
-            kind: TransportErrorKind::Network,
-            message: e.to_string(),
-        })?),
-    };
-    let mut response = result.map_err(network)?;
+    let body = hop.body.clone().unwrap_or_default().into_bytes();
+    let built = builder.body(body).map_err(|e| TransportError {
+        kind: TransportErrorKind::Network,
+        message: e.to_string(),
+    })?;
+    let mut response = agent.run(built).map_err(network)?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -89,10 +148,4 @@ pub(crate) fn perform(request: &HttpRequest) -> Result<HttpResponse, TransportEr
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     })
-}
-
-fn http_request(request: &HttpRequest) -> ureq::http::request::Builder {
-    ureq::http::Request::builder()
-        .method(request.method.as_str())
-        .uri(request.url.as_str())
 }

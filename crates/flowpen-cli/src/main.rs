@@ -9,6 +9,7 @@
 
 mod http;
 mod run;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -105,7 +106,7 @@ fn check(args: &[String]) -> ExitCode {
                 if as_json {
                     report.push(json!({ "file": path, "severity": "error", "code": "parse-error", "message": e }));
                 } else {
-                    eprintln!("{e}");
+                    eprintln!("{}", terminal::visible(&e));
                 }
             }
             Ok(flow) => {
@@ -123,7 +124,7 @@ fn check(args: &[String]) -> ExitCode {
                             "message": d.message,
                         }));
                     } else {
-                        println!("{path}:{d}");
+                        println!("{}", terminal::visible(&format!("{path}:{d}")));
                     }
                 }
             }
@@ -158,7 +159,7 @@ fn fmt(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", terminal::visible(&e));
             ExitCode::from(1)
         }
     }

@@ -16,6 +16,7 @@ use flowpen_flow::{Flow, WidgetType};
 use flowpen_liquid::Liquid;
 use serde_json::{json, Value};
 
+use crate::terminal::{message, visible};
 use crate::{http, load, USAGE};
 use protocol::Line;
 
@@ -163,8 +164,8 @@ fn only_connected(flow: &Flow) -> Option<Start> {
     }
 }
 
-fn fail(message: &str, code: u8) -> ExitCode {
-    eprintln!("flowpen run: {message}");
+fn fail(text: &str, code: u8) -> ExitCode {
+    eprintln!("flowpen run: {}", visible(text));
     ExitCode::from(code)
 }
 
@@ -179,7 +180,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     let flow = match load(&o.file) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", visible(&e));
             return ExitCode::from(1);
         }
     };
@@ -188,7 +189,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         match load(path) {
             Ok(f) => subflows.insert(key.clone(), Rc::new(f)),
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", visible(&e));
                 return ExitCode::from(1);
             }
         }
@@ -250,7 +251,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         }
         _ => "",
     };
-    eprintln!("flowpen run: {}{why}", trigger.describe());
+    eprintln!("flowpen run: {}{why}", visible(&trigger.describe()));
     let mut engine = Engine::start_with_subflows(
         flow,
         trigger,
@@ -275,14 +276,14 @@ fn drive(engine: &mut Engine, next_line: &mut impl FnMut() -> Option<String>) {
                     let media = m
                         .media_url
                         .as_deref()
-                        .map(|u| format!("\n> [media] {u}"))
+                        .map(|u| format!("\n> [media] {}", visible(u)))
                         .unwrap_or_default();
-                    Some(format!("> {}{media}", m.body))
+                    Some(format!("> {}{media}", message(&m.body)))
                 }
-                Effect::SayPlay { audio, .. } => Some(protocol::audio(audio)),
-                Effect::Gather(g) => Some(protocol::gather(g)),
-                Effect::Record(r) => Some(protocol::record(r)),
-                Effect::External(x) => Some(protocol::external(x)),
+                Effect::SayPlay { audio, .. } => Some(message(&protocol::audio(audio))),
+                Effect::Gather(g) => Some(message(&protocol::gather(g))),
+                Effect::Record(r) => Some(message(&protocol::record(r))),
+                Effect::External(x) => Some(message(&protocol::external(x))),
                 Effect::Http(_) | Effect::WaitForReply { .. } | Effect::Ended(_) => None,
             };
             if let Some(text) = text {
@@ -372,13 +373,13 @@ fn drive(engine: &mut Engine, next_line: &mut impl FnMut() -> Option<String>) {
                 };
                 eprintln!(
                     "flowpen run: {} waits for {expected}",
-                    status.widget().unwrap_or("the flow")
+                    visible(status.widget().unwrap_or("the flow"))
                 );
                 Ok(())
             }
         };
         if let Err(e) = result {
-            eprintln!("flowpen run: {e}");
+            eprintln!("flowpen run: {}", visible(&e.to_string()));
         }
     }
 }
@@ -395,7 +396,7 @@ fn end_of_input(engine: &mut Engine, status: &Status, on_call: bool, now: u64) {
         None => {
             eprintln!(
                 "flowpen run: input ended while {} waits for the outside world",
-                status.widget().unwrap_or("the flow")
+                visible(status.widget().unwrap_or("the flow"))
             );
             engine.stop();
         }
@@ -412,8 +413,7 @@ fn report(engine: &Engine, o: &Options) -> ExitCode {
                 .as_ref()
                 .map(|r| format!(" (subflow of {})", r.widget))
                 .unwrap_or_default();
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "step {} {} [{}]{scope} {} -> {}: {}",
                 s.index,
                 s.widget,
@@ -422,6 +422,7 @@ fn report(engine: &Engine, o: &Options) -> ExitCode {
                 s.next.as_deref().unwrap_or("(end)"),
                 s.outcome
             );
+            let _ = writeln!(out, "{}", message(&line));
         }
     }
     if o.flow_data {
@@ -433,7 +434,7 @@ fn report(engine: &Engine, o: &Options) -> ExitCode {
     }
     match engine.end_reason() {
         Some(r) => {
-            eprintln!("{r}");
+            eprintln!("{}", visible(&r.to_string()));
             if r.is_normal() {
                 ExitCode::SUCCESS
             } else {

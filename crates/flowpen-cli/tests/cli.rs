@@ -99,8 +99,11 @@ mod tempfile_path {
 
     impl TempFile {
         pub fn new(name: &str, text: &str) -> TempFile {
+            // Tests run in parallel: every file gets its own name.
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let path =
-                std::env::temp_dir().join(format!("flowpen-cli-{}-{name}", std::process::id()));
+                std::env::temp_dir().join(format!("flowpen-cli-{}-{n}-{name}", std::process::id()));
             std::fs::write(&path, text).expect("write temp file");
             TempFile(path)
         }
@@ -207,6 +210,69 @@ fn run_plays_the_random_number_flow_against_a_real_server() {
     );
     assert!(requests[0].contains("min=1&max=6"), "{}", requests[0]);
     assert!(text(&out.stderr).contains("ended: \"send_result\" has no next widget for \"sent\""));
+}
+
+/// Studio counts 2xx and 3xx as success: a redirect that cannot be followed (no `Location`) is a
+/// success with its status and body, not a network failure.
+#[test]
+fn run_takes_a_redirect_without_location_as_success() {
+    let (url, server) = serve(vec![json_response("302 Found", "{\"number\": 4}")]);
+    let flow = random_number_flow(&url);
+    let out = flowpen(&["run", "--steps", flow.path()], "hi\n1\n6\n");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("> Your random number is 4."),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(
+        stdout.contains("success -> send_result: HTTP 302"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    server.join().expect("server");
+    // A redirect with a Location is followed: a POST becomes a GET of the new URL.
+    let (url, server) = serve(vec![
+        "HTTP/1.1 302 Found\r\nLocation: /elsewhere?x=1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
+        json_response("200 OK", "{\"number\": 5}"),
+    ]);
+    let flow = random_number_flow(&url);
+    let out = flowpen(&["run", flow.path()], "hi\n1\n6\n");
+    assert!(
+        text(&out.stdout).contains("> Your random number is 5."),
+        "{}",
+        text(&out.stdout)
+    );
+    let seen = server.join().expect("server");
+    assert!(seen[0].starts_with("POST /random "), "{}", seen[0]);
+    assert!(seen[1].starts_with("GET /elsewhere?x=1 "), "{}", seen[1]);
+    assert!(
+        !seen[1].to_ascii_lowercase().contains("content-type"),
+        "{}",
+        seen[1]
+    );
+}
+
+/// Text from a flow or a response never puts raw control characters on the terminal.
+#[test]
+fn run_escapes_control_characters() {
+    let body = "\u{1b}[2J\u{7}bell";
+    let (url, server) = serve(vec![format!(
+        "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )]);
+    let flow = random_number_flow(&url);
+    let out = flowpen(
+        &["run", "--steps", "--flow-data", flow.path()],
+        "hi\u{1b}[31m\n1\n6\n",
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "raw control characters in {stdout:?}"
+    );
+    assert!(stdout.contains("\\u{1b}[2J\\u{7}bell"), "{stdout}");
+    server.join().expect("server");
 }
 
 #[test]

@@ -40,6 +40,22 @@ function json(res, status, body, headers = {}) {
 }
 
 export const tests = [
+  ['a 3xx without a Location is a success with its own status and body, as in Studio', async ({ page, url }) => {
+    const ep = await startEndpoint((req, body, res) => {
+      res.writeHead(302, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify({ number: 4 }));
+    });
+    try {
+      const ed = new Editor(page);
+      await ed.open(url);
+      assert.equal(await runRandom(page, `${ep.url}/moved`), 'Your random number is 4.');
+      const detail = await getNumDetail(page);
+      assert.match(detail, /HTTP 302/);
+    } finally {
+      await ep.close();
+    }
+  }],
+
   ['a loopback endpoint with CORS headers answers; without them the step explains CORS', async ({ page, url, shots }) => {
     const ep = await startEndpoint((req, body, res) => {
       const cors = req.url.startsWith('/cors') ? { 'access-control-allow-origin': '*', 'x-served-by': 'loopback' } : {};
