@@ -203,6 +203,21 @@ impl Project {
     }
 }
 
+/// The subflows as the engine looks them up: by SID, and by name (the name of the Run Subflow
+/// widget that runs one, when the user gives the subflow that name).
+pub fn engine_subflows(subflows: &[Subflow]) -> flowpen_engine::Subflows {
+    let mut out = flowpen_engine::Subflows::new();
+    for s in subflows {
+        let flow = std::rc::Rc::new(s.flow.clone());
+        for key in [s.sid.trim(), s.name.trim()] {
+            if !key.is_empty() {
+                out.insert(key, std::rc::Rc::clone(&flow));
+            }
+        }
+    }
+    out
+}
+
 impl<'a> ProjectRef<'a> {
     /// A project of just a flow and Functions (no subflows, no tests).
     pub fn of(flow: &'a Flow, functions: &'a FunctionsProject) -> ProjectRef<'a> {

@@ -17,21 +17,23 @@
 //! - An input for an execution that moved on (a response after Stop, a timer for an old deadline)
 //!   is ignored: the engine answers `InputError`, and nothing changes.
 
+mod execution;
 pub mod http;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
 use flowpen_engine::{
-    Config, Effect, EndReason, Engine, HttpRequest, HttpResponse, InboundMessage, MessageId,
-    RequestId, Status, Step, TransportError, Trigger,
+    Config, Engine, ExternalOutcome, HttpRequest, HttpResponse, InboundMessage, Recording,
+    RecordingEnd, RequestId, Status, Subflows, TransportError, Trigger,
 };
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
 use serde_json::Value;
 
-use crate::functions::LogLine;
+pub use execution::{
+    end_kind, Answer, Bubble, CallerInput, Execution, Highlight, RequestNote, Tone, Wait,
+};
 pub use http::Via;
 
 /// How many executions are kept (the oldest ended ones are dropped first).
@@ -69,337 +71,15 @@ pub struct Timer {
     pub fire_at_ms: u64,
 }
 
-/// One line of the chat.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Bubble {
-    /// The contact wrote this. `note` says why the flow did not get it, if it did not.
-    Contact {
-        text: String,
-        at_ms: u64,
-        note: Option<String>,
-    },
-    /// The flow sent this (Send Message, Send & Wait For Reply).
-    Flow {
-        widget: String,
-        text: String,
-        /// The media URL, when the widget has one (empty ones are left out).
-        media: Option<String>,
-        at_ms: u64,
-        /// The message failed (the user asked it to).
-        failed: bool,
-    },
-    /// A line about the execution (started, ended and why).
-    Event { text: String, tone: Tone },
-}
-
-/// How an event line looks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tone {
-    Info,
-    Ended,
-    Problem,
-}
-
-/// What the shell learnt about one request besides its response.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RequestNote {
-    pub via: Option<Via>,
-    /// An in-browser Function's console output and the host's notes.
-    pub logs: Vec<LogLine>,
-    /// How long the request took (ms), once answered.
-    pub duration_ms: Option<f64>,
-    /// An explanation worth showing with the step (a protected Function, an unknown path…).
-    pub note: Option<String>,
-    pub answered: bool,
-}
-
-/// What the shell reports with an HTTP answer besides the response itself.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Answer {
-    pub logs: Vec<LogLine>,
-    pub duration_ms: f64,
-    pub note: Option<String>,
-}
-
 /// How an execution started.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Origin {
     Chat,
     Rest,
     Restart,
-}
-
-/// One execution and what the simulator shows about it.
-pub struct Execution {
-    pub id: u32,
-    engine: Engine,
-    pub origin: Origin,
-    /// The editor's flow revision it runs (the flow may have been edited since).
-    pub flow_rev: u64,
-    /// On the execution's clock (which is the shell's clock plus `skew_ms`).
-    pub started_ms: u64,
-    /// How far "skip wait" moved this execution's clock ahead of the shell's.
-    pub skew_ms: u64,
-    /// Its part of the conversation.
-    pub chat: Vec<Bubble>,
-    /// Notes per request id.
-    pub requests: BTreeMap<u32, RequestNote>,
-    /// The step the user selected in the log (Flow Data shows the context after it).
-    pub selected_step: Option<usize>,
-}
-
-impl Execution {
-    /// The execution's time for the shell's `now`.
-    pub fn clock(&self, now: u64) -> u64 {
-        now.saturating_add(self.skew_ms)
-    }
-
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
-    pub fn steps(&self) -> &[Step] {
-        self.engine.steps()
-    }
-
-    pub fn status(&self) -> Status {
-        self.engine.status()
-    }
-
-    pub fn is_active(&self) -> bool {
-        self.engine.end_reason().is_none()
-    }
-
-    pub fn end_reason(&self) -> Option<&EndReason> {
-        self.engine.end_reason()
-    }
-
-    /// The contact's and the flow's addresses.
-    pub fn addresses(&self) -> (String, String) {
-        self.engine.trigger().addresses()
-    }
-
-    /// How it started, in a few words.
-    pub fn title(&self) -> String {
-        match self.engine.trigger() {
-            Trigger::Message(m) => format!("Incoming message \"{}\"", m.body),
-            Trigger::Rest { .. } => "REST API request".to_owned(),
-            Trigger::Call(c) => format!("Incoming call from {}", c.from),
-            Trigger::Conversation(m) => format!("Incoming conversation message \"{}\"", m.body),
-            Trigger::Subflow(_) => "Started as a subflow".to_owned(),
-        }
-    }
-
-    /// A short status: where it waits, or how it ended.
-    pub fn status_text(&self) -> String {
-        match self.engine.status() {
-            Status::Running => "running".to_owned(),
-            Status::WaitingForReply { widget, .. } => format!("waiting for a reply to {widget}"),
-            Status::WaitingForSend { widget, .. } => format!("sending {widget}"),
-            Status::WaitingForHttp { widget, .. } => format!("waiting for {widget}'s response"),
-            Status::Playing { widget, .. } => format!("{widget} is playing"),
-            Status::Gathering { widget, .. } => format!("{widget} waits for keys or speech"),
-            Status::Recording { widget, .. } => format!("{widget} waits for a recording"),
-            Status::WaitingForExternal { widget, .. } => {
-                format!("{widget} waits for the outside world")
-            }
-            Status::Ended(r) => end_kind(&r).to_owned(),
-        }
-    }
-
-    /// Flow Data after step `index`, or now (`None`).
-    pub fn flow_data(&self, index: Option<usize>) -> Value {
-        match index {
-            Some(i) if i < self.engine.steps().len() => self.engine.context_after(i),
-            _ => self.engine.flow_data().clone(),
-        }
-    }
-
-    /// The note of a step's request, if the step made one.
-    pub fn request_note(&self, step: &Step) -> Option<&RequestNote> {
-        match &step.detail {
-            flowpen_engine::StepDetail::Http { request, .. } => self.requests.get(&request.id.0),
-            _ => None,
-        }
-    }
-
-    /// The request it waits for now, if any.
-    fn pending_request(&self) -> Option<RequestId> {
-        match self.engine.status() {
-            Status::WaitingForHttp { request, .. } => Some(request),
-            _ => None,
-        }
-    }
-
-    /// What the canvas highlights: the current widget, the widgets visited, the transitions taken.
-    pub fn highlight(&self) -> Highlight {
-        let mut h = Highlight {
-            current: self.engine.current_widget().map(str::to_owned),
-            ..Highlight::default()
-        };
-        for s in self.engine.steps() {
-            if !h.visited.contains(&s.widget) {
-                h.visited.push(s.widget.clone());
-            }
-            if let (Some(event), Some(next)) = (&s.event, &s.next) {
-                let t = (s.widget.clone(), event.clone(), next.clone());
-                if !h.taken.contains(&t) {
-                    h.taken.push(t);
-                }
-            }
-        }
-        if let Some(c) = &h.current {
-            if !h.visited.contains(c) {
-                h.visited.push(c.clone());
-            }
-        }
-        h
-    }
-
-    /// Drains the engine's effects into the chat and `commands`, acknowledging sent messages.
-    fn drain(&mut self, fail_next: &mut bool, now: u64, commands: &mut Vec<Command>) {
-        // Bounded: every acknowledgement makes the engine run at least one more widget, and the
-        // engine ends an execution after its step limit.
-        for _ in 0..10_000 {
-            let mut reply_message: Option<MessageId> = None;
-            let mut last_send: Option<(MessageId, String, usize)> = None;
-            while let Some(effect) = self.engine.poll_effect() {
-                match effect {
-                    Effect::Send(m) => {
-                        let media = m.media_url.filter(|u| !u.trim().is_empty());
-                        self.chat.push(Bubble::Flow {
-                            widget: m.widget.clone(),
-                            text: m.body,
-                            media,
-                            at_ms: now,
-                            failed: false,
-                        });
-                        last_send = Some((m.id, m.widget, self.chat.len() - 1));
-                    }
-                    Effect::WaitForReply { widget, .. } => {
-                        if let Some((id, w, _)) = &last_send {
-                            if *w == widget {
-                                reply_message = Some(*id);
-                            }
-                        }
-                    }
-                    Effect::Http(request) => {
-                        let via = http::via(&request.url);
-                        self.requests.insert(
-                            request.id.0,
-                            RequestNote {
-                                via: Some(via),
-                                ..RequestNote::default()
-                            },
-                        );
-                        commands.push(Command::Http {
-                            execution: self.id,
-                            via,
-                            request,
-                        });
-                    }
-                    // Calls are not simulated in the browser yet: the flow's audio and what a
-                    // widget waits for show as lines of the conversation.
-                    Effect::SayPlay { widget, audio, .. } => self.chat.push(Bubble::Event {
-                        text: format!("{widget}: {audio}"),
-                        tone: Tone::Info,
-                    }),
-                    Effect::Gather(g) => self.chat.push(Bubble::Event {
-                        text: format!("{} waits for keys or speech", g.widget),
-                        tone: Tone::Info,
-                    }),
-                    Effect::Record(r) => self.chat.push(Bubble::Event {
-                        text: format!("{} waits for a recording", r.widget),
-                        tone: Tone::Info,
-                    }),
-                    Effect::External(x) => self.chat.push(Bubble::Event {
-                        text: format!("{}: {}", x.widget, x.summary),
-                        tone: Tone::Info,
-                    }),
-                    Effect::Ended(reason) => {
-                        let tone = if reason.is_normal() {
-                            Tone::Ended
-                        } else {
-                            Tone::Problem
-                        };
-                        self.chat.push(Bubble::Event {
-                            text: format!("Execution #{} {}", self.id, end_sentence(&reason)),
-                            tone,
-                        });
-                    }
-                }
-            }
-            if let Status::Playing { audio, .. } = self.engine.status() {
-                if self.engine.handle_audio_complete(audio, now).is_err() {
-                    return;
-                }
-                continue;
-            }
-            let message = match self.engine.status() {
-                Status::WaitingForSend { message, .. } => Some(message),
-                Status::WaitingForReply { .. } if *fail_next => reply_message,
-                _ => None,
-            };
-            let Some(message) = message else { return };
-            let result = if *fail_next {
-                *fail_next = false;
-                if let Some((_, _, i)) = last_send {
-                    if let Some(Bubble::Flow { failed, .. }) = self.chat.get_mut(i) {
-                        *failed = true;
-                    }
-                }
-                self.engine
-                    .handle_send_failure(message, SIMULATED_FAILURE, now)
-            } else {
-                self.engine.handle_sent(message, now)
-            };
-            if result.is_err() {
-                return;
-            }
-        }
-    }
-}
-
-/// What the canvas highlights for an execution.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Highlight {
-    pub current: Option<String>,
-    /// Widgets in the order they were first reached.
-    pub visited: Vec<String>,
-    /// Transitions followed: (widget, event, next widget).
-    pub taken: Vec<(String, String, String)>,
-}
-
-/// The kind of an end, in a word or two.
-pub fn end_kind(reason: &EndReason) -> &'static str {
-    match reason {
-        EndReason::NoNext { .. } => "ended",
-        EndReason::MissingWidget { .. } => "error",
-        EndReason::RunLimit { .. } | EndReason::StepLimit { .. } => "limit reached",
-        EndReason::Unsupported { .. } => "unsupported widget",
-        EndReason::Error { .. } | EndReason::NoCall { .. } => "error",
-        EndReason::CallEnded { .. } => "call ended",
-        EndReason::Stopped => "stopped",
-    }
-}
-
-/// "ended: …" as a sentence about the execution.
-fn end_sentence(reason: &EndReason) -> String {
-    match reason {
-        EndReason::NoNext { widget, event } => {
-            format!("ended: {widget} has no next widget for \"{event}\".")
-        }
-        EndReason::Stopped => "was stopped.".to_owned(),
-        other => format!("ended. {}", capitalize(&other.to_string())),
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
+    Call,
+    Conversation,
+    Subflow,
 }
 
 /// Why the REST trigger form's parameters cannot be used.
@@ -466,6 +146,8 @@ pub struct Simulator {
     selected: Option<u32>,
     next_id: u32,
     fail_next_send: bool,
+    /// The project's subflows, for Run Subflow.
+    subflows: Subflows,
 }
 
 impl Simulator {
@@ -482,7 +164,13 @@ impl Simulator {
             selected: None,
             next_id: 1,
             fail_next_send: false,
+            subflows: Subflows::new(),
         }
+    }
+
+    /// The flows Run Subflow widgets of later executions run (the project's subflows).
+    pub fn set_subflows(&mut self, subflows: Subflows) {
+        self.subflows = subflows;
     }
 
     pub fn config(&self) -> &Config {
@@ -536,7 +224,7 @@ impl Simulator {
     pub fn select_step(&mut self, step: Option<usize>) {
         if let Some(id) = self.selected {
             if let Some(e) = self.execution_mut(id) {
-                e.selected_step = step.filter(|&i| i < e.engine.steps().len());
+                e.selected_step = step.filter(|&i| i < e.steps().len());
             }
         }
     }
@@ -545,7 +233,7 @@ impl Simulator {
     /// timeout, or a request's time limit).
     pub fn timer(&self) -> Option<Timer> {
         let e = self.active()?;
-        e.engine.poll_timeout().map(|deadline_ms| Timer {
+        e.engine().poll_timeout().map(|deadline_ms| Timer {
             execution: e.id,
             deadline_ms,
             fire_at_ms: deadline_ms.saturating_sub(e.skew_ms),
@@ -586,24 +274,16 @@ impl Simulator {
                 note: None,
             });
         }
-        let engine = Engine::start_with(
+        let engine = Engine::start_with_subflows(
             flow.clone(),
             trigger,
             self.config.clone(),
             Rc::clone(&self.liquid),
+            self.subflows.clone(),
             now,
         );
-        let mut execution = Execution {
-            id,
-            engine,
-            origin,
-            flow_rev,
-            started_ms: now,
-            skew_ms: 0,
-            chat,
-            requests: BTreeMap::new(),
-            selected_step: None,
-        };
+        let mut execution = Execution::new(id, engine, origin, flow_rev, now);
+        execution.chat = chat;
         execution.drain(&mut self.fail_next_send, now, &mut commands);
         self.executions.push(execution);
         self.selected = Some(id);
@@ -642,7 +322,7 @@ impl Simulator {
         if let Some(e) = self.execution_mut(id) {
             let (contact, flow_address) = e.addresses();
             let now = e.clock(now);
-            match e.engine.status() {
+            match e.status() {
                 Status::WaitingForReply { .. } => {
                     e.chat.push(Bubble::Contact {
                         text: body.to_owned(),
@@ -655,7 +335,7 @@ impl Simulator {
                         body: body.to_owned(),
                         media_urls: Vec::new(),
                     };
-                    if e.engine.handle_message(message, now).is_ok() {
+                    if e.engine_mut().handle_message(message, now).is_ok() {
                         e.drain(&mut fail, now, &mut commands);
                     }
                 }
@@ -685,7 +365,7 @@ impl Simulator {
         let trigger = self
             .selected()
             .or_else(|| self.executions.last())
-            .map(|e| e.engine.trigger().clone());
+            .map(|e| e.engine().trigger().clone());
         match trigger {
             Some(t) => self.start(flow, flow_rev, t, Origin::Restart, now),
             None => Vec::new(),
@@ -706,7 +386,7 @@ impl Simulator {
                     request,
                 });
             }
-            e.engine.stop();
+            e.engine_mut().stop();
             let now = e.clock(now);
             e.drain(&mut fail, now, &mut commands);
         }
@@ -723,7 +403,9 @@ impl Simulator {
         let Some(e) = self.execution_mut(t.execution) else {
             return Vec::new();
         };
-        if !matches!(e.engine.status(), Status::WaitingForReply { .. }) {
+        // Waits for the contact, the caller or the outside world can be skipped; a request's
+        // time limit cannot (it is the shell's real request).
+        if matches!(e.status(), Status::WaitingForHttp { .. }) {
             return Vec::new();
         }
         let clock = e.clock(now);
@@ -749,9 +431,9 @@ impl Simulator {
         if let Some(e) = self.execution_mut(execution) {
             // A browser timer may run a millisecond before the clock says the deadline passed.
             let now = e.clock(now).max(deadline_ms);
-            if e.engine.poll_timeout() == Some(deadline_ms) {
+            if e.engine().poll_timeout() == Some(deadline_ms) {
                 let pending = e.pending_request();
-                e.engine.handle_timeout(now);
+                e.engine_mut().handle_timeout(now);
                 if let Some(request) = pending.filter(|r| e.pending_request() != Some(*r)) {
                     commands.push(Command::Cancel { execution, request });
                 }
@@ -782,7 +464,109 @@ impl Simulator {
             note.note = answer.note;
             note.answered = true;
             let now = e.clock(now);
-            if e.engine.handle_http_response(request, result, now).is_ok() {
+            if e.engine_mut()
+                .handle_http_response(request, result, now)
+                .is_ok()
+            {
+                e.drain(&mut fail, now, &mut commands);
+            }
+        }
+        self.fail_next_send = fail;
+        commands
+    }
+
+    /// The caller does something on the active execution's call: keys, speech, a recording or
+    /// hanging up. What the flow does not take (nothing waits for it, there is no call) stays in
+    /// the conversation with a note saying why.
+    pub fn caller(&mut self, input: CallerInput, now: u64) -> Vec<Command> {
+        let Some(id) = self.active_id() else {
+            return Vec::new();
+        };
+        self.selected = Some(id);
+        let mut commands = Vec::new();
+        let mut fail = self.fail_next_send;
+        if let Some(e) = self.execution_mut(id) {
+            let now = e.clock(now);
+            let result = match &input {
+                _ if !e.on_call() => Err("this execution is not on a call".to_owned()),
+                CallerInput::HangUp => e.engine_mut().handle_hangup(now).map_err(|x| x.to_string()),
+                CallerInput::Keys(keys) => e
+                    .engine_mut()
+                    .handle_digits(keys, now)
+                    .map_err(|x| x.to_string()),
+                CallerInput::Speech { text, confidence } => e
+                    .engine_mut()
+                    .handle_speech(text, *confidence, now)
+                    .map_err(|x| x.to_string()),
+                CallerInput::Recording(text) => {
+                    let recording = Recording {
+                        transcript: text.clone(),
+                        duration_s: None,
+                        ended_by: RecordingEnd::Silence,
+                    };
+                    e.engine_mut()
+                        .handle_recording(recording, now)
+                        .map_err(|x| x.to_string())
+                }
+                CallerInput::Outcome { .. } => Err("use answer_external".to_owned()),
+            };
+            let note = result
+                .err()
+                .map(|why| format!("Not taken by the flow: {why}."));
+            let taken = note.is_none();
+            e.chat.push(Bubble::Caller {
+                input,
+                at_ms: now,
+                note,
+            });
+            if taken {
+                e.drain(&mut fail, now, &mut commands);
+            }
+        }
+        self.fail_next_send = fail;
+        commands
+    }
+
+    /// The outside world answers the active execution's waiting widget with `event`, setting
+    /// `variables` (the rest keep the event's defaults).
+    pub fn answer_external(
+        &mut self,
+        event: &str,
+        variables: Vec<(String, Value)>,
+        now: u64,
+    ) -> Vec<Command> {
+        let Some(id) = self.active_id() else {
+            return Vec::new();
+        };
+        self.selected = Some(id);
+        let mut commands = Vec::new();
+        let mut fail = self.fail_next_send;
+        if let Some(e) = self.execution_mut(id) {
+            let now = e.clock(now);
+            let Some(wait) = e
+                .engine()
+                .pending_external()
+                .map(|x| (x.id, x.widget.clone()))
+            else {
+                return commands;
+            };
+            let outcome = ExternalOutcome {
+                event: event.to_owned(),
+                variables,
+            };
+            let result = e.engine_mut().handle_external(wait.0, outcome, now);
+            e.chat.push(Bubble::Caller {
+                input: CallerInput::Outcome {
+                    widget: wait.1,
+                    event: event.to_owned(),
+                },
+                at_ms: now,
+                note: result
+                    .as_ref()
+                    .err()
+                    .map(|why| format!("Not taken by the flow: {why}.")),
+            });
+            if result.is_ok() {
                 e.drain(&mut fail, now, &mut commands);
             }
         }

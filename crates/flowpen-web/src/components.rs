@@ -2,6 +2,7 @@
 //! whose equality is pointer identity, so a memoized component re-renders only when its data was
 //! actually replaced by the reducer.
 
+pub mod call;
 pub mod canvas;
 pub mod chat;
 pub mod dialogs;

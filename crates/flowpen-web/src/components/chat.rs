@@ -6,6 +6,7 @@ use flowpen_engine::Status;
 use web_sys::Element;
 use yew::prelude::*;
 
+use super::call::{speak_new, voice_bubble, CallControls, StartOptions};
 use super::icons::{self, Glyph};
 use super::inspector::fields::event_value;
 use crate::hooks::Sim;
@@ -41,6 +42,9 @@ fn media(url: &str) -> Html {
 }
 
 fn bubble(b: &Bubble) -> Html {
+    if let Some(voice) = voice_bubble(b) {
+        return voice;
+    }
     match b {
         Bubble::Contact { text, note, .. } => html! {
             <div class={classes!("bubble", "contact", note.is_some().then_some("undelivered"))}
@@ -73,6 +77,8 @@ fn bubble(b: &Bubble) -> Html {
                     Tone::Info => "event-info", Tone::Ended => "event-ended", Tone::Problem => "event-problem" })}
                 data-testid="chat-bubble" data-from="event">{ text }</div>
         },
+        // Calls' bubbles are drawn by voice_bubble.
+        _ => Html::default(),
     }
 }
 
@@ -82,6 +88,26 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
     let sim = &props.sim;
     let draft = use_state(String::new);
     let log = use_node_ref();
+    let read_aloud = use_state(|| false);
+    let spoken = use_mut_ref(|| 0usize);
+    // Reads the flow's new speech aloud when the user turned it on (never by default).
+    {
+        let (sim, read_aloud, spoken) = (sim.clone(), *read_aloud, spoken.clone());
+        use_effect_with((sim.rev, read_aloud), move |_| {
+            let count = sim
+                .view(|s| {
+                    let all: Vec<&Bubble> =
+                        s.executions().iter().flat_map(|e| e.chat.iter()).collect();
+                    if read_aloud {
+                        speak_new(&all, *spoken.borrow())
+                    } else {
+                        all.len()
+                    }
+                })
+                .unwrap_or(0);
+            *spoken.borrow_mut() = count;
+        });
+    }
     // Keep the newest bubble in view.
     {
         let log = log.clone();
@@ -109,8 +135,19 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
     let info = sim
         .view(|s| {
             let active = s.active();
-            let waiting_reply =
-                active.is_some_and(|e| matches!(e.status(), Status::WaitingForReply { .. }));
+            let waiting_reply = active.is_some_and(|e| {
+                matches!(
+                    e.status(),
+                    Status::WaitingForReply { .. }
+                        | Status::Gathering { .. }
+                        | Status::Recording { .. }
+                        | Status::WaitingForExternal {
+                            deadline_ms: Some(_),
+                            ..
+                        }
+                )
+            });
+            let on_call = active.is_some_and(|e| e.on_call());
             let status = match (active, s.executions().last()) {
                 (Some(e), _) => format!("Execution #{}: {}", e.id, e.status_text()),
                 (None, Some(e)) => format!(
@@ -127,7 +164,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                 .flat_map(|e| e.chat.iter().map(bubble))
                 .collect();
             (
-                active.is_some(),
+                (active.is_some(), on_call),
                 waiting_reply,
                 status,
                 stale,
@@ -137,7 +174,11 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
             )
         })
         .unwrap_or_default();
-    let (active, waiting_reply, status, stale, bubbles, fail_next, any) = info;
+    let ((active, on_call), waiting_reply, status, stale, bubbles, fail_next, any) = info;
+    let toggle_read_aloud = {
+        let read_aloud = read_aloud.clone();
+        Callback::from(move |_: Event| read_aloud.set(!*read_aloud))
+    };
     let restart = {
         let sim = sim.clone();
         Callback::from(move |_: MouseEvent| sim.restart())
@@ -176,14 +217,20 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                         <Glyph d={icons::STOP} />{ "Stop" }
                     </button>
                     <button type="button" class="btn small" data-testid="sim-skip-wait" disabled={!waiting_reply}
-                        title="Fire the Send & Wait For Reply timeout now" onclick={skip}>
+                        title="Fire the waiting widget's timeout now (Send & Wait For Reply, Gather, Record, an outside wait)" onclick={skip}>
                         <Glyph d={icons::SKIP} />{ "Skip wait" }
                     </button>
                 </div>
-                <label class="fail-toggle" title="The next message the flow sends fails (Send Message → Failed, Send & Wait → Delivery Failure)">
-                    <input type="checkbox" data-testid="sim-fail-next" checked={fail_next} onchange={toggle_fail} />
-                    { "Next message fails to send" }
-                </label>
+                <div class="sim-toggles">
+                    <label class="fail-toggle" title="The next message the flow sends fails (Send Message → Failed, Send & Wait → Delivery Failure)">
+                        <input type="checkbox" data-testid="sim-fail-next" checked={fail_next} onchange={toggle_fail} />
+                        { "Next message fails to send" }
+                    </label>
+                    <label class="fail-toggle" title="Read the flow's Say text aloud with the browser's speech synthesis">
+                        <input type="checkbox" data-testid="sim-read-aloud" checked={*read_aloud} onchange={toggle_read_aloud} />
+                        { "Read speech aloud" }
+                    </label>
+                </div>
                 if !status.is_empty() {
                     <div class="chat-status" data-testid="sim-status">
                         <span>{ status }</span>
@@ -202,12 +249,14 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                 if bubbles.is_empty() {
                     <div class="chat-empty">
                         <Glyph d={icons::CHAT} />
-                        <strong>{ "Chat with your flow" }</strong>
-                        <p>{ "You are the contact. Your first message is the incoming message that triggers the flow; the flow's messages appear here as it runs, and the canvas shows the path it takes." }</p>
+                        <strong>{ "Chat with your flow, or call it" }</strong>
+                        <p>{ "You are the contact. Your first message is the incoming message that triggers the flow; Incoming call starts it with a call instead. The flow's messages and speech appear here as it runs, and the canvas shows the path it takes." }</p>
                     </div>
                 }
                 { for bubbles }
             </div>
+            <CallControls sim={sim.clone()} />
+            if !on_call {
             <form class="chat-compose" onsubmit={send}>
                 <input class="input" data-testid="chat-input" value={(*draft).clone()} {oninput}
                     placeholder={if active { "Reply as the contact…" } else { "Write a message to start the flow…" }}
@@ -215,6 +264,10 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                 <button type="submit" class="btn primary" data-testid="chat-send" disabled={draft.trim().is_empty()}
                     aria-label="Send"><Glyph d={icons::SEND} /></button>
             </form>
+            }
+            if !active {
+                <StartOptions sim={sim.clone()} />
+            }
             <RestForm sim={sim.clone()} />
         </section>
     }

@@ -26,8 +26,9 @@ use super::fetch;
 use super::Latest;
 use crate::functions::FunctionsHost;
 use flowpen_playground::editor::liquid;
+use flowpen_playground::project::engine_subflows;
 use flowpen_playground::simulator::http::{self, Via};
-use flowpen_playground::simulator::{Answer, Command, Origin, Simulator, Timer};
+use flowpen_playground::simulator::{Answer, CallerInput, Command, Origin, Simulator, Timer};
 
 struct Inner {
     sim: RefCell<Simulator>,
@@ -70,20 +71,35 @@ impl Sim {
         self.apply(move |s, now| s.chat(&flow, rev, &body, now));
     }
 
+    /// Starts an execution with `trigger`.
+    pub fn start(&self, trigger: Trigger, origin: Origin) {
+        let (flow, rev) = self.flow();
+        self.apply(move |s, now| s.start(&flow, rev, trigger, origin, now));
+    }
+
     /// Starts an execution as a REST API request.
     pub fn rest(&self, from: String, to: String, parameters: serde_json::Value) {
-        let (flow, rev) = self.flow();
         let trigger = Trigger::Rest {
             from,
             to,
             parameters,
         };
-        self.apply(move |s, now| s.start(&flow, rev, trigger, Origin::Rest, now));
+        self.start(trigger, Origin::Rest);
     }
 
     pub fn restart(&self) {
         let (flow, rev) = self.flow();
         self.apply(move |s, now| s.restart(&flow, rev, now));
+    }
+
+    /// The caller presses keys, speaks, leaves a recording or hangs up.
+    pub fn caller(&self, input: CallerInput) {
+        self.apply(move |s, now| s.caller(input, now));
+    }
+
+    /// The outside world answers the waiting widget with `event` and `variables`.
+    pub fn answer_external(&self, event: String, variables: Vec<(String, serde_json::Value)>) {
+        self.apply(move |s, now| s.answer_external(&event, variables, now));
     }
 
     pub fn stop(&self) {
@@ -122,9 +138,13 @@ impl Sim {
         });
     }
 
-    /// The editor's flow and its revision, now.
+    /// The editor's flow and its revision, now; the simulator gets the project's subflows too.
     fn flow(&self) -> (Rc<flowpen_flow::Flow>, u64) {
         let editor = self.inner.editor.borrow();
+        let subflows = engine_subflows(&editor.project.subflows);
+        if let Ok(mut s) = self.inner.sim.try_borrow_mut() {
+            s.set_subflows(subflows);
+        }
         (Rc::clone(&editor.doc.flow), editor.doc.flow_rev)
     }
 
