@@ -30,6 +30,7 @@ pub mod keys;
 pub mod liquid;
 pub mod persist;
 pub mod project;
+mod tabs;
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -259,6 +260,27 @@ pub enum Action {
         text: String,
     },
     RemoveEnv(usize),
+    /// Puts a flow of the project on the canvas: `None` the main flow, `Some(i)` subflow `i`.
+    OpenFlow(Option<usize>),
+    /// Adds a Studio flow (a file or pasted text) as a subflow, and opens it.
+    AddSubflow {
+        text: String,
+        source: String,
+    },
+    /// Adds an empty subflow (a Trigger), and opens it.
+    NewSubflow,
+    RenameSubflow {
+        index: usize,
+        name: String,
+    },
+    /// Sets the SID that Run Subflow widgets name to run this subflow.
+    SetSubflowSid {
+        index: usize,
+        sid: String,
+    },
+    /// Asks before removing a subflow.
+    RemoveSubflow(usize),
+    ConfirmRemoveSubflow(usize),
 }
 
 /// Which part of the editor an action belongs to.
@@ -350,7 +372,14 @@ impl Action {
             | A::DeleteFunction(_)
             | A::AddEnv
             | A::SetEnv { .. }
-            | A::RemoveEnv(_) => Concern::Project,
+            | A::RemoveEnv(_)
+            | A::OpenFlow(_)
+            | A::AddSubflow { .. }
+            | A::NewSubflow
+            | A::RenameSubflow { .. }
+            | A::SetSubflowSid { .. }
+            | A::RemoveSubflow(_)
+            | A::ConfirmRemoveSubflow(_) => Concern::Project,
         }
     }
 }
@@ -539,7 +568,7 @@ impl EditorState {
     /// The whole project by reference.
     pub fn project_ref(&self) -> ProjectRef<'_> {
         ProjectRef {
-            flow: &self.doc.flow,
+            flow: self.main_flow(),
             functions: &self.project.functions,
             subflows: &self.project.subflows,
             tests: &self.project.tests,
@@ -556,9 +585,9 @@ impl EditorState {
         files::project_text(self.project_ref())
     }
 
-    /// A file name for the project file.
+    /// A file name for the project file (from the main flow's description).
     pub fn project_file_name(&self) -> String {
-        files::project_file_name(&self.doc.flow)
+        files::project_file_name(self.main_flow())
     }
 
     /// What autosave keeps besides the flow.
@@ -628,7 +657,7 @@ impl EditorState {
 /// the small ones by value.
 #[derive(PartialEq)]
 struct Stamp {
-    shared: [*const (); 8],
+    shared: [*const (); 9],
     doc: (u64, Option<(usize, usize)>),
     canvas: (
         Viewport,
@@ -640,7 +669,7 @@ struct Stamp {
         bool,
     ),
     chrome: (Option<Overlay>, Option<u64>, Option<u64>, Theme, Panel, u64),
-    project: (u64, Option<usize>),
+    project: (u64, Option<usize>, Option<usize>),
 }
 
 impl Stamp {
@@ -658,6 +687,7 @@ impl Stamp {
                 ptr(&s.doc.history),
                 s.canvas.drag.as_ref().map_or(std::ptr::null(), ptr),
                 ptr(&s.project.functions),
+                ptr(&s.project.subflows),
             ],
             doc: (s.doc.flow_rev, s.doc.selected_edge),
             canvas: (
@@ -677,7 +707,11 @@ impl Stamp {
                 s.chrome.panel,
                 s.chrome.serial,
             ),
-            project: (s.project.functions_rev, s.project.selected_function),
+            project: (
+                s.project.functions_rev,
+                s.project.selected_function,
+                s.project.open,
+            ),
         }
     }
 }

@@ -13,6 +13,8 @@
 pub mod examples;
 pub mod functions;
 
+use std::rc::Rc;
+
 use flowpen_flow::json::{self, Json, Object, ParseError, Seg};
 use flowpen_flow::Flow;
 
@@ -169,7 +171,8 @@ pub struct Subflow {
     pub name: String,
     /// The SID Run Subflow widgets name (`FW…`); the engine also finds a subflow by `name`.
     pub sid: String,
-    pub flow: Flow,
+    /// Shared: an editor and its executions hold the same flow.
+    pub flow: Rc<Flow>,
 }
 
 /// A whole project: the main flow, its Functions and environment variables, its subflows and its
@@ -208,10 +211,9 @@ impl Project {
 pub fn engine_subflows(subflows: &[Subflow]) -> flowpen_engine::Subflows {
     let mut out = flowpen_engine::Subflows::new();
     for s in subflows {
-        let flow = std::rc::Rc::new(s.flow.clone());
         for key in [s.sid.trim(), s.name.trim()] {
             if !key.is_empty() {
-                out.insert(key, std::rc::Rc::clone(&flow));
+                out.insert(key, Rc::clone(&s.flow));
             }
         }
     }
@@ -419,7 +421,11 @@ fn read_subflows(top: &mut Object) -> Result<Vec<Subflow>, ShapeProblem> {
             path.extend(e.path);
             (path, e.message)
         })?;
-        out.push(Subflow { name, sid, flow });
+        out.push(Subflow {
+            name,
+            sid,
+            flow: Rc::new(flow),
+        });
     }
     Ok(out)
 }

@@ -384,7 +384,7 @@ fn subflows_and_tests_travel_in_the_project_file() {
         subflows: vec![Subflow {
             name: "Retry counter".into(),
             sid: "FW0123456789abcdef0123456789abcdef".into(),
-            flow: child.clone(),
+            flow: std::rc::Rc::new(child.clone()),
         }],
         tests: "flow: random-number.json\n# a comment stays\ntests: []\n".into(),
     };

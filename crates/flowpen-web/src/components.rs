@@ -6,6 +6,7 @@ pub mod call;
 pub mod canvas;
 pub mod chat;
 pub mod dialogs;
+pub mod flow_tabs;
 pub mod functions;
 pub mod icons;
 pub mod inspector;

@@ -27,6 +27,7 @@ use components::canvas::Canvas;
 pub use components::canvas::HighlightContext;
 use components::chat::ChatPanel;
 use components::dialogs::OverlayView;
+use components::flow_tabs::FlowTabs;
 use components::functions::FunctionsPanel;
 use components::icons::{self, Glyph};
 use components::inspector::Inspector;
@@ -92,12 +93,14 @@ pub fn app() -> Html {
         <ContextProvider<HighlightContext> context={highlight}>
         <ContextProvider<FunctionsContext> context={Ptr::new(&s.project.functions)}>
             <div class={classes!("app", theme)} data-testid="app" data-theme={s.chrome.theme.as_str()}>
-                <Toolbar flow={Ptr::new(&s.doc.flow)} functions={Ptr::new(&s.project.functions)}
+                <Toolbar flow={Ptr::new(&s.doc.flow)} main={Ptr::new(s.main_flow())} functions={Ptr::new(&s.project.functions)}
                     subflows={Ptr::new(&s.project.subflows)} tests={Ptr::new(&s.project.tests)} running={running}
                     can_undo={s.doc.history.can_undo()} can_redo={s.doc.history.can_redo()} theme={s.chrome.theme} snap={s.canvas.snap} />
                 <main class={classes!("workspace", format!("panel-{}", s.chrome.panel.as_str()))}>
                     <Palette />
                     <div class="center">
+                        <FlowTabs main={Ptr::new(s.main_flow())} subflows={Ptr::new(&s.project.subflows)}
+                            open={s.project.open} />
                         <Canvas cards={Ptr::new(&s.doc.cards)} edges={Ptr::new(&s.doc.edges)}
                             selection={Ptr::new(&s.doc.selection)} selected_edge={s.doc.selected_edge}
                             viewport={s.canvas.viewport} size={s.canvas.canvas_size}
@@ -130,7 +133,7 @@ pub fn app() -> Html {
                     </div>
                 </main>
                 <NoticeView notice={s.chrome.notice.clone()} />
-                <OverlayView overlay={s.chrome.overlay.clone()} flow={Ptr::new(&s.doc.flow)}
+                <OverlayView overlay={s.chrome.overlay.clone()} flow={Ptr::new(&s.doc.flow)} main={Ptr::new(s.main_flow())}
                     functions={Ptr::new(&s.project.functions)} subflows={Ptr::new(&s.project.subflows)}
                     tests={Ptr::new(&s.project.tests)} cards={Ptr::new(&s.doc.cards)} />
             </div>

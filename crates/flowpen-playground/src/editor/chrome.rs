@@ -54,6 +54,8 @@ pub enum Overlay {
     /// Another tab saved this browser's project: load that version, or keep this one (autosave
     /// waits for the answer).
     ChangedElsewhere,
+    /// Removing subflow `usize` cannot be undone: confirm first.
+    ConfirmRemoveSubflow(usize),
 }
 
 /// What the panel on the right shows.

@@ -203,6 +203,7 @@ impl EditorState {
     /// Recomputes what derives from the flow. Validation runs only when `revalidate` (moves
     /// cannot change diagnostics).
     pub(super) fn refresh(&mut self, revalidate: bool) {
+        self.sync_open_subflow();
         let d = &mut self.doc;
         if revalidate {
             d.diagnostics = Rc::new(liquid::validate(&d.flow));
@@ -303,6 +304,7 @@ impl EditorState {
         let Some(ex) = examples::example(file) else {
             return;
         };
+        self.open_main();
         match Flow::parse(ex.json) {
             Ok(flow) => {
                 self.chrome.overlay = None;
@@ -372,6 +374,9 @@ impl EditorState {
     /// Replaces the flow with an opened document's, and the rest of the project with a project
     /// file's (one undo step). Returns how many Functions a project file brought.
     fn open_document(&mut self, doc: Document) -> Option<usize> {
+        if matches!(doc, Document::Project(_)) {
+            self.open_main();
+        }
         let (flow, parts) = match doc {
             Document::Flow(flow) => (flow, None),
             Document::Project(p) => {

@@ -36,27 +36,50 @@ impl ProjectParts {
     }
 }
 
-/// The project's Functions, subflows and tests, and what the Functions panel shows.
+/// The project's Functions, subflows and tests, which of its flows the canvas shows, and what the
+/// Functions panel shows.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectState {
     pub functions: Rc<FunctionsProject>,
-    /// The subflows Run Subflow widgets run.
+    /// The subflows Run Subflow widgets run. The open one (`open`) shares its flow with the
+    /// document, so this list is always current.
     pub subflows: Rc<Vec<Subflow>>,
     /// The project's flow tests (the text of a `.test.yaml` file).
     pub tests: Rc<String>,
-    /// Increments whenever the Functions change (autosave watches it).
+    /// Increments whenever the Functions, the subflows' names or SIDs, or the tests change
+    /// (autosave watches it with the document's revision).
     pub functions_rev: u64,
     /// The Function the Functions panel shows.
     pub selected_function: Option<usize>,
+    /// The flow on the canvas: `None` the main flow, `Some(i)` subflow `i` (see `tabs`).
+    pub open: Option<usize>,
+    /// The main flow, with its history and view, while a subflow is open.
+    pub(super) parked_main: Option<Parked>,
+    /// Each subflow's history and view while it is not open (by index; `None`: never opened).
+    pub(super) parked: Vec<Option<Parked>>,
+}
+
+/// A flow that is not on the canvas, as the editor left it: the flow, its undo history, the
+/// selection and the viewport.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parked {
+    pub flow: Rc<flowpen_flow::Flow>,
+    pub history: Rc<super::history::History>,
+    pub selection: Rc<std::collections::BTreeSet<usize>>,
+    pub viewport: super::geometry::Viewport,
 }
 
 impl ProjectState {
-    /// Starts with `parts` (the first Function shown), as a fresh or restored editor does.
+    /// Starts with `parts` (the first Function shown, the main flow on the canvas), as a fresh or
+    /// restored editor does.
     pub(super) fn set(&mut self, parts: ProjectParts) {
         self.selected_function = (!parts.functions.functions.is_empty()).then_some(0);
         self.functions = parts.functions;
         self.subflows = parts.subflows;
         self.tests = parts.tests;
+        self.open = None;
+        self.parked_main = None;
+        self.parked = Vec::new();
     }
 
     /// The parts as they are (cheap: shared pointers).
@@ -77,13 +100,15 @@ impl ProjectState {
     }
 
     /// Puts back parts from the undo history (keeping the shown Function where it can); returns
-    /// the replaced ones.
+    /// the replaced ones. Only the main flow's history holds such changes, so the main flow is
+    /// open.
     pub(super) fn restore(&mut self, parts: ProjectParts) -> ProjectParts {
         let old = self.parts();
         let selected = self.selected_function;
         self.functions = parts.functions;
         self.subflows = parts.subflows;
         self.tests = parts.tests;
+        self.parked = Vec::new();
         let n = self.functions.functions.len();
         self.selected_function = (n > 0).then(|| selected.unwrap_or(0).min(n - 1));
         self.functions_rev += 1;
@@ -168,6 +193,6 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
                 Ok::<_, Never>(found)
             });
         }
-        _ => {}
+        other => super::tabs::update(s, other),
     }
 }

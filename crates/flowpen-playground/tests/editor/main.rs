@@ -689,3 +689,4 @@ fn rubber_band_selects_the_cards_it_touches() {
 mod files;
 mod flows;
 mod keyboard;
+mod tabs;

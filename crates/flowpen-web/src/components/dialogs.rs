@@ -168,6 +168,30 @@ pub fn changed_elsewhere() -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ConfirmRemoveSubflowProps {
+    pub index: usize,
+    pub name: AttrValue,
+}
+
+/// Removing a subflow cannot be undone: ask first.
+#[function_component(ConfirmRemoveSubflow)]
+pub fn confirm_remove_subflow(props: &ConfirmRemoveSubflowProps) -> Html {
+    let dispatch = use_dispatch();
+    let node = use_autofocus();
+    html! {
+        <Modal title="Remove this subflow?" testid="confirm-remove-subflow">
+            <p>{ format!("The subflow \"{}\" leaves the project; this cannot be undone. Export it first (open it and use Export) to keep a copy.", props.name) }</p>
+            <div class="button-row end">
+                <button type="button" class="btn" ref={node} data-testid="confirm-remove-subflow-cancel"
+                    onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep it" }</button>
+                <button type="button" class="btn danger" data-testid="confirm-remove-subflow-ok"
+                    onclick={send(&dispatch, Action::ConfirmRemoveSubflow(props.index))}>{ "Remove" }</button>
+            </div>
+        </Modal>
+    }
+}
+
 /// One choice in a [`Picker`].
 #[derive(Clone, PartialEq)]
 pub struct PickItem {
@@ -541,7 +565,10 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct OverlayViewProps {
     pub overlay: Option<Overlay>,
+    /// The flow on the canvas.
     pub flow: Ptr<Flow>,
+    /// The project's main flow (shared with the rest of the project).
+    pub main: Ptr<Flow>,
     pub functions: Ptr<FunctionsProject>,
     pub subflows: Ptr<Vec<Subflow>>,
     pub tests: Ptr<String>,
@@ -555,10 +582,13 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
         Some(Overlay::Import) => html! { <ImportDialog /> },
         Some(Overlay::ConfirmNew) => html! { <ConfirmNew /> },
         Some(Overlay::ChangedElsewhere) => html! { <ChangedElsewhere /> },
+        Some(Overlay::ConfirmRemoveSubflow(index)) => html! {
+            <ConfirmRemoveSubflow index={*index} name={props.subflows.get(*index).map(|s| s.name.clone()).unwrap_or_default()} />
+        },
         Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
         Some(Overlay::Help) => html! { <HelpDialog /> },
         Some(Overlay::Share) => html! {
-            <ShareDialog flow={props.flow.clone()} functions={props.functions.clone()}
+            <ShareDialog flow={props.main.clone()} functions={props.functions.clone()}
                 subflows={props.subflows.clone()} tests={props.tests.clone()} />
         },
         Some(Overlay::ConnectMenu { from, port }) => html! {

@@ -14,7 +14,10 @@ use flowpen_playground::project::{self, export_file_name, FunctionsProject, Proj
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
+    /// The flow on the canvas (Export writes it).
     pub flow: Ptr<Flow>,
+    /// The project's main flow (Export project writes it with the rest).
+    pub main: Ptr<Flow>,
     pub functions: Ptr<FunctionsProject>,
     pub subflows: Ptr<Vec<Subflow>>,
     pub tests: Ptr<String>,
@@ -74,7 +77,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         })
     };
     let export_project = {
-        let (flow, functions) = (props.flow.clone(), props.functions.clone());
+        let (flow, functions) = (props.main.clone(), props.functions.clone());
         let (subflows, tests) = (props.subflows.clone(), props.tests.clone());
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| {
