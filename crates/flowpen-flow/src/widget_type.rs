@@ -74,6 +74,13 @@ impl WidgetType {
         WidgetType::RunSubflow,
     ];
 
+    /// Every widget a user can add to a flow: the palette's, then the others.
+    pub fn addable() -> impl Iterator<Item = WidgetType> {
+        WidgetType::PALETTE
+            .into_iter()
+            .chain(WidgetType::CALL_AND_MORE)
+    }
+
     /// Parses a Flow JSON `type` string.
     pub fn from_type(s: &str) -> WidgetType {
         match s {

@@ -96,10 +96,8 @@ pub struct Edge {
 /// The CSS class naming a widget type's colour and icon.
 pub fn type_class(kind: &WidgetType) -> String {
     match kind {
-        WidgetType::Trigger => "w-trigger".to_owned(),
-        known if WidgetType::PALETTE.contains(known) => format!("w-{}", known.as_str()),
-        // Voice, contact-center and subflow widgets have no colour of their own yet.
-        _ => "w-other".to_owned(),
+        WidgetType::Other(_) => "w-other".to_owned(),
+        known => format!("w-{}", known.as_str()),
     }
 }
 

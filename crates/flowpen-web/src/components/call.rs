@@ -181,6 +181,12 @@ fn gather_hint(g: &GatherRequest, digits: &str) -> String {
     if let Some(n) = g.number_of_digits {
         s.push_str(&format!(" ({n} digit{})", if n == 1 { "" } else { "s" }));
     }
+    if g.finish_on_key.is_none() && g.number_of_digits.is_none() {
+        s.push_str(&format!(
+            "; keys go to the flow {} s after the last one (Skip wait sends them now)",
+            g.timeout_s
+        ));
+    }
     if !digits.is_empty() {
         s.push_str(&format!("; pressed so far: {digits}"));
     }

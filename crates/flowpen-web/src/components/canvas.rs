@@ -518,14 +518,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <div class="add-menu canvas-ui" data-testid="add-menu" role="menu"
                     aria-label="Add a widget here" style={format!("left:{left}px;top:{top}px")}>
                     <div class="add-menu-title">{ if link.is_some() { "Connect to a new widget" } else { "Add a widget" } }</div>
-                    { for WidgetType::PALETTE.iter().map(|k| {
+                    { for WidgetType::addable().map(|k| {
                         let dispatch = dispatch.clone();
                         let kind = k.clone();
                         let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::AddWidget {
                             kind: kind.clone(), at: Some(at), link,
                         }));
                         html! {
-                            <button type="button" role="menuitem" class={classes!("add-menu-item", type_class(k))}
+                            <button type="button" role="menuitem" class={classes!("add-menu-item", type_class(&k))}
                                 data-testid="add-menu-item" data-widget-type={k.as_str().to_owned()} {onclick}>
                                 <TypeIcon kind={k.clone()} />{ k.label() }
                             </button>

@@ -348,7 +348,7 @@ pub fn connect_menu(props: &ConnectMenuProps) -> Html {
             testid: "connect-target",
             searchable: true,
         }));
-        items.extend(WidgetType::PALETTE.iter().map(|k| PickItem {
+        items.extend(WidgetType::addable().map(|k| PickItem {
             label: format!("New {}", k.label()),
             detail: "adds and connects".into(),
             kind: Some(k.clone()),
@@ -380,7 +380,9 @@ pub fn connect_menu(props: &ConnectMenuProps) -> Html {
             }
         } else {
             Action::AddWidget {
-                kind: WidgetType::PALETTE[i - n - 1].clone(),
+                kind: WidgetType::addable()
+                    .nth(i - n - 1)
+                    .unwrap_or(WidgetType::SendMessage),
                 at: Some(below),
                 link: Some((from, port)),
             }

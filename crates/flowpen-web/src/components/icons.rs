@@ -17,8 +17,24 @@ fn type_path(kind: &WidgetType) -> &'static str {
         WidgetType::MakeHttpRequest => {
             "M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 1 0 0-13zM1.5 8h13M8 1.5c2.7 2.5 2.7 10.5 0 13M8 1.5c-2.7 2.5-2.7 10.5 0 13"
         }
-        // Voice and contact-center widgets have no icon of their own yet.
-        _ => "M3 3h10v10H3zM6 8h4",
+        WidgetType::SayPlay => "M2 6h3l4-3v10l-4-3H2zM11.5 5.5a3.5 3.5 0 0 1 0 5M13 3.5a6.5 6.5 0 0 1 0 9",
+        WidgetType::GatherInputOnCall => {
+            "M3 2.5h2v2H3zM7 2.5h2v2H7zM11 2.5h2v2h-2zM3 6.5h2v2H3zM7 6.5h2v2H7zM11 6.5h2v2h-2zM7 10.5h2v2H7z"
+        }
+        WidgetType::ConnectCallTo | WidgetType::MakeOutgoingCall => {
+            "M3 2h3l1.5 3.5L5.5 7a8 8 0 0 0 3.5 3.5l1.5-2L14 10v3a1.5 1.5 0 0 1-1.5 1.5A11.5 11.5 0 0 1 1.5 3.5 1.5 1.5 0 0 1 3 2z"
+        }
+        WidgetType::RecordVoicemail | WidgetType::RecordCall => {
+            "M4.5 6a2.5 2.5 0 1 0 0 5 2.5 2.5 0 1 0 0-5zM11.5 6a2.5 2.5 0 1 0 0 5 2.5 2.5 0 1 0 0-5zM4.5 11h7"
+        }
+        WidgetType::EnqueueCall | WidgetType::SendToFlex => "M2 3.5h12M2 8h12M2 12.5h8",
+        WidgetType::CapturePayments => "M1.5 3.5h13v9h-13zM1.5 6.5h13M4 10h3",
+        WidgetType::RunSubflow => "M2 2.5h5v4H2zM9 9.5h5v4H9zM4.5 6.5v5.5H9",
+        WidgetType::SendToAutopilot | WidgetType::ConnectVirtualAgent => {
+            "M4 5h8v7H4zM8 2v3M6 8h.01M10 8h.01M6.5 10.5h3"
+        }
+        WidgetType::AddTwimlRedirect | WidgetType::ForkStream => "M2 8h8M7 4l4 4-4 4M13 3v10",
+        WidgetType::Other(_) => "M3 3h10v10H3zM6 8h4",
     }
 }
 

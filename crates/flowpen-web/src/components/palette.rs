@@ -17,47 +17,58 @@ pub const DRAG_TYPE: &str = "application/x-flowpen-widget";
 pub fn palette() -> Html {
     let dispatch = use_dispatch();
     let items = std::iter::once(WidgetType::Trigger).chain(WidgetType::PALETTE);
+    let item = |t: WidgetType| {
+        let trigger = t == WidgetType::Trigger;
+        let onclick = {
+            let dispatch = dispatch.clone();
+            let kind = t.clone();
+            Callback::from(move |_: MouseEvent| {
+                dispatch.dispatch(Action::AddWidget {
+                    kind: kind.clone(),
+                    at: None,
+                    link: None,
+                })
+            })
+        };
+        let ondragstart = {
+            let kind = t.as_str().to_owned();
+            Callback::from(move |e: DragEvent| {
+                if let Some(dt) = e.data_transfer() {
+                    let _ = dt.set_data(DRAG_TYPE, &kind);
+                    let _ = dt.set_data("text/plain", &kind);
+                    dt.set_effect_allowed("copy");
+                }
+            })
+        };
+        let title = if trigger {
+            "Every flow starts with its one Trigger"
+        } else {
+            "Drag onto the canvas, or click to add at the centre"
+        };
+        html! {
+            <li>
+                <button type="button" class={classes!("palette-item", type_class(&t))}
+                    data-widget-type={t.as_str().to_owned()} data-testid="palette-item"
+                    draggable={(!trigger).to_string()} disabled={trigger}
+                    title={format!("{}: {title}", t.label())} {onclick} {ondragstart}>
+                    <span class="palette-icon"><TypeIcon kind={t.clone()} /></span>
+                    { t.label() }
+                </button>
+            </li>
+        }
+    };
     html! {
         <aside class="palette" data-testid="palette" aria-label="Widget palette">
             <h2>{ "Widgets" }</h2>
             <ul>
-                { for items.map(|t| {
-                    let trigger = t == WidgetType::Trigger;
-                    let onclick = {
-                        let dispatch = dispatch.clone();
-                        let kind = t.clone();
-                        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::AddWidget {
-                            kind: kind.clone(), at: None, link: None,
-                        }))
-                    };
-                    let ondragstart = {
-                        let kind = t.as_str().to_owned();
-                        Callback::from(move |e: DragEvent| {
-                            if let Some(dt) = e.data_transfer() {
-                                let _ = dt.set_data(DRAG_TYPE, &kind);
-                                let _ = dt.set_data("text/plain", &kind);
-                                dt.set_effect_allowed("copy");
-                            }
-                        })
-                    };
-                    let title = if trigger {
-                        "Every flow starts with its one Trigger"
-                    } else {
-                        "Drag onto the canvas, or click to add at the centre"
-                    };
-                    html! {
-                        <li>
-                            <button type="button" class={classes!("palette-item", type_class(&t))}
-                                data-widget-type={t.as_str().to_owned()} data-testid="palette-item"
-                                draggable={(!trigger).to_string()} disabled={trigger}
-                                title={format!("{}: {title}", t.label())} {onclick} {ondragstart}>
-                                <span class="palette-icon"><TypeIcon kind={t.clone()} /></span>
-                                { t.label() }
-                            </button>
-                        </li>
-                    }
-                }) }
+                { for items.map(item) }
             </ul>
+            <details class="palette-more" data-testid="palette-more">
+                <summary>{ "Voice, contact center, subflows" }</summary>
+                <ul>
+                    { for WidgetType::CALL_AND_MORE.into_iter().map(item) }
+                </ul>
+            </details>
             <p class="hint">{ "Drag from a port to a widget to connect. Press ? for shortcuts." }</p>
         </aside>
     }
