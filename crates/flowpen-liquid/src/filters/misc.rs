@@ -6,7 +6,7 @@ use liquid_core::model::{Value, ValueView};
 use liquid_core::Result;
 
 use super::{int_arg, string, Call};
-use crate::budget::ITEM;
+use crate::budget::{ITEM, MATCH};
 use crate::date;
 use crate::error::render_error;
 use crate::runtime::MAX_RANGE_ITEMS;
@@ -250,8 +250,8 @@ pub(super) fn to_json(call: &Call<'_>) -> Result<Value> {
     write_json(&mut out, call.input, &mut |bytes| {
         built = built.saturating_add(bytes as u64);
         call.limit(built)?;
-        // Escaping reads the text and copies it.
-        call.charge((bytes as u64).saturating_mul(2))
+        // Escaping reads the text and copies it; each piece is formatted and written on its own.
+        call.charge((bytes as u64).saturating_mul(2).saturating_add(2 * MATCH))
     })?;
     // Every piece written is UTF-8 (a string's runs end at ASCII characters).
     Ok(string(String::from_utf8(out).unwrap_or_else(|e| {

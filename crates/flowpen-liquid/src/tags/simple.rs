@@ -181,9 +181,9 @@ impl Renderable for Capture {
         self.body.charge(&sh.budget, self.at)?;
         let text = render_capped(self.body.template(), runtime, sh.value_limit())
             .map_err(|e| locate(e, self.at))?;
-        // The variable keeps a copy.
+        // The buffer grew by copying itself, and the variable keeps a copy of it.
         sh.budget
-            .charge(text.len() as u64, Site::Tag("capture"))
+            .charge(2 * text.len() as u64, Site::Tag("capture"))
             .map_err(|e| locate(e, self.at))?;
         runtime.set_global(self.name.clone(), Value::scalar(text));
         Ok(())
