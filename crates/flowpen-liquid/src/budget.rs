@@ -79,6 +79,8 @@ pub(crate) enum Site {
     Output,
     /// A variable lookup.
     Lookup,
+    /// A variable's copy of its value (`assign`, `capture`).
+    Variable,
 }
 
 impl Site {
@@ -89,6 +91,7 @@ impl Site {
             }
             Site::Output => "writing the output".to_owned(),
             Site::Lookup => "a variable lookup".to_owned(),
+            Site::Variable => "storing a variable".to_owned(),
         }
     }
 }

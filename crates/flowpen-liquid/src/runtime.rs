@@ -545,8 +545,15 @@ impl Runtime for Scope<'_> {
         self.lookup(path)
     }
     /// `assign` and `capture` (an ordered object arrives encoded, see `value::encode_object`).
+    /// The variable keeps a copy, charged to the budget before it is made; when the budget refuses
+    /// it, nothing is stored and the answer is `Some` (liquid-core's own tags, which would ignore
+    /// it, are not used).
     fn set_global(&self, name: KString, val: Value) -> Option<Value> {
-        let i = self.arena.push(Val::from_view(&val));
+        let m = self.shared.budget.meter(Site::Variable);
+        let Ok(copy) = Val::from_view_within(&val, &m) else {
+            return Some(Value::Nil);
+        };
+        let i = self.arena.push(copy);
         self.assigned.borrow_mut().insert(name, i);
         None
     }

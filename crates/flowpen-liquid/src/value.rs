@@ -21,7 +21,7 @@ use liquid_core::model::{
 };
 use liquid_core::Result;
 
-use crate::budget::{key_cost, units, Meter, ITEM};
+use crate::budget::{key_cost, units, Budget, Meter, Site, ITEM};
 
 /// A value owned by the renderer.
 #[derive(Clone, Debug)]
@@ -148,22 +148,39 @@ impl Val {
 
     /// A deep copy of any liquid value (objects in [`entries`] order).
     pub fn from_view(v: &dyn ValueView) -> Val {
-        match kind(v) {
+        let unlimited = Budget::new(u64::MAX);
+        Val::from_view_within(v, &unlimited.meter(Site::Lookup)).unwrap_or(Val::Nil)
+    }
+
+    /// [`Val::from_view`], charging `m` as `Meter::value` would before copying each value.
+    pub fn from_view_within(v: &dyn ValueView, m: &Meter<'_>) -> Result<Val> {
+        m.take(ITEM)?;
+        Ok(match kind(v) {
             Kind::Nil => Val::Nil,
             Kind::Empty => Val::Empty,
             Kind::Blank => Val::Blank,
             Kind::Bool(b) => Val::Bool(b),
             Kind::Int(i) => Val::Int(i),
             Kind::Float(f) => Val::Float(f),
-            Kind::Str(s) => Val::str(&s),
-            Kind::Array(a) => Val::Array(Rc::new(a.values().map(Val::from_view).collect())),
+            Kind::Str(s) => {
+                m.take(s.len() as u64)?;
+                Val::str(&s)
+            }
+            Kind::Array(a) => Val::Array(Rc::new(
+                a.values()
+                    .map(|x| Val::from_view_within(x, m))
+                    .collect::<Result<_>>()?,
+            )),
             Kind::Object(o) => Val::Object(Rc::new(Obj::new(
                 o.entries()
                     .into_iter()
-                    .map(|(k, v)| (k.into_owned(), Val::from_view(v)))
-                    .collect(),
+                    .map(|(k, x)| {
+                        m.take(k.as_str().len() as u64)?;
+                        Ok((k.into_owned(), Val::from_view_within(x, m)?))
+                    })
+                    .collect::<Result<_>>()?,
             ))),
-        }
+        })
     }
 
     fn is_truthy(&self) -> bool {

@@ -130,18 +130,27 @@ impl Renderable for Assign {
             .expr
             .evaluate(runtime)
             .map_err(|e| locate(e, self.at))?;
-        // The variable keeps a copy (a borrowed value is copied twice: owned, then stored).
-        let copies = match value {
-            ValueCow::Borrowed(_) => 2,
-            ValueCow::Owned(_) => 1,
-        };
-        let sh = shared(runtime);
-        let m = sh.budget.meter(Site::Tag("assign"));
-        for _ in 0..copies {
-            m.value(value.as_view()).map_err(|e| locate(e, self.at))?;
+        // A borrowed value is copied to be owned (the scope then charges the variable's copy).
+        if let ValueCow::Borrowed(v) = &value {
+            shared(runtime)
+                .budget
+                .meter(Site::Tag("assign"))
+                .value(*v)
+                .map_err(|e| locate(e, self.at))?;
         }
-        runtime.set_global(self.name.clone(), value.into_owned());
-        Ok(())
+        store(runtime, self.name.clone(), value.into_owned(), self.at)
+    }
+}
+
+/// Sets a variable; the scope charges its copy, and a refusal ends the render here.
+fn store(runtime: &dyn Runtime, name: KString, value: Value, at: usize) -> Result<()> {
+    match runtime.set_global(name, value) {
+        None => Ok(()),
+        Some(_) => Err(raise(
+            ErrorKind::TooMuchWork,
+            "storing a variable went past the work budget",
+            Some(at),
+        )),
     }
 }
 
@@ -181,12 +190,11 @@ impl Renderable for Capture {
         self.body.charge(&sh.budget, self.at)?;
         let text = render_capped(self.body.template(), runtime, sh.value_limit())
             .map_err(|e| locate(e, self.at))?;
-        // The buffer grew by copying itself, and the variable keeps a copy of it.
+        // The buffer grew by copying itself (the scope charges the variable's copy).
         sh.budget
-            .charge(2 * text.len() as u64, Site::Tag("capture"))
+            .charge(text.len() as u64, Site::Tag("capture"))
             .map_err(|e| locate(e, self.at))?;
-        runtime.set_global(self.name.clone(), Value::scalar(text));
-        Ok(())
+        store(runtime, self.name.clone(), Value::scalar(text), self.at)
     }
 }
 
