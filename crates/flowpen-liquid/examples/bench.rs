@@ -25,6 +25,17 @@ fn now() -> Instant {
 /// Renders for about `budget`, returns (renders per second, microseconds per render).
 fn measure(liquid: &Liquid, template: &str, ctx: &Value, budget: Duration) -> (f64, f64) {
     liquid.render(template, ctx, NOW_MS).expect("renders");
+    // `BENCH_RENDERS=n` renders exactly n times instead (for counting instructions: run it under
+    // valgrind with two values of n and divide the difference).
+    if let Some(n) = std::env::var("BENCH_RENDERS")
+        .ok()
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        for _ in 0..n {
+            std::hint::black_box(liquid.render(template, ctx, NOW_MS).ok());
+        }
+        return (0.0, 0.0);
+    }
     let start = now();
     let mut n = 0u64;
     let mut batch = 1u64;
@@ -142,7 +153,8 @@ fn main() {
         .or_else(|| std::env::var_os("FLOWPEN_SHARED").map(PathBuf::from))
         .unwrap_or_else(|| root.join("../shared"));
     let budget = Duration::from_millis(700);
-    // `BENCH_ONLY=002` times only the rows whose name contains it (for profiling).
+    // `BENCH_ONLY=002` times only the rows whose name contains it (for profiling; `worst` selects the
+    // second table).
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let wanted = |name: &str| name.contains(only.as_str());
     println!("| template | mode | renders/s | µs/render |");
