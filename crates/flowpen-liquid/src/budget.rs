@@ -41,9 +41,9 @@ use crate::value::{kind, Kind, ObjRef};
 /// what reaching Studio's iteration cap takes (6.8 million units), so that the cap keeps its error.
 pub(crate) const STUDIO_WORK: u64 = 16 << 20;
 
-/// The work budget of a standard-mode render (no output cap, no loop cap), four times Studio's:
-/// about 20 ms at most. The largest case of the golden-liquid suite uses 55,000 units, its
-/// benchmark fixtures 150,000.
+/// The work budget of a standard-mode render (no output cap, no loop cap), four times Studio's: a
+/// few tens of milliseconds at most. The largest case of the golden-liquid suite uses 55,000
+/// units, its benchmark fixtures 150,000.
 pub(crate) const STANDARD_WORK: u64 = 64 << 20;
 
 /// One value visited, copied, hashed or compared: an array item, an object entry, a number (a
