@@ -442,21 +442,34 @@ const MONTH_NAMES: [&str; 12] = [
     "December",
 ];
 
-/// Ruby's `Time#strftime` (flags `-`, `_`, `0`, `^`, `#` and a width are supported).
-pub(crate) fn strftime(z: Zoned, format: &str) -> String {
+/// The work of a `strftime` was refused.
+struct Refused;
+
+/// Ruby's `Time#strftime` (flags `-`, `_`, `0`, `^`, `#` and a width are supported). `grant` is
+/// asked for every piece of the result, with its length in bytes, before it is built, and `None`
+/// means it refused one: a width is only ever padded to once granted, so `%3000000000d` costs
+/// nothing but the question.
+pub(crate) fn strftime(
+    z: Zoned,
+    format: &str,
+    grant: &mut dyn FnMut(usize) -> bool,
+) -> Option<String> {
     let Some(offset) = UtcOffset::from_whole_seconds(z.offset).ok() else {
-        return format.to_owned();
+        return grant(format.len()).then(|| format.to_owned());
     };
     let Some(dt) = OffsetDateTime::from_unix_timestamp(z.unix)
         .ok()
         .map(|d| d.to_offset(offset))
     else {
-        return format.to_owned();
+        return grant(format.len()).then(|| format.to_owned());
     };
     let mut out = String::new();
     let mut chars = format.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '%' {
+            if !grant(c.len_utf8()) {
+                return None;
+            }
             out.push(c);
             continue;
         }
@@ -471,44 +484,68 @@ pub(crate) fn strftime(z: Zoned, format: &str) -> String {
                 break;
             }
         }
-        let mut width = String::new();
+        // A width of any length saturates (and is then refused rather than padded to).
+        let mut width: Option<usize> = None;
         while let Some(&d) = chars.peek() {
-            if d.is_ascii_digit() {
-                width.push(d);
-                spec.push(d);
-                chars.next();
-            } else {
-                break;
+            match d.to_digit(10) {
+                Some(digit) => {
+                    width = Some(
+                        width
+                            .unwrap_or(0)
+                            .saturating_mul(10)
+                            .saturating_add(digit as usize),
+                    );
+                    spec.push(d);
+                    chars.next();
+                }
+                None => break,
             }
         }
         let Some(conv) = chars.next() else {
+            if !grant(spec.len()) {
+                return None;
+            }
             out.push_str(&spec);
             break;
         };
-        let width: Option<usize> = width.parse().ok();
-        match directive(dt, z, conv, &flags, width) {
-            Some(text) => out.push_str(&text),
-            None => {
+        match directive(dt, z, conv, &flags, width, grant) {
+            Ok(Some(text)) => out.push_str(&text),
+            Ok(None) => {
+                if !grant(spec.len() + conv.len_utf8()) {
+                    return None;
+                }
                 out.push_str(&spec);
                 out.push(conv);
             }
+            Err(Refused) => return None,
         }
     }
-    out
+    Some(out)
+}
+
+/// A fixed format made of other conversions (`%c`, `%F`…), its pieces granted one by one.
+fn composite(
+    z: Zoned,
+    format: &str,
+    grant: &mut dyn FnMut(usize) -> bool,
+) -> Result<String, Refused> {
+    strftime(z, format, grant).ok_or(Refused)
 }
 
 fn weekday_index(w: Weekday) -> usize {
     w.number_days_from_sunday() as usize
 }
 
-/// One conversion. `None` for an unknown one (printed as written).
+/// One conversion, granted before it is built (`Err` when refused). `None` for an unknown one
+/// (printed as written).
 fn directive(
     dt: OffsetDateTime,
     z: Zoned,
     conv: char,
     flags: &str,
     width: Option<usize>,
-) -> Option<String> {
+    grant: &mut dyn FnMut(usize) -> bool,
+) -> Result<Option<String>, Refused> {
     // Each conversion gives its text, whether it is a number, and its default padding (width, char).
     let hour12 = match dt.hour() % 12 {
         0 => 12,
@@ -610,15 +647,20 @@ fn directive(
         'n' => ("\n".to_owned(), false, 0, ' '),
         't' => ("\t".to_owned(), false, 0, ' '),
         '%' => ("%".to_owned(), false, 0, ' '),
-        'c' => (strftime(z, "%a %b %e %H:%M:%S %Y"), false, 0, ' '),
-        'D' | 'x' => (strftime(z, "%m/%d/%y"), false, 0, ' '),
-        'F' => (strftime(z, "%Y-%m-%d"), false, 0, ' '),
-        'T' | 'X' => (strftime(z, "%H:%M:%S"), false, 0, ' '),
-        'R' => (strftime(z, "%H:%M"), false, 0, ' '),
-        'r' => (strftime(z, "%I:%M:%S %p"), false, 0, ' '),
-        'v' => (strftime(z, "%e-%^b-%Y"), false, 0, ' '),
-        '+' => (strftime(z, "%a %b %e %H:%M:%S %Z %Y"), false, 0, ' '),
-        _ => return None,
+        'c' => (composite(z, "%a %b %e %H:%M:%S %Y", grant)?, false, 0, ' '),
+        'D' | 'x' => (composite(z, "%m/%d/%y", grant)?, false, 0, ' '),
+        'F' => (composite(z, "%Y-%m-%d", grant)?, false, 0, ' '),
+        'T' | 'X' => (composite(z, "%H:%M:%S", grant)?, false, 0, ' '),
+        'R' => (composite(z, "%H:%M", grant)?, false, 0, ' '),
+        'r' => (composite(z, "%I:%M:%S %p", grant)?, false, 0, ' '),
+        'v' => (composite(z, "%e-%^b-%Y", grant)?, false, 0, ' '),
+        '+' => (
+            composite(z, "%a %b %e %H:%M:%S %Z %Y", grant)?,
+            false,
+            0,
+            ' ',
+        ),
+        _ => return Ok(None),
     };
     let mut text = text;
     if flags.contains('^') {
@@ -636,7 +678,11 @@ fn directive(
             .collect();
     }
     if matches!(conv, 'L' | 'N') {
-        return Some(text);
+        return if grant(text.len()) {
+            Ok(Some(text))
+        } else {
+            Err(Refused)
+        };
     }
     let (pad, pad_width) = if flags.contains('-') {
         (pad, 0)
@@ -648,20 +694,24 @@ fn directive(
         (if numeric { pad } else { ' ' }, width.unwrap_or(pad_width))
     };
     let len = text.chars().count();
-    if len < pad_width {
-        let mut padded = String::new();
+    // Padding characters are one byte each.
+    let fill = pad_width.saturating_sub(len);
+    if !grant(text.len().saturating_add(fill)) {
+        return Err(Refused);
+    }
+    if fill > 0 {
+        let mut padded = String::with_capacity(text.len() + fill);
         let negative = numeric && text.starts_with('-');
         if negative && pad == '0' {
             padded.push('-');
             text.remove(0);
         }
-        for _ in len..pad_width {
-            padded.push(pad);
-        }
+        // `pad` is a space or `0`: one byte.
+        padded.push_str(&pad.to_string().repeat(fill));
         let _ = write!(padded, "{text}");
-        return Some(padded);
+        return Ok(Some(padded));
     }
-    Some(text)
+    Ok(Some(text))
 }
 
 #[cfg(test)]
@@ -694,13 +744,16 @@ mod tests {
             offset: 0,
             zone: "UTC",
         };
-        assert_eq!(strftime(z, "%b %d, %y"), "Mar 14, 16");
         assert_eq!(
-            strftime(z, "%a %-d %e %I:%M %p %j %%"),
+            strftime(z, "%b %d, %y", &mut |_| true).unwrap_or_default(),
+            "Mar 14, 16"
+        );
+        assert_eq!(
+            strftime(z, "%a %-d %e %I:%M %p %j %%", &mut |_| true).unwrap_or_default(),
             "Mon 14 14 03:09 PM 074 %"
         );
         assert_eq!(
-            strftime(z, "%Y-%m-%dT%H:%M:%S%z %^a %s"),
+            strftime(z, "%Y-%m-%dT%H:%M:%S%z %^a %s", &mut |_| true).unwrap_or_default(),
             "2016-03-14T15:09:05+0000 MON 1457968145"
         );
     }

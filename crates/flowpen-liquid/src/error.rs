@@ -15,8 +15,11 @@ pub enum ErrorKind {
     Syntax,
     /// The template parsed but failed while rendering.
     Render,
-    /// Rendering produced more output than the configured limit.
+    /// Rendering produced more output than the configured limit (or a value larger than the
+    /// value limit).
     OutputTooLarge,
+    /// The render would go past its work budget (see `Config::work_limit`).
+    TooMuchWork,
 }
 
 /// A template error: what, a lowercase message without a trailing period, and where (1-based line
@@ -35,6 +38,7 @@ impl fmt::Display for TemplateError {
             ErrorKind::Syntax => "syntax error",
             ErrorKind::Render => "render error",
             ErrorKind::OutputTooLarge => "output too large",
+            ErrorKind::TooMuchWork => "too much work",
         };
         write!(
             f,

@@ -3,34 +3,40 @@
 //! Every filter is a plain function over a [`Call`] (input, evaluated arguments, the runtime) with
 //! Ruby Liquid's semantics; [`Def`] adapts it to liquid-core. Arity is declared once and checked
 //! by source preparation, which reports the error at the filter's position.
+//!
+//! Every call is charged [`STEP`], and every filter charges the render's budget for the work it
+//! is about to do on its input and arguments ([`Call::charge`], [`Call::limit`] for the size of
+//! what it builds, [`Call::copy`], [`Call::text`]) before doing it.
 
 mod array;
 mod math;
 mod misc;
 mod text;
 
+use std::borrow::Cow;
 use std::fmt;
-use std::rc::Rc;
 
 use liquid_core::model::{Value, ValueCow, ValueView};
 use liquid_core::parser::{FilterArguments, ParameterReflection};
 use liquid_core::runtime::Expression;
 use liquid_core::{Filter, FilterReflection, Language, ParseFilter, Result, Runtime};
 
+use crate::budget::{Meter, Site, STEP};
 use crate::error::{raise, render_error, ErrorKind};
 use crate::runtime::{shared, Shared};
 use crate::source::Arity;
-use crate::value::{kind, Kind};
+use crate::value::{kind, to_text, Kind};
 
 /// A filter's arguments, evaluated.
 pub(crate) struct Call<'a> {
+    pub name: &'static str,
     pub input: &'a dyn ValueView,
     pub args: &'a [ValueCow<'a>],
     pub keywords: &'a [(&'static str, ValueCow<'a>)],
-    pub runtime: &'a dyn Runtime,
+    pub shared: &'a Shared,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
     /// Positional argument `i`, if given.
     pub fn arg(&self, i: usize) -> Option<&dyn ValueView> {
         self.args.get(i).map(|v| v.as_view())
@@ -43,9 +49,60 @@ impl Call<'_> {
             .map(|(_, v)| v.as_view())
     }
 
-    pub fn shared(&self) -> Rc<Shared> {
-        shared(self.runtime)
+    /// A meter charging the render's budget for this filter.
+    pub fn meter(&self) -> Meter<'a> {
+        self.shared.budget.meter(Site::Filter(self.name))
     }
+
+    /// Charges `units` of work about to be done.
+    pub fn charge(&self, units: u64) -> Result<()> {
+        self.shared.budget.charge(units, Site::Filter(self.name))
+    }
+
+    /// Checks the size of a value about to be built (bytes of a string, items of an array)
+    /// against the render's value limit (Studio: 64 times the output limit).
+    pub fn limit(&self, size: u64) -> Result<()> {
+        match self.shared.value_limit() {
+            Some(limit) if size > limit as u64 => Err(too_large(self.name, limit)),
+            _ => Ok(()),
+        }
+    }
+
+    /// A copy of `v` (the filter's result), charged first.
+    pub fn copy(&self, v: &dyn ValueView) -> Result<Value> {
+        self.meter().value(v)?;
+        Ok(v.to_value())
+    }
+
+    /// `v` as text: a string as it is, anything else printed (nil is empty), after charging the
+    /// work of printing it. Reading the text is the filter's to charge.
+    pub fn text<'v>(&self, v: &'v dyn ValueView) -> Result<Cow<'v, str>> {
+        Ok(match kind(v) {
+            Kind::Str(s) => s,
+            Kind::Nil | Kind::Empty | Kind::Blank => Cow::Borrowed(""),
+            Kind::Array(_) | Kind::Object(_) => {
+                self.meter().value(v)?;
+                Cow::Owned(to_text(v))
+            }
+            _ => Cow::Owned(to_text(v)),
+        })
+    }
+
+    /// Positional argument `i` as text (missing is empty), see [`Call::text`].
+    pub fn arg_text(&self, i: usize) -> Result<Cow<'_, str>> {
+        match self.arg(i) {
+            Some(v) => self.text(v),
+            None => Ok(Cow::Borrowed("")),
+        }
+    }
+}
+
+fn too_large(name: &str, limit: usize) -> liquid_core::Error {
+    raise(
+        ErrorKind::OutputTooLarge,
+        format!("'{name}' made a value larger than {limit}"),
+        None,
+    )
 }
 
 type Run = fn(&Call<'_>) -> Result<Value>;
@@ -233,6 +290,8 @@ const CHECK_SIZE_FROM: usize = 16 * 1024;
 
 impl Filter for Bound {
     fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        let sh = shared(runtime);
+        sh.budget.charge(STEP, Site::Filter(self.name))?;
         let args = self
             .positional
             .iter()
@@ -244,27 +303,22 @@ impl Filter for Bound {
             .map(|(k, e)| Ok((*k, e.evaluate(runtime)?)))
             .collect::<Result<Vec<_>>>()?;
         let call = Call {
+            name: self.name,
             input,
             args: &args,
             keywords: &keywords,
-            runtime,
+            shared: &sh,
         };
         let out = (self.run)(&call)?;
+        // Filters check the size of what they build before building it; this catches what grew
+        // past its estimate (case mapping).
         let size = match kind(&out) {
             Kind::Str(s) => s.len(),
             Kind::Array(a) => a.size() as usize,
             _ => 0,
         };
         if size > CHECK_SIZE_FROM {
-            if let Some(limit) = shared(runtime).value_limit() {
-                if size > limit {
-                    return Err(raise(
-                        ErrorKind::OutputTooLarge,
-                        format!("'{}' made a value larger than {limit}", self.name),
-                        None,
-                    ));
-                }
-            }
+            call.limit(size as u64)?;
         }
         Ok(out)
     }
@@ -281,6 +335,14 @@ pub(crate) fn to_integer(v: &dyn ValueView) -> Result<i64> {
         }
         _ => Err(render_error("invalid integer")),
     }
+}
+
+/// [`to_integer`] of a filter's argument, charging the work of reading a string first.
+pub(crate) fn int_arg(call: &Call<'_>, v: &dyn ValueView) -> Result<i64> {
+    if let Kind::Str(s) = kind(v) {
+        call.charge(s.len() as u64)?;
+    }
+    to_integer(v)
 }
 
 /// A string value.

@@ -6,6 +6,11 @@
 //! objects printed like Studio (`{k1=v1, k2=v2}`). [`Mode::Standard`] is Shopify Liquid without
 //! Studio's caps, for conformance with the golden-liquid suite.
 //!
+//! Every render in either mode also has a work budget ([`Config::work_limit`]): work in proportion
+//! to data (bytes built, values copied or compared, iterations) is charged before it is done, and a
+//! render that would go past the budget ends with [`ErrorKind::TooMuchWork`].
+//! [`Liquid::render_with_stats`] reports the work a render did.
+//!
 //! Modules: `source` (Ruby Liquid's lexical rules in front of liquid-core's grammar), `tags` and
 //! `filters` (everything registered through liquid-core's extension points), `runtime` (lenient
 //! lookups, scopes, limits), `value` (ordered values, printing, comparisons), `date`.
@@ -14,7 +19,11 @@
 //!
 //! **Architecture Invariant:** no input panics: every template, context and clock value gives
 //! output or a [`TemplateError`].
+//!
+//! **Architecture Invariant:** every render is bounded: it does at most [`Config::work_limit`]
+//! units of work, each charged before it is done.
 
+mod budget;
 mod date;
 mod error;
 mod filters;
@@ -56,6 +65,15 @@ pub struct Config {
 }
 
 impl Config {
+    /// The work budget of one render in this mode, in units of about a byte copied (see
+    /// `budget`): 16 Mi in Studio mode, 64 Mi in standard mode.
+    pub fn work_limit(&self) -> u64 {
+        match self.mode {
+            Mode::Studio => budget::STUDIO_WORK,
+            Mode::Standard => budget::STANDARD_WORK,
+        }
+    }
+
     /// What flows use.
     pub fn studio() -> Config {
         Config {
@@ -85,6 +103,33 @@ impl Default for Config {
 #[derive(Debug)]
 pub(crate) struct Compiled {
     template: liquid_core::Template,
+    /// Work of rendering its elements, before the data they touch (see `tags::Body`).
+    steps: u64,
+}
+
+impl Compiled {
+    /// Renders with the work of its elements charged first.
+    pub(crate) fn render_to(
+        &self,
+        writer: &mut dyn std::io::Write,
+        runtime: &dyn liquid_core::Runtime,
+        budget: &budget::Budget,
+    ) -> liquid_core::Result<()> {
+        budget.charge(self.steps, budget::Site::Tag("template"))?;
+        liquid_core::Renderable::render_to(&self.template, writer, runtime)
+    }
+}
+
+/// What a render did (see [`Liquid::render_with_stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// Units of work charged to the render's budget (and granted).
+    pub work: u64,
+    /// The budget: [`Config::work_limit`] of the service's configuration, unless
+    /// [`Liquid::with_work_limit`] chose another.
+    pub work_limit: u64,
+    /// Loop iterations.
+    pub iterations: u64,
 }
 
 type Parsed = Rc<Result<Rc<Compiled>, TemplateError>>;
@@ -126,6 +171,7 @@ impl Engine {
             TemplateError::at(ErrorKind::Syntax, message, source, offset)
         })?;
         Ok(Compiled {
+            steps: budget::units(elements.len(), budget::STEP),
             template: liquid_core::Template::new(elements),
         })
     }
@@ -247,6 +293,8 @@ impl Partials for PartialLibrary {
 /// The template service: parse once, cache by source, render against a JSON context.
 pub struct Liquid {
     config: Config,
+    /// The work budget of one render (by default [`Config::work_limit`]).
+    work_limit: u64,
     engine: Rc<Engine>,
     cache: RefCell<Cache>,
     partials: Option<Rc<PartialLibrary>>,
@@ -256,6 +304,7 @@ impl Liquid {
     pub fn new(config: Config) -> Liquid {
         Liquid {
             config,
+            work_limit: config.work_limit(),
             engine: Rc::new(Engine::new()),
             cache: RefCell::new(Cache::default()),
             partials: None,
@@ -279,6 +328,13 @@ impl Liquid {
             parsed: RefCell::new(HashMap::new()),
         }));
         liquid
+    }
+
+    /// The same service with another work budget per render (a smaller one for tests that
+    /// exhaust it many times; flows keep their mode's).
+    pub fn with_work_limit(mut self, work_limit: u64) -> Liquid {
+        self.work_limit = work_limit;
+        self
     }
 
     /// The configuration this service renders with.
@@ -315,10 +371,27 @@ impl Liquid {
         context: &serde_json::Value,
         now_ms: i64,
     ) -> Result<String, TemplateError> {
+        self.render_with_stats(template, context, now_ms).0
+    }
+
+    /// [`Liquid::render`], and what the render did: the work its budget was charged (parsing is
+    /// not part of it) and its loop iterations.
+    pub fn render_with_stats(
+        &self,
+        template: &str,
+        context: &serde_json::Value,
+        now_ms: i64,
+    ) -> (Result<String, TemplateError>, RenderStats) {
         let parsed = self.parsed(template);
         let compiled = match parsed.as_ref() {
             Ok(c) => Rc::clone(c),
-            Err(e) => return Err(e.clone()),
+            Err(e) => {
+                let stats = RenderStats {
+                    work_limit: self.work_limit,
+                    ..RenderStats::default()
+                };
+                return (Err(e.clone()), stats);
+            }
         };
         let shared = Rc::new(Shared {
             mode: self.config.mode,
@@ -326,14 +399,47 @@ impl Liquid {
             output_limit: self.config.output_limit,
             now_ms,
             iterations: Cell::new(0),
+            budget: budget::Budget::new(self.work_limit),
             cursor: Cell::new(0),
             partial_depth: Cell::new(0),
             partials: self.partials.clone().map(|p| p as Rc<dyn Partials>),
         });
-        let scope = Scope::new(context, Rc::clone(&shared));
+        let result = self.run(template, &compiled, context, &shared);
+        let stats = RenderStats {
+            work: shared.budget.used(),
+            work_limit: shared.budget.limit(),
+            iterations: shared.iterations.get(),
+        };
+        (result, stats)
+    }
+
+    fn run(
+        &self,
+        template: &str,
+        compiled: &Compiled,
+        context: &serde_json::Value,
+        shared: &Rc<Shared>,
+    ) -> Result<String, TemplateError> {
+        let scope = Scope::new(context, Rc::clone(shared));
         let mut buf = Vec::with_capacity(template.len() + 64);
-        let mut writer = Limited::new(&mut buf, self.config.output_limit);
-        let result = liquid_core::Renderable::render_to(&compiled.template, &mut writer, &scope);
+        let mut writer = Limited::new(&mut buf, self.config.output_limit, &shared.budget);
+        let result = compiled.render_to(&mut writer, &scope, &shared.budget);
+        // A refusal of the budget ends the render even when the path that met it could not report
+        // it (a lookup through `try_get`, a write whose error became another one).
+        if let Some(message) = shared.budget.refusal() {
+            let offset = result
+                .as_ref()
+                .err()
+                .and_then(|e| payload(e))
+                .and_then(|p| p.offset)
+                .unwrap_or_else(|| shared.cursor.get());
+            return Err(TemplateError::at(
+                ErrorKind::TooMuchWork,
+                message,
+                template,
+                offset,
+            ));
+        }
         if writer.exceeded {
             let limit = self.config.output_limit.unwrap_or(0);
             let offset = result

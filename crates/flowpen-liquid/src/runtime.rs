@@ -27,6 +27,7 @@ use liquid_core::model::{
 use liquid_core::runtime::{PartialStore, Registers};
 use liquid_core::{Renderable, Runtime};
 
+use crate::budget::{key_cost, units, Budget, Meter, Site, ITEM, ITERATION, LOOKUP};
 use crate::error::{render_error, ErrorKind};
 use crate::value::{kind, Kind, Val, UNDEFINED};
 use crate::Mode;
@@ -58,6 +59,8 @@ pub(crate) struct Shared {
     pub now_ms: i64,
     /// Loop iterations so far (counts against [`ITERATION_BUDGET`] when loops are capped).
     pub iterations: Cell<u64>,
+    /// The render's work budget (see `budget`).
+    pub budget: Budget,
     /// Offset of the last loop or partial that started rendering, for errors that have no better
     /// position (output that overflows in plain text).
     pub cursor: Cell<usize>,
@@ -76,8 +79,9 @@ impl Shared {
         self.output_limit.map(|n| n.saturating_mul(64))
     }
 
-    /// Counts one loop iteration against the budget.
-    pub fn tick(&self) -> Result<()> {
+    /// Counts one loop iteration of `tag` against the iteration cap and the work budget.
+    pub fn tick(&self, tag: &'static str) -> Result<()> {
+        self.budget.charge(ITERATION, Site::Tag(tag))?;
         let n = self.iterations.get() + 1;
         self.iterations.set(n);
         if self.loop_limit.is_some() && n > ITERATION_BUDGET {
@@ -113,6 +117,7 @@ pub(crate) fn shared(runtime: &dyn Runtime) -> Rc<Shared> {
             output_limit: None,
             now_ms: 0,
             iterations: Cell::new(0),
+            budget: Budget::new(crate::budget::STANDARD_WORK),
             cursor: Cell::new(0),
             partial_depth: Cell::new(0),
             partials: None,
@@ -201,6 +206,7 @@ pub(crate) struct Scope<'a> {
     /// `increment`/`decrement` counters (liquid-core's "index" variables).
     counters: RefCell<HashMap<KString, i64>>,
     registers: Registers,
+    shared: Rc<Shared>,
 }
 
 impl<'a> Scope<'a> {
@@ -228,14 +234,17 @@ impl<'a> Scope<'a> {
             assigned: RefCell::new(HashMap::new()),
             counters: RefCell::new(HashMap::new()),
             registers: Registers::default(),
+            shared: Rc::clone(&shared),
         };
         scope.registers.get_mut::<State>().shared = Some(shared);
         scope
     }
 
-    fn lookup(&self, path: &[ScalarCow<'_>]) -> ValueCow<'_> {
+    fn lookup(&self, path: &[ScalarCow<'_>]) -> Result<ValueCow<'_>> {
+        let m = self.shared.budget.meter(Site::Lookup);
+        m.take(units(path.len(), LOOKUP))?;
         let Some((root, rest)) = split_root(path) else {
-            return ValueCow::Borrowed(&UNDEFINED);
+            return Ok(ValueCow::Borrowed(&UNDEFINED));
         };
         let counter = {
             let counters = self.counters.borrow();
@@ -254,19 +263,19 @@ impl<'a> Scope<'a> {
             }
         };
         if let Some(v) = assigned.and_then(|i| self.arena.get(i)) {
-            return walk(v, rest);
+            return walk(v, rest, &m);
         }
         if let Some(n) = counter {
-            return walk_owned(Value::scalar(n), rest);
+            return walk_owned(Value::scalar(n), rest, &m);
         }
         match &self.source {
             Source::Json(map) => match map.get(root.as_str()) {
-                Some(v) => self.walk_json(v, rest),
-                None => ValueCow::Borrowed(&UNDEFINED),
+                Some(v) => self.walk_json(v, rest, &m),
+                None => Ok(ValueCow::Borrowed(&UNDEFINED)),
             },
             Source::Vals(vars) => match vars.iter().find(|(k, _)| k.as_str() == root.as_str()) {
-                Some((_, v)) => walk(v, rest),
-                None => ValueCow::Borrowed(&UNDEFINED),
+                Some((_, v)) => walk(v, rest, &m),
+                None => Ok(ValueCow::Borrowed(&UNDEFINED)),
             },
         }
     }
@@ -275,31 +284,63 @@ impl<'a> Scope<'a> {
         &'s self,
         mut v: &'a serde_json::Value,
         rest: &[ScalarCow<'_>],
-    ) -> ValueCow<'s> {
+        m: &Meter<'_>,
+    ) -> Result<ValueCow<'s>> {
         for (i, key) in rest.iter().enumerate() {
-            match step_json(v, key) {
+            match step_json(v, key, m)? {
                 JsonStep::Json(next) => v = next,
-                JsonStep::Owned(value) => return walk_owned(value, &rest[i + 1..]),
-                JsonStep::Missing => return ValueCow::Borrowed(&UNDEFINED),
+                JsonStep::Owned(value) => return walk_owned(value, &rest[i + 1..], m),
+                JsonStep::Missing => return Ok(ValueCow::Borrowed(&UNDEFINED)),
             }
         }
-        match v {
+        Ok(match v {
             serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
                 let addr = std::ptr::from_ref(v) as usize;
                 let known = self.converted.borrow().get(&addr).copied();
-                let i = known.unwrap_or_else(|| {
-                    let i = self.arena.push(Val::from_json(v));
-                    self.converted.borrow_mut().insert(addr, i);
-                    i
-                });
+                let i = match known {
+                    Some(i) => i,
+                    None => {
+                        let i = self.arena.push(convert(v, m)?);
+                        self.converted.borrow_mut().insert(addr, i);
+                        i
+                    }
+                };
                 match self.arena.get(i) {
                     Some(val) => ValueCow::Borrowed(val),
                     None => ValueCow::Owned(Val::from_json(v).to_value()),
                 }
             }
+            serde_json::Value::String(s) => {
+                m.take(s.len() as u64)?;
+                ValueCow::Owned(Value::scalar(KString::from_ref(s)))
+            }
             scalar => ValueCow::Owned(json_scalar(scalar)),
-        }
+        })
     }
+}
+
+/// A JSON value of the context as a [`Val`] (as `Val::from_json`), charging [`ITEM`] for every
+/// value and the bytes of its strings and keys before copying them.
+fn convert(v: &serde_json::Value, m: &Meter<'_>) -> Result<Val> {
+    m.take(ITEM)?;
+    Ok(match v {
+        serde_json::Value::String(s) => {
+            m.take(s.len() as u64)?;
+            Val::str(s)
+        }
+        serde_json::Value::Array(a) => Val::Array(Rc::new(
+            a.iter().map(|x| convert(x, m)).collect::<Result<_>>()?,
+        )),
+        serde_json::Value::Object(o) => Val::Object(Rc::new(crate::value::Obj::new(
+            o.iter()
+                .map(|(k, x)| {
+                    m.take(k.len() as u64)?;
+                    Ok((KString::from_ref(k), convert(x, m)?))
+                })
+                .collect::<Result<_>>()?,
+        ))),
+        scalar => Val::from_json(scalar),
+    })
 }
 
 fn json_scalar(v: &serde_json::Value) -> Value {
@@ -320,9 +361,13 @@ enum JsonStep<'a> {
     Missing,
 }
 
-fn step_json<'a>(v: &'a serde_json::Value, key: &ScalarCow<'_>) -> JsonStep<'a> {
+fn step_json<'a>(
+    v: &'a serde_json::Value,
+    key: &ScalarCow<'_>,
+    m: &Meter<'_>,
+) -> Result<JsonStep<'a>> {
     let key_kind = kind(key);
-    match v {
+    Ok(match v {
         serde_json::Value::Array(a) => match key_kind {
             Kind::Int(i) => index(a.len(), i)
                 .and_then(|i| a.get(i))
@@ -335,38 +380,47 @@ fn step_json<'a>(v: &'a serde_json::Value, key: &ScalarCow<'_>) -> JsonStep<'a> 
             },
             _ => JsonStep::Missing,
         },
-        serde_json::Value::Object(m) => match key_kind {
-            Kind::Str(s) => match m.get(s.as_ref()) {
+        serde_json::Value::Object(o) => match key_kind {
+            Kind::Str(s) => match o.get(s.as_ref()) {
                 Some(x) => JsonStep::Json(x),
                 None => match s.as_ref() {
-                    "size" => JsonStep::Owned(Value::scalar(m.len() as i64)),
-                    "first" => m.iter().next().map_or(JsonStep::Missing, |(k, x)| {
-                        JsonStep::Owned(Value::Array(vec![
-                            Value::scalar(KString::from_ref(k)),
-                            Val::from_json(x).to_value(),
-                        ]))
-                    }),
+                    "size" => JsonStep::Owned(Value::scalar(o.len() as i64)),
+                    "first" => match o.iter().next() {
+                        Some((k, x)) => {
+                            // Converted to a `Val`, then copied to a `Value`.
+                            let val = convert(x, m)?;
+                            m.value(&val)?;
+                            JsonStep::Owned(Value::Array(vec![
+                                Value::scalar(KString::from_ref(k)),
+                                val.to_value(),
+                            ]))
+                        }
+                        None => JsonStep::Missing,
+                    },
                     _ => JsonStep::Missing,
                 },
             },
             _ => JsonStep::Missing,
         },
         serde_json::Value::String(s) => match key_kind {
-            Kind::Str(k) => string_property(s, &k).map_or(JsonStep::Missing, JsonStep::Owned),
+            Kind::Str(k) => string_property(s, &k, m)?.map_or(JsonStep::Missing, JsonStep::Owned),
             _ => JsonStep::Missing,
         },
         _ => JsonStep::Missing,
-    }
+    })
 }
 
-/// `size`, `first` and `last` of a string.
-fn string_property(s: &str, key: &str) -> Option<Value> {
-    match key {
-        "size" => Some(Value::scalar(s.chars().count() as i64)),
+/// `size`, `first` and `last` of a string (`size` counts its characters).
+fn string_property(s: &str, key: &str, m: &Meter<'_>) -> Result<Option<Value>> {
+    Ok(match key {
+        "size" => {
+            m.take(s.len() as u64)?;
+            Some(Value::scalar(s.chars().count() as i64))
+        }
         "first" => s.chars().next().map(|c| Value::scalar(c.to_string())),
-        "last" => s.chars().last().map(|c| Value::scalar(c.to_string())),
+        "last" => s.chars().next_back().map(|c| Value::scalar(c.to_string())),
         _ => None,
-    }
+    })
 }
 
 /// A Ruby array index (negative counts from the end) as a position, if in range.
@@ -395,8 +449,8 @@ enum Step<'s> {
 }
 
 /// One path step into any value, with Ruby Liquid's rules.
-fn step<'s>(v: &'s dyn ValueView, key: &ScalarCow<'_>) -> Step<'s> {
-    match kind(v) {
+fn step<'s>(v: &'s dyn ValueView, key: &ScalarCow<'_>, m: &Meter<'_>) -> Result<Step<'s>> {
+    Ok(match kind(v) {
         Kind::Array(a) => match kind(key) {
             Kind::Int(i) => index(a.size() as usize, i)
                 .and_then(|i| a.get(i as i64))
@@ -410,54 +464,67 @@ fn step<'s>(v: &'s dyn ValueView, key: &ScalarCow<'_>) -> Step<'s> {
             _ => Step::Missing,
         },
         Kind::Object(o) => match kind(key) {
-            Kind::Str(s) => match o.get(s.as_ref()) {
-                Some(x) => Step::View(x),
-                None => match s.as_ref() {
-                    "size" => Step::Owned(Value::scalar(o.size())),
-                    "first" => o
-                        .entries()
-                        .into_iter()
-                        .next()
-                        .map_or(Step::Missing, |(k, x)| {
-                            Step::Owned(Value::Array(vec![
-                                Value::scalar(k.into_owned()),
-                                x.to_value(),
-                            ]))
-                        }),
-                    _ => Step::Missing,
-                },
-            },
+            Kind::Str(s) => {
+                m.take(key_cost(o))?;
+                match o.get(s.as_ref()) {
+                    Some(x) => Step::View(x),
+                    None => match s.as_ref() {
+                        "size" => Step::Owned(Value::scalar(o.size())),
+                        "first" => {
+                            m.take(units(o.size().max(0) as usize, ITEM))?;
+                            match o.entries().into_iter().next() {
+                                Some((k, x)) => {
+                                    m.value(x)?;
+                                    Step::Owned(Value::Array(vec![
+                                        Value::scalar(k.into_owned()),
+                                        x.to_value(),
+                                    ]))
+                                }
+                                None => Step::Missing,
+                            }
+                        }
+                        _ => Step::Missing,
+                    },
+                }
+            }
             _ => Step::Missing,
         },
         Kind::Str(s) => match kind(key) {
-            Kind::Str(k) => string_property(&s, &k).map_or(Step::Missing, Step::Owned),
+            Kind::Str(k) => string_property(&s, &k, m)?.map_or(Step::Missing, Step::Owned),
             _ => Step::Missing,
         },
         _ => Step::Missing,
-    }
+    })
 }
 
 /// Walks `rest` from a borrowed value.
-pub(crate) fn walk<'s>(mut v: &'s dyn ValueView, rest: &[ScalarCow<'_>]) -> ValueCow<'s> {
+pub(crate) fn walk<'s>(
+    mut v: &'s dyn ValueView,
+    rest: &[ScalarCow<'_>],
+    m: &Meter<'_>,
+) -> Result<ValueCow<'s>> {
     for (i, key) in rest.iter().enumerate() {
-        match step(v, key) {
+        match step(v, key, m)? {
             Step::View(next) => v = next,
-            Step::Owned(value) => return walk_owned(value, &rest[i + 1..]),
-            Step::Missing => return ValueCow::Borrowed(&UNDEFINED),
+            Step::Owned(value) => return walk_owned(value, &rest[i + 1..], m),
+            Step::Missing => return Ok(ValueCow::Borrowed(&UNDEFINED)),
         }
     }
-    ValueCow::Borrowed(v)
+    Ok(ValueCow::Borrowed(v))
 }
 
 /// Walks `rest` from an owned value.
-fn walk_owned<'s>(v: Value, rest: &[ScalarCow<'_>]) -> ValueCow<'s> {
+fn walk_owned<'s>(v: Value, rest: &[ScalarCow<'_>], m: &Meter<'_>) -> Result<ValueCow<'s>> {
     if rest.is_empty() {
-        return ValueCow::Owned(v);
+        return Ok(ValueCow::Owned(v));
     }
-    match walk(&v, rest) {
+    Ok(match walk(&v, rest, m)? {
         ValueCow::Borrowed(found) if found.is_nil() => ValueCow::Borrowed(&UNDEFINED),
-        found => ValueCow::Owned(found.into_owned()),
-    }
+        found => {
+            m.value(found.as_view())?;
+            ValueCow::Owned(found.into_owned())
+        }
+    })
 }
 
 impl Runtime for Scope<'_> {
@@ -470,15 +537,23 @@ impl Runtime for Scope<'_> {
     fn roots(&self) -> BTreeSet<KStringCow<'_>> {
         BTreeSet::new()
     }
+    /// A refused lookup is `None` here, and the budget's refusal still ends the render.
     fn try_get(&self, path: &[ScalarCow<'_>]) -> Option<ValueCow<'_>> {
-        Some(self.lookup(path))
+        self.lookup(path).ok()
     }
     fn get(&self, path: &[ScalarCow<'_>]) -> Result<ValueCow<'_>> {
-        Ok(self.lookup(path))
+        self.lookup(path)
     }
     /// `assign` and `capture` (an ordered object arrives encoded, see `value::encode_object`).
+    /// The variable keeps a copy, charged to the budget before it is made; when the budget refuses
+    /// it, nothing is stored and the answer is `Some` (liquid-core's own tags, which would ignore
+    /// it, are not used).
     fn set_global(&self, name: KString, val: Value) -> Option<Value> {
-        let i = self.arena.push(Val::from_view(&val));
+        let m = self.shared.budget.meter(Site::Variable);
+        let Ok(copy) = Val::from_view_within(&val, &m) else {
+            return Some(Value::Nil);
+        };
+        let i = self.arena.push(copy);
         self.assigned.borrow_mut().insert(name, i);
         None
     }
@@ -527,11 +602,24 @@ impl Slot<'_> {
 pub(crate) struct Frame<'p> {
     parent: &'p dyn Runtime,
     vars: Vec<(KString, Slot<'p>)>,
+    /// The render's budget, which lookups of these variables charge.
+    budget: &'p Budget,
+    /// The scope's registers, reached directly (liquid-core reads them after every element).
+    registers: &'p Registers,
 }
 
 impl<'p> Frame<'p> {
-    pub fn new(parent: &'p dyn Runtime, vars: Vec<(KString, Slot<'p>)>) -> Self {
-        Frame { parent, vars }
+    pub fn new(
+        parent: &'p dyn Runtime,
+        vars: Vec<(KString, Slot<'p>)>,
+        budget: &'p Budget,
+    ) -> Self {
+        Frame {
+            parent,
+            vars,
+            budget,
+            registers: parent.registers(),
+        }
     }
 }
 
@@ -728,9 +816,12 @@ impl Runtime for Frame<'_> {
                 .rev()
                 .find(|(k, _)| k.as_str() == root.as_str())
             {
-                return Ok(walk(v.view(), rest));
+                let m = self.budget.meter(Site::Lookup);
+                m.take(units(path.len(), LOOKUP))?;
+                return walk(v.view(), rest, &m);
             }
         }
+        self.budget.charge(LOOKUP, Site::Lookup)?;
         self.parent.get(path)
     }
     fn set_global(&self, name: KString, val: Value) -> Option<Value> {
@@ -743,22 +834,26 @@ impl Runtime for Frame<'_> {
         self.parent.get_index(name)
     }
     fn registers(&self) -> &Registers {
-        self.parent.registers()
+        self.registers
     }
 }
 
-/// A writer that refuses to grow past a limit.
+/// A writer that refuses to grow past a limit, and charges the render's budget for every byte
+/// before it takes it.
 pub(crate) struct Limited<'w> {
     inner: &'w mut Vec<u8>,
     limit: usize,
+    budget: &'w Budget,
+    /// The limit refused a write (a refusal of the budget is the budget's to report).
     pub exceeded: bool,
 }
 
 impl<'w> Limited<'w> {
-    pub fn new(inner: &'w mut Vec<u8>, limit: Option<usize>) -> Self {
+    pub fn new(inner: &'w mut Vec<u8>, limit: Option<usize>, budget: &'w Budget) -> Self {
         Limited {
             inner,
             limit: limit.unwrap_or(usize::MAX),
+            budget,
             exceeded: false,
         }
     }
@@ -769,6 +864,9 @@ impl io::Write for Limited<'_> {
         if self.inner.len().saturating_add(buf.len()) > self.limit {
             self.exceeded = true;
             return Err(io::Error::other("output limit"));
+        }
+        if self.budget.charge(buf.len() as u64, Site::Output).is_err() {
+            return Err(io::Error::other("work budget"));
         }
         self.inner.extend_from_slice(buf);
         Ok(buf.len())
@@ -784,8 +882,9 @@ pub(crate) fn render_capped(
     runtime: &dyn Runtime,
     limit: Option<usize>,
 ) -> Result<String> {
+    let sh = shared(runtime);
     let mut buf = Vec::new();
-    let mut w = Limited::new(&mut buf, limit);
+    let mut w = Limited::new(&mut buf, limit, &sh.budget);
     let res = template.render_to(&mut w, runtime);
     if w.exceeded {
         let limit = limit.unwrap_or(0);

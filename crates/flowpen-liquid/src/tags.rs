@@ -10,15 +10,62 @@ mod loops;
 mod partial;
 mod simple;
 
+use std::io::Write;
+
 use liquid_core::error::Result;
 use liquid_core::parser::{
     BlockElement, BlockReflection, FilterChain, ParseBlock, ParseTag, TagBlock, TagReflection,
     TagToken, TagTokenIter, TryMatchToken,
 };
-use liquid_core::{Language, Renderable};
+use liquid_core::runtime::Template;
+use liquid_core::{Language, Renderable, Runtime};
 
-use crate::error::syntax_error;
+use crate::budget::{units, Budget, Site, STEP};
+use crate::error::{locate, syntax_error};
 use crate::value::{kind, Kind};
+
+/// A block's body, which charges the work of rendering its elements ([`STEP`] each) before every
+/// render: tags charge only for the data they touch.
+#[derive(Debug)]
+pub(crate) struct Body {
+    template: Template,
+    steps: u64,
+    tag: &'static str,
+}
+
+impl Body {
+    pub fn new(items: Vec<Box<dyn Renderable>>, tag: &'static str) -> Body {
+        Body {
+            steps: units(items.len(), STEP),
+            template: Template::new(items),
+            tag,
+        }
+    }
+
+    /// Charges the work of rendering the elements once; a refusal is located at `at`, the block.
+    pub fn charge(&self, budget: &Budget, at: usize) -> Result<()> {
+        budget
+            .charge(self.steps, Site::Tag(self.tag))
+            .map_err(|e| locate(e, at))
+    }
+
+    /// The elements, to render after [`Body::charge`].
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// Charges, then renders (errors from the elements keep their own positions).
+    pub fn render(
+        &self,
+        writer: &mut dyn Write,
+        runtime: &dyn Runtime,
+        budget: &Budget,
+        at: usize,
+    ) -> Result<()> {
+        self.charge(budget, at)?;
+        self.template.render_to(writer, runtime)
+    }
+}
 
 /// Where a tag is and whether its block body is blank.
 #[derive(Clone, Copy, Debug)]

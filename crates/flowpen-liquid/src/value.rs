@@ -19,6 +19,9 @@ use std::rc::Rc;
 use liquid_core::model::{
     ArrayView, DisplayCow, KString, KStringCow, ObjectView, ScalarCow, State, Value, ValueView,
 };
+use liquid_core::Result;
+
+use crate::budget::{key_cost, units, Budget, Meter, Site, ITEM};
 
 /// A value owned by the renderer.
 #[derive(Clone, Debug)]
@@ -145,22 +148,39 @@ impl Val {
 
     /// A deep copy of any liquid value (objects in [`entries`] order).
     pub fn from_view(v: &dyn ValueView) -> Val {
-        match kind(v) {
+        let unlimited = Budget::new(u64::MAX);
+        Val::from_view_within(v, &unlimited.meter(Site::Lookup)).unwrap_or(Val::Nil)
+    }
+
+    /// [`Val::from_view`], charging `m` as `Meter::value` would before copying each value.
+    pub fn from_view_within(v: &dyn ValueView, m: &Meter<'_>) -> Result<Val> {
+        m.take(ITEM)?;
+        Ok(match kind(v) {
             Kind::Nil => Val::Nil,
             Kind::Empty => Val::Empty,
             Kind::Blank => Val::Blank,
             Kind::Bool(b) => Val::Bool(b),
             Kind::Int(i) => Val::Int(i),
             Kind::Float(f) => Val::Float(f),
-            Kind::Str(s) => Val::str(&s),
-            Kind::Array(a) => Val::Array(Rc::new(a.values().map(Val::from_view).collect())),
+            Kind::Str(s) => {
+                m.take(s.len() as u64)?;
+                Val::str(&s)
+            }
+            Kind::Array(a) => Val::Array(Rc::new(
+                a.values()
+                    .map(|x| Val::from_view_within(x, m))
+                    .collect::<Result<_>>()?,
+            )),
             Kind::Object(o) => Val::Object(Rc::new(Obj::new(
                 o.entries()
                     .into_iter()
-                    .map(|(k, v)| (k.into_owned(), Val::from_view(v)))
-                    .collect(),
+                    .map(|(k, x)| {
+                        m.take(k.as_str().len() as u64)?;
+                        Ok((k.into_owned(), Val::from_view_within(x, m)?))
+                    })
+                    .collect::<Result<_>>()?,
             ))),
-        }
+        })
     }
 
     fn is_truthy(&self) -> bool {
@@ -637,10 +657,15 @@ impl Num {
 /// Ruby Liquid's `Utils.to_number`: numbers as they are, decimal strings parsed, anything else
 /// read like `String#to_i` (leading integer, else 0).
 pub(crate) fn to_number(v: &dyn ValueView) -> Num {
-    match kind(v) {
-        Kind::Int(i) => Num::Int(i),
-        Kind::Float(f) => Num::Float(f),
-        Kind::Str(s) => parse_number(&s),
+    kind_number(&kind(v))
+}
+
+/// [`to_number`] of a value already read by [`kind`].
+pub(crate) fn kind_number(k: &Kind<'_>) -> Num {
+    match k {
+        Kind::Int(i) => Num::Int(*i),
+        Kind::Float(f) => Num::Float(*f),
+        Kind::Str(s) => parse_number(s),
         _ => Num::Int(0),
     }
 }
@@ -685,30 +710,61 @@ pub(crate) fn parse_number(s: &str) -> Num {
     }
 }
 
-/// Ruby `==` between two values (with Liquid's `empty` and `blank`).
-pub(crate) fn equals(a: &dyn ValueView, b: &dyn ValueView) -> bool {
-    match (kind(a), kind(b)) {
+/// Ruby `==` between two values (with Liquid's `empty` and `blank`), charging `m` as it goes:
+/// [`ITEM`] per pair of values, the bytes of compared strings, the search of every key.
+pub(crate) fn equals(a: &dyn ValueView, b: &dyn ValueView, m: &Meter<'_>) -> Result<bool> {
+    m.take(ITEM)?;
+    let text_len = |v: &dyn ValueView| match kind(v) {
+        Kind::Str(s) => s.len() as u64,
+        _ => 0,
+    };
+    Ok(match (kind(a), kind(b)) {
         (Kind::Empty, _) => is_empty(b),
         (_, Kind::Empty) => is_empty(a),
-        (Kind::Blank, _) => is_blank(b),
-        (_, Kind::Blank) => is_blank(a),
+        (Kind::Blank, _) => {
+            m.take(text_len(b))?;
+            is_blank(b)
+        }
+        (_, Kind::Blank) => {
+            m.take(text_len(a))?;
+            is_blank(a)
+        }
         (Kind::Nil, Kind::Nil) => true,
         (Kind::Bool(x), Kind::Bool(y)) => x == y,
         (Kind::Int(x), Kind::Int(y)) => x == y,
         (Kind::Int(x), Kind::Float(y)) | (Kind::Float(y), Kind::Int(x)) => (x as f64) == y,
         (Kind::Float(x), Kind::Float(y)) => x == y,
-        (Kind::Str(x), Kind::Str(y)) => x == y,
+        (Kind::Str(x), Kind::Str(y)) => {
+            m.take(x.len().min(y.len()) as u64)?;
+            x == y
+        }
         (Kind::Array(x), Kind::Array(y)) => {
-            x.size() == y.size() && x.values().zip(y.values()).all(|(p, q)| equals(p, q))
+            if x.size() != y.size() {
+                return Ok(false);
+            }
+            for (p, q) in x.values().zip(y.values()) {
+                if !equals(p, q, m)? {
+                    return Ok(false);
+                }
+            }
+            true
         }
         (Kind::Object(x), Kind::Object(y)) => {
-            x.size() == y.size()
-                && x.entries()
-                    .iter()
-                    .all(|(k, v)| y.get(k.as_str()).is_some_and(|w| equals(*v, w)))
+            if x.size() != y.size() {
+                return Ok(false);
+            }
+            m.take(units(x.size().max(0) as usize, ITEM))?;
+            for (k, v) in x.entries() {
+                m.take(key_cost(y).saturating_add(k.as_str().len() as u64))?;
+                match y.get(k.as_str()) {
+                    Some(w) if equals(v, w, m)? => {}
+                    _ => return Ok(false),
+                }
+            }
+            true
         }
         _ => false,
-    }
+    })
 }
 
 /// Liquid's `empty`: an empty string, array or object.
@@ -742,7 +798,15 @@ pub(crate) fn compare(
     b: &dyn ValueView,
     numeric_strings: bool,
 ) -> Result<Option<std::cmp::Ordering>, String> {
-    let (ka, kb) = (kind(a), kind(b));
+    compare_kinds(&kind(a), &kind(b), numeric_strings)
+}
+
+/// [`compare`] of values already read by [`kind`].
+fn compare_kinds(
+    ka: &Kind<'_>,
+    kb: &Kind<'_>,
+    numeric_strings: bool,
+) -> Result<Option<std::cmp::Ordering>, String> {
     let num = |k: &Kind<'_>| match k {
         Kind::Int(i) => Some(*i as f64),
         Kind::Float(f) => Some(*f),
@@ -756,10 +820,10 @@ pub(crate) fn compare(
         }
         _ => None,
     };
-    match (&ka, &kb) {
+    match (ka, kb) {
         (Kind::Int(x), Kind::Int(y)) => Ok(Some(x.cmp(y))),
         (Kind::Str(x), Kind::Str(y)) => Ok(Some(x.as_ref().cmp(y.as_ref()))),
-        _ => match (num(&ka), num(&kb)) {
+        _ => match (num(ka), num(kb)) {
             (Some(x), Some(y)) => Ok(x.partial_cmp(&y)),
             (Some(_), None) | (None, Some(_))
                 if !numeric_strings
@@ -767,8 +831,8 @@ pub(crate) fn compare(
             {
                 Err(format!(
                     "comparison of {} with {} failed",
-                    ruby_class(a),
-                    ruby_class(b)
+                    ruby_class(ka),
+                    ruby_class(kb)
                 ))
             }
             _ => Ok(None),
@@ -777,8 +841,8 @@ pub(crate) fn compare(
 }
 
 /// The Ruby class name of a value, for messages.
-pub(crate) fn ruby_class(v: &dyn ValueView) -> &'static str {
-    match kind(v) {
+fn ruby_class(k: &Kind<'_>) -> &'static str {
+    match k {
         Kind::Nil | Kind::Empty | Kind::Blank => "nil",
         Kind::Bool(_) => "boolean",
         Kind::Int(_) => "integer",

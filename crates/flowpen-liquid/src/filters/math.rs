@@ -5,12 +5,30 @@
 use liquid_core::model::Value;
 use liquid_core::Result;
 
+use liquid_core::model::ValueView;
+
 use super::Call;
 use crate::error::render_error;
-use crate::value::{to_number, Num};
+use crate::value::{kind, kind_number, Kind, Num};
 
-fn arg(call: &Call<'_>) -> Num {
-    call.arg(0).map_or(Num::Int(0), to_number)
+/// A value as a number, charging the work of reading a string first.
+fn num(call: &Call<'_>, v: &dyn ValueView) -> Result<Num> {
+    let k = kind(v);
+    if let Kind::Str(s) = &k {
+        call.charge(s.len() as u64)?;
+    }
+    Ok(kind_number(&k))
+}
+
+fn input(call: &Call<'_>) -> Result<Num> {
+    num(call, call.input)
+}
+
+fn arg(call: &Call<'_>) -> Result<Num> {
+    match call.arg(0) {
+        Some(v) => num(call, v),
+        None => Ok(Num::Int(0)),
+    }
 }
 
 /// Rounds a float result to 15 significant digits, which removes binary noise such as
@@ -33,34 +51,25 @@ fn arith(a: Num, b: Num, int: fn(i64, i64) -> Option<i64>, float: fn(f64, f64) -
 }
 
 pub(super) fn plus(call: &Call<'_>) -> Result<Value> {
-    Ok(arith(
-        to_number(call.input),
-        arg(call),
-        i64::checked_add,
-        |x, y| x + y,
-    ))
+    Ok(arith(input(call)?, arg(call)?, i64::checked_add, |x, y| {
+        x + y
+    }))
 }
 
 pub(super) fn minus(call: &Call<'_>) -> Result<Value> {
-    Ok(arith(
-        to_number(call.input),
-        arg(call),
-        i64::checked_sub,
-        |x, y| x - y,
-    ))
+    Ok(arith(input(call)?, arg(call)?, i64::checked_sub, |x, y| {
+        x - y
+    }))
 }
 
 pub(super) fn times(call: &Call<'_>) -> Result<Value> {
-    Ok(arith(
-        to_number(call.input),
-        arg(call),
-        i64::checked_mul,
-        |x, y| x * y,
-    ))
+    Ok(arith(input(call)?, arg(call)?, i64::checked_mul, |x, y| {
+        x * y
+    }))
 }
 
 pub(super) fn divided_by(call: &Call<'_>) -> Result<Value> {
-    let (a, b) = (to_number(call.input), arg(call));
+    let (a, b) = (input(call)?, arg(call)?);
     if b.to_f64() == 0.0 {
         return Err(render_error("divided by 0"));
     }
@@ -75,7 +84,7 @@ pub(super) fn divided_by(call: &Call<'_>) -> Result<Value> {
 }
 
 pub(super) fn modulo(call: &Call<'_>) -> Result<Value> {
-    let (a, b) = (to_number(call.input), arg(call));
+    let (a, b) = (input(call)?, arg(call)?);
     if b.to_f64() == 0.0 {
         return Err(render_error("divided by 0"));
     }
@@ -101,7 +110,7 @@ pub(super) fn modulo(call: &Call<'_>) -> Result<Value> {
 }
 
 pub(super) fn abs(call: &Call<'_>) -> Result<Value> {
-    Ok(match to_number(call.input) {
+    Ok(match input(call)? {
         Num::Int(i) => i
             .checked_abs()
             .map_or(Value::scalar((i as f64).abs()), Value::scalar),
@@ -118,27 +127,27 @@ fn to_int(f: f64) -> Value {
 }
 
 pub(super) fn ceil(call: &Call<'_>) -> Result<Value> {
-    Ok(match to_number(call.input) {
+    Ok(match input(call)? {
         Num::Int(i) => Value::scalar(i),
         Num::Float(f) => to_int(f.ceil()),
     })
 }
 
 pub(super) fn floor(call: &Call<'_>) -> Result<Value> {
-    Ok(match to_number(call.input) {
+    Ok(match input(call)? {
         Num::Int(i) => Value::scalar(i),
         Num::Float(f) => to_int(f.floor()),
     })
 }
 
 pub(super) fn round(call: &Call<'_>) -> Result<Value> {
-    let digits = match call.arg(0).map(to_number) {
+    let digits = match call.arg(0).map(|v| num(call, v)).transpose()? {
         None => 0,
         Some(Num::Int(d)) => d,
         Some(Num::Float(d)) => d as i64,
     };
     let digits = digits.clamp(-20, 20);
-    Ok(match to_number(call.input) {
+    Ok(match input(call)? {
         Num::Int(i) if digits >= 0 => Value::scalar(i),
         Num::Int(i) => {
             let p = 10f64.powi(-digits as i32);
@@ -159,11 +168,11 @@ pub(super) fn round(call: &Call<'_>) -> Result<Value> {
 }
 
 pub(super) fn at_least(call: &Call<'_>) -> Result<Value> {
-    let (a, b) = (to_number(call.input), arg(call));
+    let (a, b) = (input(call)?, arg(call)?);
     Ok(if a.to_f64() < b.to_f64() { b } else { a }.into_value())
 }
 
 pub(super) fn at_most(call: &Call<'_>) -> Result<Value> {
-    let (a, b) = (to_number(call.input), arg(call));
+    let (a, b) = (input(call)?, arg(call)?);
     Ok(if a.to_f64() > b.to_f64() { b } else { a }.into_value())
 }

@@ -1,15 +1,16 @@
 //! `default`, `date`, `size`, `slice`, `to_json` and the internal `___range`.
 
-use std::fmt::Write as _;
+use std::io::{self, Write as _};
 
 use liquid_core::model::{Value, ValueView};
 use liquid_core::Result;
 
-use super::{string, to_integer, Call};
+use super::{int_arg, string, Call};
+use crate::budget::{ITEM, MATCH};
 use crate::date;
 use crate::error::render_error;
 use crate::runtime::MAX_RANGE_ITEMS;
-use crate::value::{is_empty, kind, to_number, to_text, truthy, Kind, Num};
+use crate::value::{is_empty, kind, to_number, truthy, Kind, Num};
 
 pub(super) fn default(call: &Call<'_>) -> Result<Value> {
     let allow_false = call.keyword("allow_false").is_some_and(truthy);
@@ -20,34 +21,70 @@ pub(super) fn default(call: &Call<'_>) -> Result<Value> {
         _ => is_empty(input),
     };
     Ok(if use_default {
-        call.arg(0).map_or_else(|| string(""), |v| v.to_value())
+        match call.arg(0) {
+            Some(v) => call.copy(v)?,
+            None => string(""),
+        }
     } else {
-        input.to_value()
+        call.copy(input)?
     })
 }
 
+/// Finding the date and its calendar fields (about 200 ns).
+const DATE: u64 = 1024;
+
+/// One conversion or literal of a format (a composite such as `%c` is one; about 60 ns).
+const DATE_PIECE: u64 = 256;
+
 pub(super) fn date(call: &Call<'_>) -> Result<Value> {
-    let format = call.arg(0).map(to_text).unwrap_or_default();
+    let format = call.arg_text(0)?;
     if format.is_empty() || matches!(kind(call.input), Kind::Nil) {
-        return Ok(call.input.to_value());
+        return call.copy(call.input);
     }
-    let shared = call.shared();
-    let studio = shared.studio();
-    let now = date::now(shared.now_ms, studio);
+    let studio = call.shared.studio();
+    let now = date::now(call.shared.now_ms, studio);
     let zoned = match kind(call.input) {
         Kind::Int(i) => date::from_unix(i, 0, studio),
-        Kind::Str(s) => date::parse(&s, now, studio),
+        Kind::Str(s) => {
+            // Parsing lowercases and splits the text.
+            call.charge((s.len() as u64).saturating_mul(4))?;
+            date::parse(&s, now, studio)
+        }
         _ => None,
     };
-    Ok(match zoned {
-        Some(z) => string(date::strftime(z, &format)),
-        None => call.input.to_value(),
-    })
+    let Some(z) = zoned else {
+        return call.copy(call.input);
+    };
+    // Reading the format; then every piece of the result is charged, and checked against the
+    // value limit, before it is written (a width such as `%3000000000d` is refused before any
+    // padding is). Studio does not say what a huge width does; here it ends the render.
+    call.charge((format.len() as u64).saturating_add(DATE))?;
+    let mut built = 0u64;
+    let mut refused = None;
+    let text = date::strftime(z, &format, &mut |bytes| {
+        built = built.saturating_add(bytes as u64);
+        let work = (bytes as u64).saturating_add(DATE_PIECE);
+        match call.limit(built).and_then(|()| call.charge(work)) {
+            Ok(()) => true,
+            Err(e) => {
+                refused.get_or_insert(e);
+                false
+            }
+        }
+    });
+    match (text, refused) {
+        (Some(text), _) => Ok(string(text)),
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(render_error("date format refused")),
+    }
 }
 
 pub(super) fn size(call: &Call<'_>) -> Result<Value> {
     Ok(Value::scalar(match kind(call.input) {
-        Kind::Str(s) => s.chars().count() as i64,
+        Kind::Str(s) => {
+            call.charge(s.len() as u64)?;
+            s.chars().count() as i64
+        }
         Kind::Array(a) => a.size(),
         Kind::Object(o) => o.size(),
         _ => 0,
@@ -55,9 +92,9 @@ pub(super) fn size(call: &Call<'_>) -> Result<Value> {
 }
 
 pub(super) fn slice(call: &Call<'_>) -> Result<Value> {
-    let start = to_integer(call.arg(0).unwrap_or(&Value::Nil))?;
+    let start = int_arg(call, call.arg(0).unwrap_or(&Value::Nil))?;
     let length = match call.arg(1).filter(|v| !v.is_nil()) {
-        Some(v) => to_integer(v)?,
+        Some(v) => int_arg(call, v)?,
         None => 1,
     };
     let range = |len: usize| -> Option<(usize, usize)> {
@@ -74,75 +111,152 @@ pub(super) fn slice(call: &Call<'_>) -> Result<Value> {
         Some((start as usize, end as usize))
     };
     Ok(match kind(call.input) {
-        Kind::Array(a) => {
-            let items: Vec<&dyn ValueView> = a.values().collect();
-            match range(items.len()) {
-                Some((s, e)) => Value::Array(items[s..e].iter().map(|v| v.to_value()).collect()),
-                None => Value::Array(Vec::new()),
+        Kind::Array(a) => match range(a.size().max(0) as usize) {
+            Some((s, e)) => {
+                call.limit((e - s) as u64)?;
+                let mut out = Vec::with_capacity(e - s);
+                for i in s..e {
+                    if let Some(v) = a.get(i as i64) {
+                        out.push(call.copy(v)?);
+                    }
+                }
+                Value::Array(out)
             }
-        }
+            None => Value::Array(Vec::new()),
+        },
         _ => {
-            let text = to_text(call.input);
-            let chars: Vec<char> = text.chars().collect();
-            match range(chars.len()) {
-                Some((s, e)) => string(chars[s..e].iter().collect::<String>()),
+            let text = call.text(call.input)?;
+            // Counting characters and finding the slice read the text; the slice is a part of it.
+            call.charge((text.len() as u64).saturating_mul(2))?;
+            match range(text.chars().count()) {
+                Some((s, e)) => string(text.chars().skip(s).take(e - s).collect::<String>()),
                 None => string(""),
             }
         }
     })
 }
 
-/// Writes compact JSON of any value (objects keep insertion order when they have one).
-pub(crate) fn write_json(out: &mut String, v: &dyn ValueView) {
+/// Writes compact JSON of any value (objects keep insertion order when they have one). `grant` is
+/// asked before every piece is written, with its length in bytes (at most, for a number); it stops
+/// the writing by returning an error.
+pub(crate) fn write_json(
+    out: &mut Vec<u8>,
+    v: &dyn ValueView,
+    grant: &mut dyn FnMut(usize) -> Result<()>,
+) -> Result<()> {
+    // A number, a literal or a punctuation mark is at most this long.
+    const SHORT: usize = 32;
     match kind(v) {
-        Kind::Nil | Kind::Empty | Kind::Blank => out.push_str("null"),
-        Kind::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        Kind::Nil | Kind::Empty | Kind::Blank => {
+            grant(SHORT)?;
+            out.extend_from_slice(b"null");
+        }
+        Kind::Bool(b) => {
+            grant(SHORT)?;
+            out.extend_from_slice(if b { b"true" } else { b"false" });
+        }
         Kind::Int(i) => {
+            grant(SHORT)?;
             let _ = write!(out, "{i}");
         }
         Kind::Float(f) if f.is_finite() => {
-            let _ = write!(
-                out,
-                "{}",
-                serde_json::Number::from_f64(f).map_or_else(String::new, |n| n.to_string())
-            );
+            grant(SHORT)?;
+            if let Some(n) = serde_json::Number::from_f64(f) {
+                let _ = write!(out, "{n}");
+            }
         }
-        Kind::Float(_) => out.push_str("null"),
-        Kind::Str(s) => json_string(out, &s),
+        Kind::Float(_) => {
+            grant(SHORT)?;
+            out.extend_from_slice(b"null");
+        }
+        Kind::Str(s) => json_string(out, &s, grant)?,
         Kind::Array(a) => {
-            out.push('[');
+            grant(SHORT)?;
+            out.push(b'[');
             for (i, item) in a.values().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                write_json(out, item);
+                write_json(out, item, grant)?;
             }
-            out.push(']');
+            out.push(b']');
         }
         Kind::Object(o) => {
-            out.push('{');
+            grant(SHORT.saturating_mul(o.size().max(0) as usize + 1))?;
+            out.push(b'{');
             for (i, (k, item)) in o.entries().into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                json_string(out, k.as_str());
-                out.push(':');
-                write_json(out, item);
+                json_string(out, k.as_str(), grant)?;
+                out.push(b':');
+                write_json(out, item, grant)?;
             }
-            out.push('}');
+            out.push(b'}');
         }
+    }
+    Ok(())
+}
+
+/// An output that asks `grant` before every write.
+struct Granted<'a> {
+    out: &'a mut Vec<u8>,
+    grant: &'a mut dyn FnMut(usize) -> Result<()>,
+    refused: Option<liquid_core::Error>,
+}
+
+impl io::Write for Granted<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match (self.grant)(buf.len()) {
+            Ok(()) => {
+                self.out.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            Err(e) => {
+                self.refused = Some(e);
+                Err(io::Error::other("refused"))
+            }
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
-/// A JSON string literal, escaped by `serde_json` itself.
-fn json_string(out: &mut String, s: &str) {
-    out.push_str(&serde_json::Value::from(s).to_string());
+/// A JSON string literal, escaped by `serde_json` itself, which writes it in pieces (runs of text,
+/// escapes, quotes): each piece is granted before it is written.
+fn json_string(
+    out: &mut Vec<u8>,
+    s: &str,
+    grant: &mut dyn FnMut(usize) -> Result<()>,
+) -> Result<()> {
+    let mut w = Granted {
+        out,
+        grant,
+        refused: None,
+    };
+    match serde_json::to_writer(&mut w, s) {
+        Ok(()) => Ok(()),
+        Err(_) => Err(w
+            .refused
+            .take()
+            .unwrap_or_else(|| render_error("a string could not be written as JSON"))),
+    }
 }
 
 pub(super) fn to_json(call: &Call<'_>) -> Result<Value> {
-    let mut out = String::new();
-    write_json(&mut out, call.input);
-    Ok(string(out))
+    let mut out = Vec::new();
+    let mut built = 0u64;
+    write_json(&mut out, call.input, &mut |bytes| {
+        built = built.saturating_add(bytes as u64);
+        call.limit(built)?;
+        // Escaping reads the text and copies it; each piece is formatted and written on its own.
+        call.charge((bytes as u64).saturating_mul(2).saturating_add(2 * MATCH))
+    })?;
+    // Every piece written is UTF-8 (a string's runs end at ASCII characters).
+    Ok(string(String::from_utf8(out).unwrap_or_else(|e| {
+        String::from_utf8_lossy(e.as_bytes()).into_owned()
+    })))
 }
 
 /// `(a..b)` outside a `for` loop: the array of integers from `a` to `b`.
@@ -158,12 +272,16 @@ pub(super) fn range(call: &Call<'_>) -> Result<Value> {
     if b.saturating_sub(a) >= MAX_RANGE_ITEMS {
         return Err(render_error(format!("range ({a}..{b}) is too large")));
     }
+    // An empty range when `b < a`; otherwise at most MAX_RANGE_ITEMS.
+    let count = b.saturating_sub(a).saturating_add(1).max(0) as u64;
+    call.limit(count)?;
+    call.charge(count.saturating_mul(ITEM))?;
     Ok(Value::Array((a..=b).map(Value::scalar).collect()))
 }
 
 /// Ends an internal range chain so that a following `,` is not read as one of its arguments.
 pub(super) fn identity(call: &Call<'_>) -> Result<Value> {
-    Ok(call.input.to_value())
+    call.copy(call.input)
 }
 
 #[cfg(test)]
@@ -174,8 +292,8 @@ mod tests {
     #[test]
     fn json_matches_serde_json() {
         let v = serde_json::json!({"b": "q\"\\\n\u{1}é", "a": [1, 2.5, null, true, {"x": -0.0}], "n": 1e300});
-        let mut out = String::new();
-        write_json(&mut out, &Val::from_json(&v));
-        assert_eq!(out, v.to_string());
+        let mut out = Vec::new();
+        write_json(&mut out, &Val::from_json(&v), &mut |_| Ok(())).expect("written");
+        assert_eq!(String::from_utf8(out).expect("UTF-8"), v.to_string());
     }
 }

@@ -7,12 +7,12 @@ use std::io::Write;
 use liquid_core::error::Result;
 use liquid_core::model::ValueView;
 use liquid_core::parser::{FilterChain, TagBlock, TagTokenIter};
-use liquid_core::runtime::Template;
 use liquid_core::{Language, Renderable, Runtime};
 
-use super::{body, next_chain, nothing_more, offset, shown, Head};
+use super::{body, next_chain, nothing_more, offset, shown, Body, Head};
+use crate::budget::{key_cost, units, Meter, Site, ITEM, SCAN, STEP};
 use crate::error::{locate, render_error, syntax_error};
-use crate::runtime::shared;
+use crate::runtime::{shared, Shared};
 use crate::value::{compare, equals, kind, to_text, truthy, Kind};
 
 #[derive(Debug, Clone, Copy)]
@@ -87,53 +87,78 @@ fn parse_cond(tokens: &mut TagTokenIter<'_>, options: &Language, at: usize) -> R
     Ok(acc)
 }
 
-/// Ruby's `contains`: substring, array member, or object key.
-fn contains(a: &dyn ValueView, b: &dyn ValueView) -> bool {
-    if !truthy(b) {
-        return false;
+/// The bytes of a string (what scanning or parsing it costs).
+fn text_len(v: &dyn ValueView) -> u64 {
+    match kind(v) {
+        Kind::Str(s) => s.len() as u64,
+        _ => 0,
     }
-    match kind(a) {
-        Kind::Str(s) => s.contains(to_text(b).as_str()),
-        Kind::Array(items) => items.values().any(|v| equals(v, b)),
+}
+
+/// Ruby's `contains`: substring, array member, or object key.
+fn contains(a: &dyn ValueView, b: &dyn ValueView, m: &Meter<'_>) -> Result<bool> {
+    if !truthy(b) {
+        return Ok(false);
+    }
+    Ok(match kind(a) {
+        Kind::Str(s) => {
+            m.value(b)?;
+            m.take((s.len() as u64).saturating_mul(SCAN))?;
+            s.contains(to_text(b).as_str())
+        }
+        Kind::Array(items) => {
+            for v in items.values() {
+                if equals(v, b, m)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
         Kind::Object(o) => {
+            m.value(b)?;
+            m.take(units(o.size().max(0) as usize, ITEM).saturating_add(key_cost(o)))?;
             let key = to_text(b);
             o.entries().iter().any(|(k, _)| k.as_str() == key)
         }
         _ => false,
-    }
+    })
 }
 
-fn eval(cond: &Cond, runtime: &dyn Runtime) -> Result<bool> {
-    let studio = || shared(runtime).studio();
+/// Evaluates a condition, charging [`STEP`] per comparison and the work on its values.
+fn eval(cond: &Cond, runtime: &dyn Runtime, sh: &Shared, tag: &'static str) -> Result<bool> {
+    let m = sh.budget.meter(Site::Tag(tag));
+    m.take(STEP)?;
     Ok(match cond {
         Cond::Value(e) => truthy(e.evaluate(runtime)?.as_view()),
         Cond::Compare(l, o, r) => {
             let (a, b) = (l.evaluate(runtime)?, r.evaluate(runtime)?);
             let (a, b) = (a.as_view(), b.as_view());
             let ordered = |want: fn(Ordering) -> bool| -> Result<bool> {
-                Ok(compare(a, b, studio())
+                // Strings compare byte by byte (Studio also reads them as numbers).
+                m.take(text_len(a).saturating_add(text_len(b)))?;
+                Ok(compare(a, b, sh.studio())
                     .map_err(render_error)?
                     .is_some_and(want))
             };
             match o {
-                Op::Eq => equals(a, b),
-                Op::Ne => !equals(a, b),
+                Op::Eq => equals(a, b, &m)?,
+                Op::Ne => !equals(a, b, &m)?,
                 Op::Lt => ordered(Ordering::is_lt)?,
                 Op::Gt => ordered(Ordering::is_gt)?,
                 Op::Le => ordered(Ordering::is_le)?,
                 Op::Ge => ordered(Ordering::is_ge)?,
-                Op::Contains => contains(a, b),
+                Op::Contains => contains(a, b, &m)?,
             }
         }
-        Cond::And(a, b) => eval(a, runtime)? && eval(b, runtime)?,
-        Cond::Or(a, b) => eval(a, runtime)? || eval(b, runtime)?,
+        Cond::And(a, b) => eval(a, runtime, sh, tag)? && eval(b, runtime, sh, tag)?,
+        Cond::Or(a, b) => eval(a, runtime, sh, tag)? || eval(b, runtime, sh, tag)?,
     })
 }
 
 #[derive(Debug)]
 struct If {
     /// `(condition, where it is, body)`; no condition for `else`.
-    branches: Vec<(Option<Cond>, usize, Template)>,
+    branches: Vec<(Option<Cond>, usize, Body)>,
     /// `unless`: the first condition is negated.
     negate_first: bool,
 }
@@ -152,7 +177,8 @@ fn parse_if(
     loop {
         let (items, stop) = body(&mut block, options, &["elsif", "else"], head.blank)?;
         if let Some((cond, at)) = current.take() {
-            branches.push((cond, at, Template::new(items)));
+            let tag = if negate_first { "unless" } else { "if" };
+            branches.push((cond, at, Body::new(items, tag)));
         }
         let Some((name, mut tokens)) = stop else {
             break;
@@ -197,15 +223,18 @@ pub(super) fn unless(
 
 impl Renderable for If {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let sh = shared(runtime);
+        let tag = if self.negate_first { "unless" } else { "if" };
         for (i, (cond, at, body)) in self.branches.iter().enumerate() {
             let hit = match cond {
                 None => true,
                 Some(c) => {
-                    eval(c, runtime).map_err(|e| locate(e, *at))? != (i == 0 && self.negate_first)
+                    eval(c, runtime, &sh, tag).map_err(|e| locate(e, *at))?
+                        != (i == 0 && self.negate_first)
                 }
             };
             if hit {
-                return body.render_to(writer, runtime);
+                return body.render(writer, runtime, &sh.budget, *at);
             }
         }
         Ok(())
@@ -217,7 +246,7 @@ struct Case {
     at: usize,
     target: FilterChain,
     /// `when` values (none for `else`) and bodies, in order.
-    blocks: Vec<(Option<Vec<FilterChain>>, Template)>,
+    blocks: Vec<(Option<Vec<FilterChain>>, Body)>,
 }
 
 pub(super) fn case(
@@ -259,7 +288,7 @@ pub(super) fn case(
             None
         };
         let (items, next) = body(&mut block, options, &["when", "else"], head.blank)?;
-        blocks.push((values, Template::new(items)));
+        blocks.push((values, Body::new(items, "case")));
         stop = next;
     }
     block.assert_empty();
@@ -268,24 +297,25 @@ pub(super) fn case(
 
 impl Renderable for Case {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
-        let target = self
-            .target
-            .evaluate(runtime)
-            .map_err(|e| locate(e, self.at))?;
+        let at = self.at;
+        let sh = shared(runtime);
+        let m = sh.budget.meter(Site::Tag("case"));
+        let target = self.target.evaluate(runtime).map_err(|e| locate(e, at))?;
         let mut matched = false;
         for (values, body) in &self.blocks {
             match values {
                 None => {
                     if !matched {
-                        body.render_to(writer, runtime)?;
+                        body.render(writer, runtime, &sh.budget, at)?;
                     }
                 }
                 Some(values) => {
                     for v in values {
-                        let v = v.evaluate(runtime).map_err(|e| locate(e, self.at))?;
-                        if equals(target.as_view(), v.as_view()) {
+                        m.take(STEP).map_err(|e| locate(e, at))?;
+                        let v = v.evaluate(runtime).map_err(|e| locate(e, at))?;
+                        if equals(target.as_view(), v.as_view(), &m).map_err(|e| locate(e, at))? {
                             matched = true;
-                            body.render_to(writer, runtime)?;
+                            body.render(writer, runtime, &sh.budget, at)?;
                         }
                     }
                 }

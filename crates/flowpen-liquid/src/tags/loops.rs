@@ -1,17 +1,19 @@
-//! `for` and `tablerow`, iterating lazily: a range is never turned into a list, and with a loop
-//! limit (Studio: 15) a loop stops after that many iterations, so `(1..100000000)` costs 15.
+//! `for` and `tablerow`, iterating lazily: a range is never turned into a list, an array is read
+//! by index, and with a loop limit (Studio: 15) a loop stops after that many iterations, so
+//! `(1..100000000)` costs 15. Every iteration is charged to the render's budget.
 
 use std::io::Write;
 use std::rc::Rc;
 
 use liquid_core::error::Result;
-use liquid_core::model::{KString, ScalarCow, ValueCow, ValueView};
+use liquid_core::model::{ArrayView, KString, ScalarCow, ValueCow, ValueView};
 use liquid_core::parser::{FilterChain, TagBlock, TagTokenIter, TryMatchToken};
-use liquid_core::runtime::{Expression, Interrupt, InterruptRegister, Template};
+use liquid_core::runtime::{Expression, Interrupt, InterruptRegister};
 use liquid_core::{Language, Renderable, Runtime};
 
 use super::simple::emit;
-use super::{body, chain, name, shown, Head};
+use super::{body, chain, name, shown, Body, Head};
+use crate::budget::{units, Meter, Site, ITEM};
 use crate::error::{locate, syntax_error};
 use crate::filters::to_integer;
 use crate::runtime::{shared, state, Frame, LoopInfo, Slot, DETACHED};
@@ -121,66 +123,106 @@ fn unexpected(word: &str, tag: &str, at: usize) -> liquid_core::Error {
 /// The collection of one render.
 enum Items<'v> {
     Range(i64, i64),
-    List(Vec<&'v dyn ValueView>),
+    Array(&'v dyn ArrayView),
+    /// A string: one item.
+    One(&'v dyn ValueView),
     Pairs(Vec<(KString, &'v dyn ValueView)>),
+    Empty,
 }
 
 impl Items<'_> {
     fn len(&self) -> i64 {
         match self {
             Items::Range(a, b) => b.saturating_sub(*a).saturating_add(1).max(0),
-            Items::List(l) => l.len() as i64,
+            Items::Array(a) => a.size(),
+            Items::One(_) => 1,
             Items::Pairs(p) => p.len() as i64,
+            Items::Empty => 0,
         }
     }
 
+    /// Charges what [`Items::item`] costs: a `[key, value]` pair of an object is a copy.
+    fn charge_item(&self, i: i64, m: &Meter<'_>) -> Result<()> {
+        match self {
+            Items::Pairs(p) => match p.get(i as usize) {
+                Some((k, v)) => {
+                    m.take(ITEM.saturating_add(k.len() as u64))?;
+                    m.value(*v)
+                }
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// Item `i` (in range), once charged by [`Items::charge_item`].
     fn item(&self, i: i64) -> Slot<'_> {
+        let missing = || Slot::Val(Val::Nil);
         match self {
             Items::Range(a, _) => Slot::Val(Val::Int(a.saturating_add(i))),
-            Items::List(l) => Slot::View(l[i as usize]),
-            Items::Pairs(p) => {
-                let (k, v) = &p[i as usize];
-                Slot::Val(Val::Array(Rc::new(vec![Val::str(k), Val::from_view(*v)])))
-            }
+            Items::Array(a) => a.get(i).map_or_else(missing, Slot::View),
+            Items::One(v) => Slot::View(*v),
+            Items::Pairs(p) => match p.get(i as usize) {
+                Some((k, v)) => {
+                    Slot::Val(Val::Array(Rc::new(vec![Val::str(k), Val::from_view(*v)])))
+                }
+                None => missing(),
+            },
+            Items::Empty => missing(),
         }
     }
 }
 
-fn bound(e: &Expression, runtime: &dyn Runtime) -> Result<i64> {
-    Ok(match to_number(e.evaluate(runtime)?.as_view()) {
+/// Charges the work of reading a number from a string.
+fn read_cost(v: &dyn ValueView, m: &Meter<'_>) -> Result<()> {
+    match kind(v) {
+        Kind::Str(s) => m.take(s.len() as u64),
+        _ => Ok(()),
+    }
+}
+
+fn bound(e: &Expression, runtime: &dyn Runtime, m: &Meter<'_>) -> Result<i64> {
+    let v = e.evaluate(runtime)?;
+    read_cost(v.as_view(), m)?;
+    Ok(match to_number(v.as_view()) {
         Num::Int(i) => i,
         Num::Float(f) => f as i64,
     })
 }
 
-/// Evaluates the collection. The value it borrows from is kept in `holder`.
+/// Evaluates the collection. The value it borrows from is kept in `holder`. An object's entries
+/// are listed (and charged to `m`); anything else is read in place.
 fn items<'v>(
     source: &Source,
     runtime: &dyn Runtime,
     holder: &'v Option<ValueCow<'v>>,
+    m: &Meter<'_>,
 ) -> Result<Items<'v>> {
     if let Source::Range(a, b) = source {
-        return Ok(Items::Range(bound(a, runtime)?, bound(b, runtime)?));
+        return Ok(Items::Range(bound(a, runtime, m)?, bound(b, runtime, m)?));
     }
     let Some(value) = holder else {
-        return Ok(Items::List(Vec::new()));
+        return Ok(Items::Empty);
     };
     let value = value.as_view();
     Ok(match kind(value) {
-        Kind::Array(a) => Items::List(a.values().collect()),
-        Kind::Object(o) => Items::Pairs(
-            o.entries()
-                .into_iter()
-                .map(|(k, v)| (k.into_owned(), v))
-                .collect(),
-        ),
-        Kind::Str(s) if !s.is_empty() => Items::List(vec![value]),
-        _ => Items::List(Vec::new()),
+        Kind::Array(a) => Items::Array(a),
+        Kind::Object(o) => {
+            m.take(units(o.size().max(0) as usize, ITEM))?;
+            Items::Pairs(
+                o.entries()
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v))
+                    .collect(),
+            )
+        }
+        Kind::Str(s) if !s.is_empty() => Items::One(value),
+        _ => Items::Empty,
     })
 }
 
 /// `[from, to)` of the collection after `offset` and `limit`.
-fn segment(head: &LoopHead, len: i64, runtime: &dyn Runtime) -> Result<(i64, i64)> {
+fn segment(head: &LoopHead, len: i64, runtime: &dyn Runtime, m: &Meter<'_>) -> Result<(i64, i64)> {
     let from = match &head.offset {
         None => 0,
         Some(Offset::Continue) => {
@@ -191,6 +233,7 @@ fn segment(head: &LoopHead, len: i64, runtime: &dyn Runtime) -> Result<(i64, i64
             if v.is_nil() {
                 0
             } else {
+                read_cost(v.as_view(), m)?;
                 to_integer(v.as_view())?
             }
         }
@@ -203,6 +246,7 @@ fn segment(head: &LoopHead, len: i64, runtime: &dyn Runtime) -> Result<(i64, i64
             if v.is_nil() {
                 len
             } else {
+                read_cost(v.as_view(), m)?;
                 from.saturating_add(to_integer(v.as_view())?).min(len)
             }
         }
@@ -215,8 +259,8 @@ fn segment(head: &LoopHead, len: i64, runtime: &dyn Runtime) -> Result<(i64, i64
 struct For {
     at: usize,
     head: LoopHead,
-    body: Template,
-    otherwise: Option<Template>,
+    body: Body,
+    otherwise: Option<Body>,
 }
 
 pub(super) fn for_(
@@ -228,14 +272,17 @@ pub(super) fn for_(
     let loop_head = parse_head(head.at, tokens, options, "for")?;
     let (items, stop) = body(&mut block, options, &["else"], head.blank)?;
     let otherwise = match stop {
-        Some(_) => Some(Template::new(body(&mut block, options, &[], head.blank)?.0)),
+        Some(_) => Some(Body::new(
+            body(&mut block, options, &[], head.blank)?.0,
+            "for",
+        )),
         None => None,
     };
     block.assert_empty();
     Ok(Box::new(For {
         at: head.at,
         head: loop_head,
-        body: Template::new(items),
+        body: Body::new(items, "for"),
         otherwise,
     }))
 }
@@ -244,20 +291,25 @@ impl Renderable for For {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
         let at = self.at;
         let sh = shared(runtime);
+        let m = sh.budget.meter(Site::Tag("for"));
         sh.cursor.set(at);
         let holder = match &self.head.source {
             Source::Value(e) => Some(e.evaluate(runtime).map_err(|e| locate(e, at))?),
             Source::Range(..) => None,
         };
-        let items = items(&self.head.source, runtime, &holder).map_err(|e| locate(e, at))?;
-        let (from, to) = segment(&self.head, items.len(), runtime).map_err(|e| locate(e, at))?;
+        let items = items(&self.head.source, runtime, &holder, &m).map_err(|e| locate(e, at))?;
+        let (from, to) =
+            segment(&self.head, items.len(), runtime, &m).map_err(|e| locate(e, at))?;
+        // The loop's key (its variable and collection as written) is copied twice.
+        m.take(2 * self.head.key.len() as u64)
+            .map_err(|e| locate(e, at))?;
         state(runtime)
             .offsets
             .insert(self.head.key.clone(), to as usize);
         let total = to - from;
         if total == 0 {
             if let Some(otherwise) = &self.otherwise {
-                otherwise.render_to(writer, runtime)?;
+                otherwise.render(writer, runtime, &sh.budget, at)?;
             }
             return Ok(());
         }
@@ -272,12 +324,14 @@ impl Renderable for For {
         .then_some(parent);
         let name: Rc<str> = Rc::from(self.head.key.as_str());
         for k in 0..n {
-            sh.tick().map_err(|e| locate(e, at))?;
+            sh.tick("for").map_err(|e| locate(e, at))?;
+            self.body.charge(&sh.budget, at)?;
             let i = if self.head.reversed {
                 to - 1 - k
             } else {
                 from + k
             };
+            items.charge_item(i, &m).map_err(|e| locate(e, at))?;
             let frame = Frame::new(
                 runtime,
                 vec![
@@ -287,8 +341,9 @@ impl Renderable for For {
                         Slot::Loop(LoopInfo::forloop(&name, k as usize, n as usize, parent)),
                     ),
                 ],
+                &sh.budget,
             );
-            self.body.render_to(writer, &frame)?;
+            self.body.template().render_to(writer, &frame)?;
             match runtime.registers().get_mut::<InterruptRegister>().reset() {
                 Some(Interrupt::Break) => break,
                 Some(Interrupt::Continue) | None => {}
@@ -302,7 +357,7 @@ impl Renderable for For {
 struct TableRow {
     at: usize,
     head: LoopHead,
-    body: Template,
+    body: Body,
 }
 
 pub(super) fn tablerow(
@@ -317,7 +372,7 @@ pub(super) fn tablerow(
     Ok(Box::new(TableRow {
         at: head.at,
         head: loop_head,
-        body: Template::new(items),
+        body: Body::new(items, "tablerow"),
     }))
 }
 
@@ -325,6 +380,7 @@ impl Renderable for TableRow {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
         let at = self.at;
         let sh = shared(runtime);
+        let m = sh.budget.meter(Site::Tag("tablerow"));
         sh.cursor.set(at);
         let holder = match &self.head.source {
             Source::Value(e) => Some(e.evaluate(runtime).map_err(|e| locate(e, at))?),
@@ -333,8 +389,9 @@ impl Renderable for TableRow {
         if holder.as_ref().is_some_and(|v| v.is_nil()) {
             return Ok(());
         }
-        let items = items(&self.head.source, runtime, &holder).map_err(|e| locate(e, at))?;
-        let (from, to) = segment(&self.head, items.len(), runtime).map_err(|e| locate(e, at))?;
+        let items = items(&self.head.source, runtime, &holder, &m).map_err(|e| locate(e, at))?;
+        let (from, to) =
+            segment(&self.head, items.len(), runtime, &m).map_err(|e| locate(e, at))?;
         let total = to - from;
         let n = match sh.loop_limit {
             Some(limit) => total.min(limit as i64),
@@ -343,6 +400,7 @@ impl Renderable for TableRow {
         let cols = match &self.head.cols {
             Some(e) => {
                 let v = e.evaluate(runtime).map_err(|e| locate(e, at))?;
+                read_cost(v.as_view(), &m).map_err(|e| locate(e, at))?;
                 match to_number(v.as_view()) {
                     _ if v.is_nil() => n,
                     Num::Int(i) => i,
@@ -354,18 +412,21 @@ impl Renderable for TableRow {
         let cols = if cols <= 0 { n.max(1) } else { cols } as usize;
         emit(writer, "<tr class=\"row1\">\n", at)?;
         for k in 0..n {
-            sh.tick().map_err(|e| locate(e, at))?;
+            sh.tick("tablerow").map_err(|e| locate(e, at))?;
+            self.body.charge(&sh.budget, at)?;
             let info = LoopInfo::tablerowloop(k as usize, n as usize, cols);
             let col = k as usize % cols + 1;
             emit(writer, &format!("<td class=\"col{col}\">"), at)?;
+            items.charge_item(from + k, &m).map_err(|e| locate(e, at))?;
             let frame = Frame::new(
                 runtime,
                 vec![
                     (self.head.var.clone(), items.item(from + k)),
                     (KString::from_static("tablerowloop"), Slot::Loop(info)),
                 ],
+                &sh.budget,
             );
-            self.body.render_to(writer, &frame)?;
+            self.body.template().render_to(writer, &frame)?;
             emit(writer, "</td>", at)?;
             if let Some(Interrupt::Break) =
                 runtime.registers().get_mut::<InterruptRegister>().reset()

@@ -10,6 +10,7 @@ use liquid_core::parser::{FilterChain, TagTokenIter};
 use liquid_core::{Language, Renderable, Runtime};
 
 use super::{chain, name, next_chain, shown, Head};
+use crate::budget::{units, Site, ITEM};
 use crate::error::{locate, payload, raise, render_error, syntax_error, ErrorKind};
 use crate::runtime::{shared, Frame, LoopInfo, Scope, Slot, MAX_PARTIAL_DEPTH};
 use crate::value::{kind, to_text, Kind, Val};
@@ -136,8 +137,11 @@ fn relocate(err: liquid_core::Error, at: usize, partial: &str) -> liquid_core::E
 impl Partial {
     fn load(&self, runtime: &dyn Runtime) -> Result<(String, Rc<Compiled>)> {
         let name = self.name.evaluate(runtime)?;
-        let name = to_text(name.as_view());
         let sh = shared(runtime);
+        sh.budget
+            .meter(Site::Tag(if self.isolated { "render" } else { "include" }))
+            .value(name.as_view())?;
+        let name = to_text(name.as_view());
         let loaded = sh.partials.as_ref().and_then(|p| p.load(&name));
         match loaded {
             Some(Ok(compiled)) => Ok((name, compiled)),
@@ -174,10 +178,16 @@ impl Partial {
             None => None,
         };
         let var = self.var_name(&name);
+        let sh = shared(runtime);
+        let tag = if self.isolated { "render" } else { "include" };
+        let m = sh.budget.meter(Site::Tag(tag));
         // `for` over an array renders once per item; anything else renders once.
         let items: Vec<Option<&dyn ValueView>> = match (&bound, self.bind) {
             (Some(v), Bind::For) => match kind(v.as_view()) {
-                Kind::Array(a) => a.values().map(Some).collect(),
+                Kind::Array(a) => {
+                    m.take(units(a.size().max(0) as usize, ITEM))?;
+                    a.values().map(Some).collect()
+                }
                 _ => vec![Some(v.as_view())],
             },
             (Some(v), _) => vec![Some(v.as_view())],
@@ -186,7 +196,15 @@ impl Partial {
         let n = items.len();
         let loop_name: Rc<str> = Rc::from(name.as_str());
         for (i, item) in items.into_iter().enumerate() {
+            sh.tick(tag)?;
             let res = if self.isolated {
+                // The partial gets copies of its variables.
+                for (_, v) in &args {
+                    m.value(v.as_view())?;
+                }
+                if let Some(item) = item {
+                    m.value(item)?;
+                }
                 let mut vars: Vec<(KString, Val)> = args
                     .iter()
                     .map(|(k, v)| (k.clone(), Val::from_view(v.as_view())))
@@ -194,16 +212,17 @@ impl Partial {
                 if let Some(item) = item {
                     vars.push((var.clone(), Val::from_view(item)));
                 }
-                let scope = Scope::isolated(vars, shared(runtime));
+                let scope = Scope::isolated(vars, Rc::clone(&sh));
                 if self.bind == Bind::For {
                     let info = LoopInfo::forloop(&loop_name, i, n, None).detached();
                     let frame = Frame::new(
                         &scope,
                         vec![(KString::from_static("forloop"), Slot::Loop(info))],
+                        &sh.budget,
                     );
-                    compiled.template.render_to(writer, &frame)
+                    compiled.render_to(writer, &frame, &sh.budget)
                 } else {
-                    compiled.template.render_to(writer, &scope)
+                    compiled.render_to(writer, &scope, &sh.budget)
                 }
             } else {
                 let mut vars: Vec<(KString, Slot<'_>)> = args
@@ -213,9 +232,7 @@ impl Partial {
                 if let Some(item) = item {
                     vars.push((var.clone(), Slot::View(item)));
                 }
-                compiled
-                    .template
-                    .render_to(writer, &Frame::new(runtime, vars))
+                compiled.render_to(writer, &Frame::new(runtime, vars, &sh.budget), &sh.budget)
             };
             res.map_err(|e| relocate(e, self.at, &name))?;
         }

@@ -4,15 +4,24 @@
 use std::io::Write;
 
 use liquid_core::error::Result;
-use liquid_core::model::{KString, Value};
+use liquid_core::model::{KString, Value, ValueCow, ValueView};
 use liquid_core::parser::{FilterChain, TagBlock, TagTokenIter, TryMatchToken};
-use liquid_core::runtime::{Interrupt, InterruptRegister, Template};
+use liquid_core::runtime::{Interrupt, InterruptRegister};
 use liquid_core::{Language, Renderable, Runtime};
 
-use super::{body, chain, name, next_chain, nothing_more, shown, Head};
+use super::{body, chain, name, next_chain, nothing_more, shown, Body, Head};
+use crate::budget::{Budget, Site, ITEM, STEP};
 use crate::error::{locate, raise, syntax_error, ErrorKind};
 use crate::runtime::{render_capped, shared, state};
 use crate::value::{kind, print, to_text, Kind};
+
+/// A value as printed by an output (or `cycle`), charging the work of printing it first.
+fn printed(v: &dyn ValueView, studio: bool, budget: &Budget) -> Result<String> {
+    budget.meter(Site::Output).value(v)?;
+    let mut text = String::new();
+    print(&mut text, v, studio);
+    Ok(text)
+}
 
 /// Writes rendered text, turning a refused write into an output-limit error.
 pub(crate) fn emit(writer: &mut dyn Write, text: &str, at: usize) -> Result<()> {
@@ -53,9 +62,13 @@ impl Renderable for Echo {
         match kind(value.as_view()) {
             Kind::Str(s) => emit(writer, &s, self.at),
             Kind::Nil => Ok(()),
+            // A number or a boolean prints in a few bytes (charged as output).
+            Kind::Int(i) => emit(writer, &i.to_string(), self.at),
+            Kind::Bool(b) => emit(writer, if b { "true" } else { "false" }, self.at),
             _ => {
-                let mut text = String::new();
-                print(&mut text, value.as_view(), shared(runtime).studio());
+                let sh = shared(runtime);
+                let text = printed(value.as_view(), sh.studio(), &sh.budget)
+                    .map_err(|e| locate(e, self.at))?;
                 emit(writer, &text, self.at)
             }
         }
@@ -117,8 +130,27 @@ impl Renderable for Assign {
             .expr
             .evaluate(runtime)
             .map_err(|e| locate(e, self.at))?;
-        runtime.set_global(self.name.clone(), value.into_owned());
-        Ok(())
+        // A borrowed value is copied to be owned (the scope then charges the variable's copy).
+        if let ValueCow::Borrowed(v) = &value {
+            shared(runtime)
+                .budget
+                .meter(Site::Tag("assign"))
+                .value(*v)
+                .map_err(|e| locate(e, self.at))?;
+        }
+        store(runtime, self.name.clone(), value.into_owned(), self.at)
+    }
+}
+
+/// Sets a variable; the scope charges its copy, and a refusal ends the render here.
+fn store(runtime: &dyn Runtime, name: KString, value: Value, at: usize) -> Result<()> {
+    match runtime.set_global(name, value) {
+        None => Ok(()),
+        Some(_) => Err(raise(
+            ErrorKind::TooMuchWork,
+            "storing a variable went past the work budget",
+            Some(at),
+        )),
     }
 }
 
@@ -126,7 +158,7 @@ impl Renderable for Assign {
 struct Capture {
     at: usize,
     name: KString,
-    body: Template,
+    body: Body,
 }
 
 pub(super) fn capture(
@@ -148,16 +180,21 @@ pub(super) fn capture(
     Ok(Box::new(Capture {
         at,
         name: KString::from_string(name),
-        body: Template::new(items),
+        body: Body::new(items, "capture"),
     }))
 }
 
 impl Renderable for Capture {
     fn render_to(&self, _writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
-        let limit = shared(runtime).value_limit();
-        let text = render_capped(&self.body, runtime, limit).map_err(|e| locate(e, self.at))?;
-        runtime.set_global(self.name.clone(), Value::scalar(text));
-        Ok(())
+        let sh = shared(runtime);
+        self.body.charge(&sh.budget, self.at)?;
+        let text = render_capped(self.body.template(), runtime, sh.value_limit())
+            .map_err(|e| locate(e, self.at))?;
+        // The buffer grew by copying itself (the scope charges the variable's copy).
+        sh.budget
+            .charge(text.len() as u64, Site::Tag("capture"))
+            .map_err(|e| locate(e, self.at))?;
+        store(runtime, self.name.clone(), Value::scalar(text), self.at)
     }
 }
 
@@ -197,6 +234,18 @@ pub(super) fn decrement(
 
 impl Renderable for Counter {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        // A counter is kept in a map by name.
+        shared(runtime)
+            .budget
+            .charge(
+                ITEM,
+                Site::Tag(if self.step > 0 {
+                    "increment"
+                } else {
+                    "decrement"
+                }),
+            )
+            .map_err(|e| locate(e, self.at))?;
         let before = match runtime
             .get_index(&self.name)
             .as_ref()
@@ -265,18 +314,25 @@ pub(super) fn cycle(
 
 impl Renderable for Cycle {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
+        let sh = shared(runtime);
+        // Its position is kept in a map by name (its values as written, for a cycle without one).
+        sh.budget
+            .charge(STEP + self.key.len() as u64, Site::Tag("cycle"))
+            .map_err(|e| locate(e, self.at))?;
         let key = match &self.group {
             Some(g) => {
                 let v = g.evaluate(runtime).map_err(|e| locate(e, self.at))?;
-                format!("named:{}", to_text(v.as_view()))
+                let name =
+                    printed(v.as_view(), false, &sh.budget).map_err(|e| locate(e, self.at))?;
+                format!("named:{name}")
             }
             None => format!("list:{}", self.key),
         };
         let i = state(runtime).cycles.get(&key).copied().unwrap_or(0);
         if let Some(expr) = self.values.get(i) {
             let v = expr.evaluate(runtime).map_err(|e| locate(e, self.at))?;
-            let mut text = String::new();
-            print(&mut text, v.as_view(), shared(runtime).studio());
+            let text =
+                printed(v.as_view(), sh.studio(), &sh.budget).map_err(|e| locate(e, self.at))?;
             emit(writer, &text, self.at)?;
         }
         let next = if i + 1 >= self.values.len() { 0 } else { i + 1 };
@@ -319,7 +375,7 @@ impl Renderable for Stop {
 #[derive(Debug)]
 struct IfChanged {
     at: usize,
-    body: Template,
+    body: Body,
 }
 
 pub(super) fn ifchanged(
@@ -333,14 +389,20 @@ pub(super) fn ifchanged(
     block.assert_empty();
     Ok(Box::new(IfChanged {
         at: head.at,
-        body: Template::new(items),
+        body: Body::new(items, "ifchanged"),
     }))
 }
 
 impl Renderable for IfChanged {
     fn render_to(&self, writer: &mut dyn Write, runtime: &dyn Runtime) -> Result<()> {
-        let limit = shared(runtime).value_limit();
-        let text = render_capped(&self.body, runtime, limit).map_err(|e| locate(e, self.at))?;
+        let sh = shared(runtime);
+        self.body.charge(&sh.budget, self.at)?;
+        let text = render_capped(self.body.template(), runtime, sh.value_limit())
+            .map_err(|e| locate(e, self.at))?;
+        // Comparing with the last text, and keeping this one.
+        sh.budget
+            .charge(2 * text.len() as u64, Site::Tag("ifchanged"))
+            .map_err(|e| locate(e, self.at))?;
         let changed = state(runtime).ifchanged.as_deref() != Some(text.as_str());
         if changed {
             emit(writer, &text, self.at)?;
