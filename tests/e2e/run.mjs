@@ -1,7 +1,8 @@
 // The end-to-end runner: serves dist/ on loopback, runs every specs/*.spec.mjs in Debian Chromium
 // and prints `e2e: N passed, M failed`. E2E_GREP=text runs only the tests whose name contains it.
 //
-// A spec module exports `tests`: an array of [name, async ({ page, url, server, shots }) => void].
+// A spec module exports `tests`: an array of [name, async ({ page, url, server, shots }) => void,
+// optional { timeoutMs }].
 // Each test gets a fresh browser context (fresh storage). On failure a screenshot goes to target/e2e/.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -23,7 +24,7 @@ let passed = 0, failed = 0;
 const specs = readdirSync(join(here, 'specs')).filter((f) => f.endsWith('.spec.mjs')).sort();
 for (const spec of specs) {
   const mod = await import(pathToFileURL(join(here, 'specs', spec)).href);
-  for (const [name, fn] of mod.tests) {
+  for (const [name, fn, opts] of mod.tests) {
     const full = `${spec.replace('.spec.mjs', '')} › ${name}`;
     if (grep && !full.includes(grep)) continue;
     const browser = await launch();
@@ -35,7 +36,10 @@ for (const spec of specs) {
     try {
       await Promise.race([
         fn({ page, url, routes, shots, errors, context: browser.context }),
-        new Promise((_, fail) => { timer = setTimeout(() => fail(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS); }),
+        new Promise((_, fail) => {
+          const limit = opts?.timeoutMs ?? TEST_TIMEOUT_MS;
+          timer = setTimeout(() => fail(new Error(`timed out after ${limit} ms`)), limit);
+        }),
       ]);
       if (errors.length) throw new Error(`uncaught page error: ${errors[0].stack ?? errors[0]}`);
       passed++;

@@ -10,7 +10,48 @@ async function savedWith(page, text) {
   await page.waitForFunction((t) => (localStorage.getItem('flowpen.project') ?? '').includes(t), text);
 }
 
+/// A flow whose one Send Message body is `body`.
+function sendOnly(body) {
+  return JSON.stringify({
+    description: 'Expensive template',
+    states: [
+      { name: 'Trigger', type: 'trigger', transitions: [{ event: 'incomingMessage', next: 'say' }, { event: 'incomingCall' }, { event: 'incomingRequest' }], properties: { offset: { x: 0, y: 0 } } },
+      { name: 'say', type: 'send-message', transitions: [{ event: 'sent' }, { event: 'failed' }],
+        properties: { body, from: '{{flow.channel.address}}', to: '{{contact.channel.address}}', offset: { x: 0, y: 200 } } },
+    ],
+    initial_state: 'Trigger',
+    flags: { allow_concurrent_calls: true },
+  });
+}
+
 export const tests = [
+  ['templates built to exhaust the browser end with an error, quickly, and the page stays alive', async ({ page, url }) => {
+    const ed = new Editor(page);
+    await ed.open(url);
+    const templates = [
+      '{{ "now" | date: "%3000000000d" }}',
+      '{% assign s = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" %}{% for i in (1..15) %}{% assign s = s | append: s %}{% endfor %}{{ s | replace: "x", s }}',
+      '{{ (1..999999) | uniq | size }}',
+    ];
+    for (const [i, body] of templates.entries()) {
+      await ed.importText(sendOnly(body));
+      await ed.card('say').waitFor();
+      await page.getByTestId('tab-simulator').click();
+      const input = page.getByTestId('chat-input');
+      const started = Date.now();
+      await input.fill(`try ${i}`);
+      await input.press('Enter');
+      await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid=chat-bubble][data-from=event]')]
+        .filter((e) => /ended/.test(e.innerText)).length >= n, i + 1, { timeout: 10_000 });
+      const lines = await page.locator('[data-testid=chat-bubble][data-from=event]').allInnerTexts();
+      assert.match(lines[lines.length - 1], /error in "say": body: .*(too much work|too large|1 MiB|budget)/i, lines[lines.length - 1]);
+      assert.ok(Date.now() - started < 5000, `template ${i} took ${Date.now() - started} ms`);
+      assert.equal(await page.getByTestId('crash').count(), 0);
+      await page.getByTestId('tab-inspector').click();
+    }
+  }],
+
+
   ['a panic shows the crash overlay, and Reload brings back the last change', async ({ page, url, shots, errors }) => {
     const ed = new Editor(page);
     await ed.open(`${url}/?flowpen-test-hooks`);
