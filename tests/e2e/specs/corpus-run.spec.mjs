@@ -4,6 +4,7 @@
 // "cannot run" stop. Outside hosts are mapped to a closed loopback port, so HTTP widgets fail fast.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { launch } from '../lib/browser.mjs';
 import { Editor, corpusDir, corpusFiles } from '../lib/editor.mjs';
 
@@ -16,17 +17,22 @@ function start(flow) {
   return STARTS.find((e) => connected.includes(e)) ?? 'incomingMessage';
 }
 
+/// Opens a <details> form (whatever state an earlier flow left it in).
+async function expand(page, testid) {
+  await page.getByTestId(testid).evaluate((d) => { d.open = true; });
+}
+
 async function begin(page, event) {
   switch (event) {
     case 'incomingCall': return page.getByTestId('sim-call').click();
     case 'incomingRequest':
-      await page.getByTestId('rest-form').locator('summary').click();
+      await expand(page, 'rest-form');
       return page.getByTestId('rest-start').click();
     case 'incomingConversationMessage':
-      await page.getByTestId('conversation-form').locator('summary').click();
+      await expand(page, 'conversation-form');
       return page.getByTestId('conversation-start').click();
     case 'incomingParent':
-      await page.getByTestId('subflow-form').locator('summary').click();
+      await expand(page, 'subflow-form');
       return page.getByTestId('subflow-start').click();
     default: {
       const input = page.getByTestId('chat-input');
@@ -60,7 +66,7 @@ async function drive(page) {
 }
 
 export const tests = [
-  ['every corpus flow starts with its trigger and runs to an end in the browser', async ({ url }) => {
+  ['every corpus flow starts with its trigger and runs to an end in the browser', async ({ url, shots }) => {
     const dir = corpusDir('every corpus flow runs in the browser');
     if (!dir) return;
     const browser = await launch({ args: ['--host-resolver-rules=MAP * 127.0.0.1:9, EXCLUDE 127.0.0.1'] });
@@ -71,14 +77,33 @@ export const tests = [
       const ed = new Editor(page);
       await ed.open(url);
       for (const [name, path] of corpusFiles(dir)) {
+        try {
+          await runOne(page, ed, name, path);
+        } catch (e) {
+          await page.screenshot({ path: join(shots, `FAILED-corpus-run-${name}.png`) });
+          throw new Error(`${name}: ${e.message}\npage errors: ${errors.map(String).join('; ')}`);
+        }
+      }
+      assert.equal(errors.length, 0, String(errors[0]));
+    } finally {
+      await browser.close();
+    }
+  }, { timeoutMs: 600_000 }],
+];
+
+/// Imports one corpus flow, starts it and drives it to an end.
+async function runOne(page, ed, name, path) {
         const text = readFileSync(path, 'utf8');
         const event = start(JSON.parse(text));
-        await ed.importText(text);
+        // A file, as a user opens one (typing 100 kB into the dialog is slow in any textarea).
+        await ed.importFile(path);
+        await page.waitForFunction((n) => document.querySelectorAll('[data-testid=card]').length === n, JSON.parse(text).states.length);
         await page.getByTestId('tab-simulator').click();
         // A fresh conversation for each flow.
         if (await page.getByTestId('sim-stop').isEnabled()) await page.getByTestId('sim-stop').click();
         if (await page.getByTestId('sim-clear').count()) await page.getByTestId('sim-clear').click();
         await begin(page, event);
+        console.log(`    ${name}: ${event}`);
         let moves = 0;
         while (await drive(page)) {
           moves += 1;
@@ -89,10 +114,4 @@ export const tests = [
         assert.doesNotMatch(last, /cannot run|unsupported/i, `${name} (${event}): ${last}`);
         assert.match(last, /Execution #\d+ (ended|was stopped)/, `${name} (${event}): ${last}`);
         await page.getByTestId('tab-inspector').click();
-      }
-      assert.equal(errors.length, 0, String(errors[0]));
-    } finally {
-      await browser.close();
-    }
-  }, { timeoutMs: 600_000 }],
-];
+}
