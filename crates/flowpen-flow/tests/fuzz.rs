@@ -5,31 +5,7 @@
 use flowpen_flow::edit;
 use flowpen_flow::json::{self, Json, Object};
 use flowpen_flow::{validate, Flow, Offset, WidgetType};
-use flowpen_testkit::corpus;
-
-/// xorshift64*: small, fast and good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+use flowpen_testkit::{corpus, Rng};
 
 const TOKENS: &[&str] = &[
     "{",
@@ -71,7 +47,7 @@ fn mutate_text(rng: &mut Rng, text: &str) -> String {
         match rng.below(6) {
             0 => {
                 if at < b.len() {
-                    b[at] = rng.next() as u8;
+                    b[at] = rng.next_u64() as u8;
                 }
             }
             1 => {
@@ -106,7 +82,7 @@ fn random_json(rng: &mut Rng, depth: usize) -> Json {
     match if leaf { rng.below(5) } else { 5 + rng.below(2) } {
         0 => Json::Null,
         1 => Json::Bool(rng.below(2) == 0),
-        2 => Json::int(rng.next() as i64 >> rng.below(63)),
+        2 => Json::int(rng.next_u64() as i64 >> rng.below(63)),
         3 => Json::str(*rng.pick(&[
             "",
             "Trigger",

@@ -21,6 +21,7 @@
 use std::alloc::System;
 
 use flowpen_liquid::{Config, ErrorKind, Liquid, TemplateError};
+use flowpen_testkit::Rng;
 use serde_json::{json, Value};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
@@ -37,27 +38,6 @@ const BASE_BYTES: u64 = 64 * 1024;
 
 /// 2024-01-02T18:30:00Z.
 const NOW_MS: i64 = 1_704_220_200_000;
-
-/// xorshift64*: small, fast and reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 const VARS: &[&str] = &["s", "t", "a", "s", "items", "nothing"];
 
@@ -112,15 +92,15 @@ const LOOP_ATTRS: &[&str] = &[
 ];
 
 fn var(rng: &mut Rng) -> &'static str {
-    rng.pick(VARS)
+    rng.choose(VARS)
 }
 
 /// An expression with one or more filters meant to cost.
 fn expr(rng: &mut Rng) -> String {
     let v = var(rng);
     let w = var(rng);
-    let h = rng.pick(HUGE);
-    let f = rng.pick(FORMATS);
+    let h = rng.choose(HUGE);
+    let f = rng.choose(FORMATS);
     let filter = match rng.below(38) {
         0 => format!("append: {w}"),
         1 => format!("prepend: {w}"),
@@ -130,7 +110,7 @@ fn expr(rng: &mut Rng) -> String {
         5 => format!("join: {w}"),
         6 => "split: \"\"".to_owned(),
         7 => "split: \",\"".to_owned(),
-        8 => format!("concat: {}", rng.pick(&["a", "items", w])),
+        8 => format!("concat: {}", rng.choose(&["a", "items", w])),
         9 => "escape".to_owned(),
         10 => "escape_once".to_owned(),
         11 => "url_encode".to_owned(),
@@ -163,7 +143,7 @@ fn expr(rng: &mut Rng) -> String {
     };
     let base = match rng.below(8) {
         0 => format!("'now' | date: {f}"),
-        1 => format!("({}..{})", rng.pick(&["1", "-5", "n"]), rng.pick(HUGE)),
+        1 => format!("({}..{})", rng.choose(&["1", "-5", "n"]), rng.choose(HUGE)),
         _ => format!("{v} | {filter}"),
     };
     // Sometimes the filters of another expression follow.
@@ -184,13 +164,13 @@ fn statement(rng: &mut Rng, depth: usize) -> String {
     match rng.below(if depth >= 3 { 6 } else { 12 }) {
         0 | 1 => format!(
             "{{% assign {} = {} %}}",
-            rng.pick(&["s", "t", "a"]),
+            rng.choose(&["s", "t", "a"]),
             expr(rng)
         ),
         2 => format!("{{{{ {} }}}}", expr(rng)),
         3 => format!(
             "{{% assign {v} = {v} | {} %}}",
-            rng.pick(&[
+            rng.choose(&[
                 "append: s",
                 "prepend: t",
                 "concat: a",
@@ -204,19 +184,19 @@ fn statement(rng: &mut Rng, depth: usize) -> String {
         }
         6 | 7 => format!(
             "{{% for i in {}{} %}}{}{{% endfor %}}",
-            rng.pick(RANGES),
-            rng.pick(LOOP_ATTRS),
+            rng.choose(RANGES),
+            rng.choose(LOOP_ATTRS),
             body(rng, depth + 1)
         ),
         8 => format!(
             "{{% capture {} %}}{}{{% endcapture %}}",
-            rng.pick(&["s", "t"]),
+            rng.choose(&["s", "t"]),
             body(rng, depth + 1)
         ),
         9 => format!(
             "{{% tablerow i in {} cols: {} %}}{}{{% endtablerow %}}",
-            rng.pick(RANGES),
-            rng.pick(HUGE),
+            rng.choose(RANGES),
+            rng.choose(HUGE),
             body(rng, depth + 1)
         ),
         10 => format!(
@@ -238,13 +218,13 @@ fn body(rng: &mut Rng, depth: usize) -> String {
 }
 
 fn template(rng: &mut Rng) -> String {
-    let mut out: String = (0..rng.below(3) + 1).map(|_| rng.pick(SEEDS)).collect();
+    let mut out: String = (0..rng.below(3) + 1).map(|_| rng.choose(SEEDS)).collect();
     // Usually something that doubles, somewhere.
     if rng.chance(60) {
         out.push_str(&format!(
             "{{% for i in {} %}}{{% assign {} %}}{}{{% endfor %}}",
-            rng.pick(&["(1..15)", "(1..64)", "(1..100000000)"]),
-            rng.pick(&[
+            rng.choose(&["(1..15)", "(1..64)", "(1..100000000)"]),
+            rng.choose(&[
                 "s = s | append: s",
                 "s = s | prepend: s",
                 "a = a | concat: a",

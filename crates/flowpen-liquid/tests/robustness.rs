@@ -4,28 +4,8 @@
 //! `render` must agree on syntax errors, and output must respect the output limit.
 
 use flowpen_liquid::{Config, ErrorKind, Liquid, Mode, TemplateError};
+use flowpen_testkit::Rng;
 use serde_json::{json, Map, Value};
-
-/// xorshift64*: small, fast and reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 const PIECES: &[&str] = &[
     "{{",
@@ -251,19 +231,19 @@ fn structured(rng: &mut Rng, depth: usize) -> String {
     let mut out = String::new();
     for _ in 0..rng.below(6) + 1 {
         match rng.below(10) {
-            0 | 1 => out.push_str(rng.pick(&["text ", "\n", "  ", "é ", "{ ", "}"])),
+            0 | 1 => out.push_str(rng.choose(&["text ", "\n", "  ", "é ", "{ ", "}"])),
             2..=4 => {
                 out.push_str("{{ ");
-                out.push_str(rng.pick(NAMES));
+                out.push_str(rng.choose(NAMES));
                 for _ in 0..rng.below(4) {
                     out.push_str(" | ");
-                    out.push_str(rng.pick(FILTERS));
+                    out.push_str(rng.choose(FILTERS));
                     if rng.chance(60) {
                         out.push_str(": ");
-                        out.push_str(rng.pick(ARGS));
+                        out.push_str(rng.choose(ARGS));
                         if rng.chance(30) {
                             out.push_str(", ");
-                            out.push_str(rng.pick(ARGS));
+                            out.push_str(rng.choose(ARGS));
                         }
                     }
                 }
@@ -272,9 +252,9 @@ fn structured(rng: &mut Rng, depth: usize) -> String {
             5 if depth < 4 => {
                 let cond = format!(
                     "{} {} {}",
-                    rng.pick(NAMES),
-                    rng.pick(&["==", "!=", "<", ">=", "contains"]),
-                    rng.pick(ARGS)
+                    rng.choose(NAMES),
+                    rng.choose(&["==", "!=", "<", ">=", "contains"]),
+                    rng.choose(ARGS)
                 );
                 out.push_str(&format!(
                     "{{% if {cond} %}}{}{{% else %}}{}{{% endif %}}",
@@ -283,7 +263,7 @@ fn structured(rng: &mut Rng, depth: usize) -> String {
                 ));
             }
             6 if depth < 4 => {
-                let coll = rng.pick(&[
+                let coll = rng.choose(&[
                     "items",
                     "(1..5)",
                     "(1..100000000)",
@@ -291,7 +271,7 @@ fn structured(rng: &mut Rng, depth: usize) -> String {
                     "s",
                     "(n..3)",
                 ]);
-                let attrs = rng.pick(&[
+                let attrs = rng.choose(&[
                     "",
                     " reversed",
                     " limit: 2",
@@ -306,15 +286,15 @@ fn structured(rng: &mut Rng, depth: usize) -> String {
             }
             7 => out.push_str(&format!(
                 "{{% assign {} = {} | {} %}}",
-                rng.pick(&["x", "y", "s"]),
-                rng.pick(NAMES),
-                rng.pick(FILTERS)
+                rng.choose(&["x", "y", "s"]),
+                rng.choose(NAMES),
+                rng.choose(FILTERS)
             )),
             8 if depth < 4 => out.push_str(&format!(
                 "{{% capture s %}}{}{{% endcapture %}}",
                 structured(rng, depth + 1)
             )),
-            _ => out.push_str(rng.pick(&[
+            _ => out.push_str(rng.choose(&[
                 "{% cycle 'a', 'b' %}",
                 "{% increment n %}",
                 "{% case x %}{% when 1, 2 %}a{% else %}b{% endcase %}",
@@ -334,7 +314,7 @@ fn structured(rng: &mut Rng, depth: usize) -> String {
 fn garbage(rng: &mut Rng) -> String {
     let mut out = String::new();
     for _ in 0..rng.below(24) {
-        out.push_str(rng.pick(PIECES));
+        out.push_str(rng.choose(PIECES));
     }
     out
 }
@@ -350,7 +330,7 @@ fn mutate(rng: &mut Rng, template: &str) -> String {
                 chars.drain(at.min(end)..end);
             }
             1 => {
-                let piece: Vec<char> = rng.pick(PIECES).chars().collect();
+                let piece: Vec<char> = rng.choose(PIECES).chars().collect();
                 chars.splice(at..at, piece);
             }
             2 if !chars.is_empty() => {
@@ -378,7 +358,7 @@ fn value(rng: &mut Rng, depth: usize) -> Value {
             json!(2.0),
         ][rng.below(5)]
         .clone(),
-        4 => json!(rng.pick(&[
+        4 => json!(rng.choose(&[
             "",
             "a",
             "2",
@@ -389,13 +369,13 @@ fn value(rng: &mut Rng, depth: usize) -> Value {
             "é🎉",
             "<b>x</b>"
         ])),
-        5 => json!(rng.pick(&["aGk=", "%41", "a,b,,c", "March 14, 2016", "now"])),
+        5 => json!(rng.choose(&["aGk=", "%41", "a,b,,c", "March 14, 2016", "now"])),
         6 | 7 => Value::Array((0..rng.below(5)).map(|_| value(rng, depth + 1)).collect()),
         _ => {
             let mut m = Map::new();
             for _ in 0..rng.below(5) {
                 m.insert(
-                    rng.pick(&["k", "name", "a-b", "size", "first", "open", "x", "é"])
+                    rng.choose(&["k", "name", "a-b", "size", "first", "open", "x", "é"])
                         .to_owned(),
                     value(rng, depth + 1),
                 );
