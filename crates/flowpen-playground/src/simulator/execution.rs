@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use flowpen_engine::{
     Audio, AudioKind, Effect, EndReason, Engine, ExternalRequest, GatherRequest, MessageId,
-    RecordRequest, RequestId, Status, Step, Trigger,
+    PauseReason, RecordRequest, RequestId, Status, Step, Trigger,
 };
 use serde_json::Value;
 
@@ -258,6 +258,10 @@ impl Execution {
             Status::WaitingForExternal { widget, .. } => {
                 format!("{widget} waits for the outside world")
             }
+            Status::Paused { widget, reason } => match reason {
+                PauseReason::Breakpoint => format!("paused at the breakpoint before {widget}"),
+                PauseReason::Step => format!("paused before {widget}"),
+            },
             Status::Ended(r) => end_kind(&r).to_owned(),
         }
     }
