@@ -10,7 +10,9 @@
 //! sent, an HTTP response, audio playing) are answered from the record — the same
 //! acknowledgements, the same responses — never performed again. When the record ends before
 //! the execution came to rest again (it still waits for a response), the whole record is
-//! replayed and the execution waits there, as the original does.
+//! replayed and the execution waits there, as the original does. A user's stop is not part of
+//! the flow's story: once step `i` is logged, the replay ends before an `Input::Stop` (an
+//! execution stopped while it waited for a response is rewound to that wait).
 
 use std::fmt;
 
@@ -115,8 +117,12 @@ pub fn rewind(
     after(None, &mut engine);
     let mut used = 0;
     while !there(&engine) {
-        let Some((input, now)) = inputs.get(used) else {
-            if engine.steps().len() > step {
+        let logged = engine.steps().len() > step;
+        let next = inputs
+            .get(used)
+            .filter(|(i, _)| !(logged && *i == Input::Stop));
+        let Some((input, now)) = next else {
+            if logged {
                 break;
             }
             return Err(ReplayError::NoSuchStep {

@@ -206,3 +206,34 @@ fn a_record_that_does_not_belong_to_the_setup_is_refused_with_the_input() {
         flowpen_engine::ReplayError::NoSuchStep { step: 5, steps: 2 }
     );
 }
+
+#[test]
+fn a_rewind_never_replays_the_users_stop() {
+    // Trigger → a Run Function, stopped while it waits for its response.
+    let flow = common::flow(
+        "incomingMessage",
+        &[(
+            "fn",
+            "run-function",
+            serde_json::json!({"success": null, "fail": null}),
+            serde_json::json!({"url": "https://example.com/f"}),
+        )],
+    );
+    let setup = Setup::new(flow, common::message("hi"));
+    let mut engine = Engine::begin(setup.clone(), common::T0).unwrap();
+    let mut log = Vec::new();
+    give(&mut engine, &mut log, Input::Stop, common::T0 + 5).unwrap();
+    assert!(engine.end_reason().is_some());
+    // Step 0 (the Trigger) is logged before the stop: the rewind ends at the request's wait.
+    let rewound = rewind(&setup, common::T0, &log, 0, |_, _| {}).unwrap();
+    assert_eq!(rewound.used, 0);
+    assert!(matches!(
+        rewound.engine.status(),
+        Status::WaitingForHttp { .. }
+    ));
+    // A whole replay does replay it.
+    assert!(replay(&setup, common::T0, &log)
+        .unwrap()
+        .end_reason()
+        .is_some());
+}
