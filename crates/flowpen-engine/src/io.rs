@@ -446,7 +446,46 @@ impl fmt::Display for EndReason {
 
 #[cfg(test)]
 mod tests {
-    use super::HttpResponse;
+    use serde_json::json;
+
+    use super::{HttpResponse, Trigger, TriggerKind};
+
+    #[test]
+    fn a_mid_flow_start_reads_its_trigger_from_flow_data() {
+        let data = json!({
+            "flow": {"channel": {"address": "+2"}, "data": {"order": 7}},
+            "contact": {"channel": {"address": "+1"}},
+            "trigger": {
+                "message": {"Body": "hello"},
+                "parent": {"parameters": {"who": "Ada"}},
+            },
+        });
+        for kind in TriggerKind::ALL {
+            let trigger = kind.trigger_from(&data);
+            assert_eq!(trigger.kind(), kind);
+            assert_eq!(TriggerKind::from_event(trigger.event()), Some(kind));
+            assert_eq!(trigger.addresses(), ("+1".to_owned(), "+2".to_owned()));
+        }
+        let Trigger::Message(m) = TriggerKind::Message.trigger_from(&data) else {
+            panic!("a message")
+        };
+        assert_eq!(m.body, "hello");
+        let Trigger::Rest { parameters, .. } = TriggerKind::Rest.trigger_from(&data) else {
+            panic!("a REST request")
+        };
+        assert_eq!(parameters, json!({"order": 7}));
+        let Trigger::Subflow(s) = TriggerKind::Subflow.trigger_from(&data) else {
+            panic!("a subflow")
+        };
+        assert_eq!(s.parameters, json!({"who": "Ada"}));
+        assert_eq!(s.parent_trigger, json!({"message": {"Body": "hello"}}));
+        // Nothing to read: empty addresses and parameters.
+        let Trigger::Rest { parameters, to, .. } = TriggerKind::Rest.trigger_from(&json!({}))
+        else {
+            panic!("a REST request")
+        };
+        assert_eq!((parameters, to), (json!({}), String::new()));
+    }
 
     #[test]
     fn headers_are_found_by_case_insensitive_name() {

@@ -25,9 +25,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::start::complete_flow_data;
 use super::{Engine, InputError, Phase};
 use crate::input::{Breakpoint, PauseReason};
+use crate::setup::complete_flow_data;
 use crate::step::{Change, Step, StepDetail};
 
 impl Engine {

@@ -6,14 +6,14 @@ use std::rc::Rc;
 
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::call::CallLeg;
 use super::{Config, Engine, Phase};
 use crate::call::InboundCall;
 use crate::conditions::Conditions;
 use crate::io::{EndReason, Trigger, TriggerKind};
-use crate::setup::{kind_of, Entry, Setup, StartAt, StartError};
+use crate::setup::{complete_flow_data, Entry, Setup, StartAt, StartError};
 use crate::step::{Step, StepDetail};
 use crate::subflows::Subflows;
 
@@ -195,63 +195,5 @@ impl Engine {
         engine.phase = Phase::Enter(i);
         engine.run(now_ms);
         Ok(engine)
-    }
-}
-
-/// Flow Data as the user wrote it, with what it lacks filled in (see [`StartAt`]); the error
-/// says what it is when it is not an object.
-pub(crate) fn complete_flow_data(data: Value, flow_sid: &str) -> Result<Value, &'static str> {
-    let Value::Object(mut top) = data else {
-        return Err(kind_of(&data));
-    };
-    let flow = top.entry("flow").or_insert_with(|| json!({}));
-    if let Value::Object(f) = flow {
-        f.entry("flow_sid").or_insert_with(|| json!(flow_sid));
-        let channel = f.entry("channel").or_insert_with(|| json!({}));
-        if let Value::Object(c) = channel {
-            c.entry("address").or_insert_with(|| json!(""));
-        }
-        f.entry("data").or_insert_with(|| json!({}));
-        f.entry("variables").or_insert_with(|| json!({}));
-    }
-    let contact = top.entry("contact").or_insert_with(|| json!({}));
-    if let Value::Object(c) = contact {
-        let channel = c.entry("channel").or_insert_with(|| json!({}));
-        if let Value::Object(ch) = channel {
-            ch.entry("address").or_insert_with(|| json!(""));
-        }
-    }
-    top.entry("trigger")
-        .or_insert_with(|| Value::Object(Map::new()));
-    top.entry("widgets")
-        .or_insert_with(|| Value::Object(Map::new()));
-    Ok(Value::Object(top))
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::complete_flow_data;
-
-    #[test]
-    fn missing_parts_of_flow_data_are_filled_in_and_the_rest_is_kept() {
-        let done = complete_flow_data(json!({"flow": {"variables": {"n": 2}}, "extra": 1}), "FW1")
-            .expect("an object");
-        assert_eq!(
-            done,
-            json!({
-                "flow": {"variables": {"n": 2}, "flow_sid": "FW1", "channel": {"address": ""}, "data": {}},
-                "extra": 1,
-                "contact": {"channel": {"address": ""}},
-                "trigger": {},
-                "widgets": {},
-            })
-        );
-        assert_eq!(complete_flow_data(json!([1]), "FW1"), Err("a list"));
-        assert_eq!(complete_flow_data(json!(null), "FW1"), Err("null"));
-        // What the user wrote stays as written, even where it is not an object.
-        let kept = complete_flow_data(json!({"widgets": 5}), "FW1").expect("an object");
-        assert_eq!(kept["widgets"], json!(5));
     }
 }
