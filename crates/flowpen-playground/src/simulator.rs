@@ -324,9 +324,18 @@ impl Simulator {
     }
 
     /// Drops the oldest ended executions beyond [`KEEP`].
+    /// An execution just rewound from keeps its place: the abandoned branch stays viewable.
     fn trim(&mut self) {
+        let keep = match self.executions.last().map(|e| &e.origin) {
+            Some(Origin::Rewind { from, .. }) => Some(*from),
+            _ => None,
+        };
         while self.executions.len() > KEEP {
-            let Some(i) = self.executions.iter().position(|e| !e.is_active()) else {
+            let Some(i) = self
+                .executions
+                .iter()
+                .position(|e| !e.is_active() && Some(e.id) != keep)
+            else {
                 return;
             };
             let gone = self.executions.remove(i).id;

@@ -643,3 +643,17 @@ fn a_call_is_rewound_with_its_voice_and_keys_and_answered_differently() {
     assert_eq!(flow_texts(&s), ["Sorry we missed you."]);
     assert_eq!(s.executions().len(), 2);
 }
+
+#[test]
+fn the_execution_rewound_from_stays_listed_when_the_oldest_are_dropped() {
+    let f = random_number();
+    let mut s = sim();
+    for i in 0..flowpen_playground::simulator::KEEP as u64 {
+        s.chat(&f, 1, "hi", T0 + i);
+        s.stop(T0 + i);
+    }
+    assert_eq!(s.executions().first().map(|e| e.id), Some(1));
+    s.rewind(1, 0, T0 + 100).expect("rewinds");
+    let ids: Vec<u32> = s.executions().iter().map(|e| e.id).collect();
+    assert_eq!(ids, [1, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+}

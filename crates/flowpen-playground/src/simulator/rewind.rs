@@ -11,12 +11,14 @@
 //! - has its own id and `Origin::Rewind { from, step }`, runs the flow revision the old one ran
 //!   (not the flow as edited since: the record belongs to it), and is selected and active;
 //! - has the chat of the prefix only, rebuilt from the replayed inputs and effects with the same
-//!   functions that build it live, and the notes of the replayed requests;
+//!   functions that build it live (what the flow did not take, with its note, was never an input
+//!   and is not shown again), and the notes of the replayed requests;
 //! - goes on from the replayed point on its own clock (`skew_ms`: the time of the last replayed
 //!   input is "now"), so its log's times stay coherent; its new inputs are recorded after the
 //!   replayed ones, and it gets the session's breakpoints (recorded too).
 //!
-//! The old execution stays in the list as it was (stopped first if it was active).
+//! The old execution stays in the list as it was (stopped first if it was active), even when the
+//! list is full: the oldest other ended execution is dropped instead.
 
 use std::fmt;
 
