@@ -1,13 +1,16 @@
 //! `make bench`: engine throughput in steps per second on a generated flow that runs 1,000 steps
-//! (a chain of Set Variables and Split widgets, every one rendering Liquid) without any input.
-//! Prints a Markdown table row. Run with `--profile bench`.
+//! (a chain of Set Variables and Split widgets, every one rendering Liquid) without any input,
+//! and what a rewind costs: replaying the record of the same execution paused before every
+//! widget (1,000 recorded inputs) to its last step. Prints Markdown table rows. Run with
+//! `--profile bench`.
 //!
 //! Usage: `cargo run --profile bench -p flowpen-engine --example bench`.
 
 use std::rc::Rc;
 use std::time::Instant;
 
-use flowpen_engine::{Config, Engine, InboundMessage, Trigger};
+use flowpen_engine::replay::rewind;
+use flowpen_engine::{Breakpoint, Config, Engine, InboundMessage, Input, Setup, Trigger};
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
 
@@ -44,17 +47,59 @@ fn main() {
     // Warm the template cache: a simulator keeps one Liquid service for all its executions.
     let steps = run();
     assert_eq!(steps, 1000);
-    let mut samples = Vec::new();
-    for _ in 0..15 {
-        let t = now();
+    let median = median_of(15, || {
         std::hint::black_box(run());
-        samples.push(t.elapsed().as_secs_f64());
-    }
-    samples.sort_by(f64::total_cmp);
-    let median = samples[samples.len() / 2];
+    });
     println!(
         "| native | {steps} | {:.2} ms | {:.0} steps/s |",
         median * 1e3,
         steps as f64 / median
     );
+
+    // A rewind: the same execution with a breakpoint on every widget, continued 999 times.
+    let setup = Setup::new(flow.clone(), trigger.clone())
+        .liquid(liquid.clone())
+        .breakpoints(
+            flow.states
+                .iter()
+                .map(|s| Breakpoint::at(&s.name))
+                .collect(),
+        );
+    let mut engine = Engine::begin(setup.clone(), 0).expect("starts");
+    let mut inputs = Vec::new();
+    while engine.end_reason().is_none() {
+        engine.handle(Input::Continue, 0).expect("paused");
+        inputs.push((Input::Continue, 0));
+    }
+    let last = engine.steps().len() - 1;
+    let median = median_of(15, || {
+        let r = rewind(
+            &setup,
+            0,
+            &inputs,
+            last,
+            |_, e| while e.poll_effect().is_some() {},
+        )
+        .expect("rewinds");
+        std::hint::black_box(r.used);
+    });
+    println!(
+        "| native, rewind to step {last} ({} recorded inputs) | {} | {:.2} ms | {:.0} steps/s |",
+        inputs.len(),
+        last + 1,
+        median * 1e3,
+        (last + 1) as f64 / median
+    );
+}
+
+/// The median time of `n` runs of `f`, in seconds.
+fn median_of(n: usize, mut f: impl FnMut()) -> f64 {
+    let mut samples = Vec::new();
+    for _ in 0..n {
+        let t = now();
+        f();
+        samples.push(t.elapsed().as_secs_f64());
+    }
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
 }

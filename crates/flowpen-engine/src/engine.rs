@@ -19,13 +19,20 @@
 //!                                                                  Ended(reason) ◄──┘
 //! ```
 //!
+//! The debugger adds one more resting place: before a widget runs, the execution pauses when the
+//! widget has a breakpoint, or after `Input::Step` ran one widget (`Paused`, left with
+//! `Input::Continue` or `Input::Step`; see `debug`). An execution can also start in the middle of
+//! the flow (`crate::StartAt`, see `start`).
+//!
 //! Run Subflow runs another flow inside the same execution: the parent's flow, Flow Data and run
 //! counts are parked (`Parked`) while the subflow's take their place, so every widget works the
 //! same in both; the subflow's end (`end`) returns to the parent (`subflow::return_to_parent`).
 //!
 //! The engine's methods come in the four groups of the sans-IO style:
 //! - A. getters (`status`, `steps`, `flow_data`, `context_after`, …);
-//! - B. inputs, named `handle_*`, each taking the current time (the call's in `caller`);
+//! - B. inputs, named `handle_*`, each taking the current time (the messaging and HTTP ones in
+//!   `inputs`, the call's in `caller`, the debugger's in `debug`), and `handle`, which takes any
+//!   of them as data (`crate::Input`);
 //! - C. commands (`stop`);
 //! - D. polling: `poll_effect` for what to do, `poll_timeout` for when to call `handle_timeout`.
 //!
@@ -37,13 +44,17 @@
 //! Request), `logic` (Set Variables, Split Based On…), `voice` (Say/Play, Gather Input On Call,
 //! Record Voicemail), `world` (the widgets whose outcome belongs to the outside world, and Fork
 //! Stream) and `subflow` (Run Subflow); `call` holds the call leg's helpers and `caller` the call's
-//! inputs.
+//! inputs. `start` holds the constructors (at the Trigger, or mid-flow), `inputs` the dispatch of
+//! `Input`s, `debug` breakpoints, pausing and Flow Data edits.
 
 mod call;
 mod caller;
+mod debug;
 mod http;
+mod inputs;
 mod logic;
 mod messaging;
+mod start;
 mod subflow;
 mod trigger;
 mod voice;
@@ -51,21 +62,18 @@ mod world;
 
 pub use http::form_encode;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
 use flowpen_flow::{Flow, WidgetType};
-use flowpen_liquid::Liquid;
 use serde_json::Value;
 
 use crate::call::{Audio, CallInfo, ExternalRequest, WaitId};
 use crate::conditions::Conditions;
-use crate::io::{
-    Effect, EndReason, HttpRequest, HttpResponse, InboundMessage, MessageId, RequestId,
-    TransportError, Trigger,
-};
+use crate::input::{Breakpoint, PauseReason};
+use crate::io::{Effect, EndReason, HttpRequest, MessageId, RequestId, Trigger};
+use crate::setup::Setup;
 use crate::step::{Change, Step, StepDetail, SubflowRef};
-use crate::subflows::Subflows;
 
 /// Limits and identities of an execution. The defaults are Studio's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,6 +149,13 @@ pub enum Status {
         id: WaitId,
         deadline_ms: Option<u64>,
     },
+    /// The execution paused before `widget` runs (of the flow that runs now: a subflow's while
+    /// one runs). Nothing is pending and no timer runs; `Input::Continue` or `Input::Step` go on,
+    /// `Input::SetFlowData` edits Flow Data.
+    Paused {
+        widget: String,
+        reason: PauseReason,
+    },
     Ended(EndReason),
 }
 
@@ -154,9 +169,26 @@ impl Status {
             | Status::Playing { widget, .. }
             | Status::Gathering { widget, .. }
             | Status::Recording { widget, .. }
-            | Status::WaitingForExternal { widget, .. } => Some(widget),
+            | Status::WaitingForExternal { widget, .. }
+            | Status::Paused { widget, .. } => Some(widget),
             Status::Running | Status::Ended(_) => None,
         }
+    }
+
+    /// Whether only the outside of the engine can move the execution on: it waits for the
+    /// contact, the caller, the outside world or the user (paused), or it has ended. The other
+    /// waits (a message being sent, an HTTP response, audio playing) are answered by the shell
+    /// itself. Rewinding stops at such a point (`crate::replay::rewind`).
+    pub fn is_at_rest(&self) -> bool {
+        matches!(
+            self,
+            Status::WaitingForReply { .. }
+                | Status::Gathering { .. }
+                | Status::Recording { .. }
+                | Status::WaitingForExternal { .. }
+                | Status::Paused { .. }
+                | Status::Ended(_)
+        )
     }
 }
 
@@ -263,6 +295,11 @@ enum Phase {
     /// About to run the widget at this index.
     Enter(usize),
     Waiting(Box<Waiting>),
+    /// Paused before the widget at this index.
+    Paused {
+        state: usize,
+        reason: PauseReason,
+    },
     Ended(EndReason),
 }
 
@@ -273,6 +310,7 @@ struct Parked {
     ctx: Value,
     runs: Vec<u32>,
     subflow: Option<SubflowRef>,
+    subflow_keys: Vec<String>,
     /// The parent's Run Subflow widget and its step.
     state: usize,
     step: Step,
@@ -287,15 +325,23 @@ pub struct Engine {
     runs: Vec<u32>,
     /// Set while a subflow runs: the run its steps belong to.
     subflow: Option<SubflowRef>,
+    /// Set while a subflow runs: every key its flow is registered under (for breakpoints).
+    subflow_keys: Vec<String>,
     parked: Option<Box<Parked>>,
     /// The Flow Data each subflow run started with (for `context_after`).
     subflow_initials: Vec<Value>,
-    subflows: Subflows,
-    config: Config,
-    liquid: Rc<Liquid>,
+    /// What the execution started from: the flow, the entry, limits, Liquid, subflows.
+    setup: Setup,
     conditions: Conditions,
+    /// The trigger (for a mid-flow start, the one its Flow Data stands for).
     trigger: Trigger,
     initial: Value,
+    started_ms: u64,
+    /// The breakpoints now, and the debugger's state: `resuming` lets the paused widget run
+    /// without pausing again, `stepping` pauses before the next widget whatever its breakpoints.
+    breakpoints: BTreeSet<Breakpoint>,
+    resuming: bool,
+    stepping: bool,
     phase: Phase,
     steps: Vec<Step>,
     effects: VecDeque<Effect>,
@@ -310,85 +356,16 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Starts an execution at `now_ms` (Unix milliseconds) and runs it until it waits or ends.
-    pub fn start(flow: Flow, trigger: Trigger, config: Config, now_ms: u64) -> Engine {
-        Engine::start_with(flow, trigger, config, Rc::new(Liquid::studio()), now_ms)
-    }
-
-    /// Like [`Engine::start`], sharing a Liquid service (and its template cache) between executions.
-    pub fn start_with(
-        flow: Flow,
-        trigger: Trigger,
-        config: Config,
-        liquid: Rc<Liquid>,
-        now_ms: u64,
-    ) -> Engine {
-        Engine::start_with_subflows(flow, trigger, config, liquid, Subflows::new(), now_ms)
-    }
-
-    /// Like [`Engine::start_with`], with the project's other flows for Run Subflow widgets.
-    pub fn start_with_subflows(
-        flow: Flow,
-        trigger: Trigger,
-        config: Config,
-        liquid: Rc<Liquid>,
-        subflows: Subflows,
-        now_ms: u64,
-    ) -> Engine {
-        let mut engine = Engine {
-            runs: vec![0; flow.states.len()],
-            flow: Rc::new(flow),
-            ctx: Value::Null,
-            subflow: None,
-            parked: None,
-            subflow_initials: Vec::new(),
-            subflows,
-            liquid,
-            conditions: Conditions::new(),
-            initial: Value::Null,
-            phase: Phase::Ended(EndReason::Stopped),
-            steps: Vec::new(),
-            effects: VecDeque::new(),
-            call: None,
-            next_message: 1,
-            next_request: 1,
-            next_sid: 1,
-            next_wait: 1,
-            now_ms,
-            trigger: trigger.clone(),
-            config,
-        };
-        engine.ctx = engine.initial_context(&trigger, now_ms);
-        engine.initial = engine.ctx.clone();
-        let start = engine
-            .flow
-            .initial_state()
-            .and_then(|n| engine.flow.index_of(n));
-        match start {
-            Some(i) => {
-                engine.phase = Phase::Enter(i);
-                engine.run(now_ms);
-            }
-            None => {
-                let message = match engine.flow.initial_state() {
-                    Some(n) => format!("initial_state \"{n}\" names no widget"),
-                    None => "the flow has no initial_state".to_owned(),
-                };
-                engine.end(EndReason::Error {
-                    widget: "Trigger".into(),
-                    message,
-                });
-            }
-        }
-        engine
-    }
-
     // A. Getters.
 
     pub fn status(&self) -> Status {
         match &self.phase {
             Phase::Enter(_) => Status::Running,
             Phase::Ended(r) => Status::Ended(r.clone()),
+            Phase::Paused { state, reason } => Status::Paused {
+                widget: self.flow.states[*state].name.clone(),
+                reason: *reason,
+            },
             Phase::Waiting(w) => {
                 let widget = self.flow.states[w.state()].name.clone();
                 match &**w {
@@ -440,7 +417,7 @@ impl Engine {
     /// The widget the execution is at (waiting in), if any; it belongs to [`Engine::current_flow`].
     pub fn current_widget(&self) -> Option<&str> {
         let i = match &self.phase {
-            Phase::Enter(i) => *i,
+            Phase::Enter(i) | Phase::Paused { state: i, .. } => *i,
             Phase::Waiting(w) => w.state(),
             Phase::Ended(_) => return None,
         };
@@ -466,11 +443,28 @@ impl Engine {
             .get(index.min(self.steps.len().saturating_sub(1)))
             .and_then(|s| s.subflow.as_ref())
             .map(|r| r.run);
+        self.context_in(scope, index.saturating_add(1))
+    }
+
+    /// Flow Data as it was just before step `index` ran, in the flow the step belongs to (what the
+    /// step's widget saw). Past the end: the Flow Data after the last step.
+    pub fn context_before(&self, index: usize) -> Value {
+        let scope = self
+            .steps
+            .get(index.min(self.steps.len().saturating_sub(1)))
+            .and_then(|s| s.subflow.as_ref())
+            .map(|r| r.run);
+        self.context_in(scope, index)
+    }
+
+    /// The Flow Data of the flow run `scope` (`None`: the execution's own flow) after the first
+    /// `count` steps.
+    fn context_in(&self, scope: Option<usize>, count: usize) -> Value {
         let mut ctx = match scope {
             Some(run) => self.subflow_initials[run].clone(),
             None => self.initial.clone(),
         };
-        for step in self.steps.iter().take(index.saturating_add(1)) {
+        for step in self.steps.iter().take(count) {
             if step.subflow.as_ref().map(|r| r.run) == scope {
                 for c in &step.changes {
                     c.apply(&mut ctx);
@@ -480,8 +474,28 @@ impl Engine {
         ctx
     }
 
+    /// The Flow Data the execution started with (a mid-flow start's, as edited and completed).
+    pub fn initial_flow_data(&self) -> &Value {
+        &self.initial
+    }
+
     pub fn trigger(&self) -> &Trigger {
         &self.trigger
+    }
+
+    /// What the execution started from (with the breakpoints it started with).
+    pub fn setup(&self) -> &Setup {
+        &self.setup
+    }
+
+    /// When the execution started (the time given to the constructor).
+    pub fn started_ms(&self) -> u64 {
+        self.started_ms
+    }
+
+    /// The breakpoints now.
+    pub fn breakpoints(&self) -> &BTreeSet<Breakpoint> {
+        &self.breakpoints
     }
 
     /// The flow the execution started with.
@@ -517,163 +531,6 @@ impl Engine {
     /// The call the execution is on, if any.
     pub fn call(&self) -> Option<CallInfo> {
         self.call.as_ref().map(|c| c.info())
-    }
-
-    // B. Inputs.
-
-    /// The contact replied. Taken only while a Send & Wait For Reply widget waits.
-    pub fn handle_message(
-        &mut self,
-        message: InboundMessage,
-        now_ms: u64,
-    ) -> Result<(), InputError> {
-        self.now_ms = now_ms;
-        let Waiting::Reply {
-            state,
-            step,
-            outbound,
-            ..
-        } = self.take_waiting(|w| match w {
-            Waiting::Reply { .. } => Ok(()),
-            _ => Err(InputError::NotWaiting),
-        })?
-        else {
-            return Err(InputError::NotWaiting);
-        };
-        self.reply_received(state, step, outbound, &message, now_ms);
-        self.run(now_ms);
-        Ok(())
-    }
-
-    /// A Send Message widget's message was sent.
-    pub fn handle_sent(&mut self, id: MessageId, now_ms: u64) -> Result<(), InputError> {
-        self.now_ms = now_ms;
-        let Waiting::Sent {
-            state,
-            step,
-            outbound,
-            ..
-        } = self.take_waiting(|w| match w {
-            Waiting::Sent { message, .. } if *message == id => Ok(()),
-            Waiting::Sent { .. } => Err(InputError::UnknownId),
-            _ => Err(InputError::NotWaiting),
-        })?
-        else {
-            return Err(InputError::NotWaiting);
-        };
-        self.message_sent(state, step, outbound, now_ms);
-        self.run(now_ms);
-        Ok(())
-    }
-
-    /// A message could not be sent or delivered: Send Message follows `failed`; a waiting Send &
-    /// Wait For Reply follows `deliveryFailure`.
-    pub fn handle_send_failure(
-        &mut self,
-        id: MessageId,
-        error: &str,
-        now_ms: u64,
-    ) -> Result<(), InputError> {
-        self.now_ms = now_ms;
-        let waiting = self.take_waiting(|w| match w {
-            Waiting::Sent { message, .. } | Waiting::Reply { message, .. } if *message == id => {
-                Ok(())
-            }
-            Waiting::Sent { .. } | Waiting::Reply { .. } => Err(InputError::UnknownId),
-            _ => Err(InputError::NotWaiting),
-        })?;
-        match waiting {
-            Waiting::Reply {
-                state,
-                step,
-                outbound,
-                ..
-            } => self.message_failed(state, step, outbound, true, error, now_ms),
-            Waiting::Sent {
-                state,
-                step,
-                outbound,
-                ..
-            } => self.message_failed(state, step, outbound, false, error, now_ms),
-            _ => return Err(InputError::NotWaiting),
-        }
-        self.run(now_ms);
-        Ok(())
-    }
-
-    /// The response (or transport error) of request `id`.
-    pub fn handle_http_response(
-        &mut self,
-        id: RequestId,
-        response: Result<HttpResponse, TransportError>,
-        now_ms: u64,
-    ) -> Result<(), InputError> {
-        self.now_ms = now_ms;
-        let Waiting::Http {
-            state,
-            request,
-            step,
-            ..
-        } = self.take_waiting(|w| match w {
-            Waiting::Http { request, .. } if request.id == id => Ok(()),
-            Waiting::Http { .. } => Err(InputError::UnknownId),
-            _ => Err(InputError::NotWaiting),
-        })?
-        else {
-            return Err(InputError::NotWaiting);
-        };
-        self.finish_http(state, request, step, response, now_ms);
-        self.run(now_ms);
-        Ok(())
-    }
-
-    /// Time passed: fires the deadline of what the execution waits for when it is due (a reply's
-    /// timeout, an HTTP time limit, a Gather's or a Record Voicemail's silence, an outside wait's
-    /// timeout).
-    pub fn handle_timeout(&mut self, now_ms: u64) {
-        self.now_ms = now_ms;
-        let Some(deadline) = self.poll_timeout() else {
-            return;
-        };
-        if now_ms < deadline {
-            return;
-        }
-        let Phase::Waiting(w) =
-            std::mem::replace(&mut self.phase, Phase::Ended(EndReason::Stopped))
-        else {
-            return;
-        };
-        match *w {
-            Waiting::Reply {
-                state,
-                step,
-                outbound,
-                ..
-            } => self.reply_timed_out(state, step, outbound, now_ms),
-            Waiting::Http {
-                state,
-                request,
-                step,
-                ..
-            } => self.http_timed_out(state, request, step, now_ms),
-            Waiting::Gather {
-                state,
-                gather,
-                step,
-            } => self.gather_timed_out(state, gather, step, now_ms),
-            Waiting::Record {
-                state,
-                record,
-                step,
-            } => self.record_timed_out(state, record, step, now_ms),
-            Waiting::External {
-                state,
-                request,
-                step,
-            } => self.external_timed_out(state, request, step, now_ms),
-            other => self.phase = Phase::Waiting(Box::new(other)),
-        }
-        self.run(now_ms);
     }
 
     // C. Commands.
@@ -752,10 +609,14 @@ impl Engine {
         self.phase = Phase::Ended(reason);
     }
 
-    /// Runs widgets until the execution waits or ends.
+    /// Runs widgets until the execution waits, pauses or ends.
     fn run(&mut self, now_ms: u64) {
         self.now_ms = now_ms;
         while let Phase::Enter(i) = self.phase {
+            if let Some(reason) = self.pause_before(i) {
+                self.phase = Phase::Paused { state: i, reason };
+                return;
+            }
             self.execute(i, now_ms);
         }
     }
@@ -786,7 +647,8 @@ impl Engine {
         template: &str,
         now_ms: u64,
     ) -> Result<String, EndReason> {
-        self.liquid
+        self.setup
+            .liquid
             .render(template, &self.ctx, now_ms as i64)
             .map_err(|e| EndReason::Error {
                 widget: self.flow.states[i].name.clone(),
@@ -826,17 +688,17 @@ impl Engine {
     }
 
     fn execute(&mut self, i: usize, now_ms: u64) {
-        if self.steps.len() >= self.config.max_steps as usize {
+        if self.steps.len() >= self.setup.config.max_steps as usize {
             return self.end(EndReason::StepLimit {
-                limit: self.config.max_steps,
+                limit: self.setup.config.max_steps,
             });
         }
         self.runs[i] += 1;
-        if self.runs[i] > self.config.max_runs_per_widget {
+        if self.runs[i] > self.setup.config.max_runs_per_widget {
             let widget = self.flow.states[i].name.clone();
             return self.end(EndReason::RunLimit {
                 widget,
-                limit: self.config.max_runs_per_widget,
+                limit: self.setup.config.max_runs_per_widget,
             });
         }
         let step = self.new_step(i, now_ms);

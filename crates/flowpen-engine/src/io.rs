@@ -50,16 +50,110 @@ pub enum Trigger {
     Subflow(SubflowStart),
 }
 
+/// The kinds of start, without their data (a mid-flow start takes its data from Flow Data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TriggerKind {
+    Message,
+    Rest,
+    Call,
+    Conversation,
+    Subflow,
+}
+
+impl TriggerKind {
+    pub const ALL: [TriggerKind; 5] = [
+        TriggerKind::Message,
+        TriggerKind::Rest,
+        TriggerKind::Call,
+        TriggerKind::Conversation,
+        TriggerKind::Subflow,
+    ];
+
+    /// The Trigger widget's event for this kind of start.
+    pub fn event(self) -> &'static str {
+        match self {
+            TriggerKind::Message => "incomingMessage",
+            TriggerKind::Rest => "incomingRequest",
+            TriggerKind::Call => "incomingCall",
+            TriggerKind::Conversation => "incomingConversationMessage",
+            TriggerKind::Subflow => "incomingParent",
+        }
+    }
+
+    /// The kind whose Trigger event is `event`.
+    pub fn from_event(event: &str) -> Option<TriggerKind> {
+        TriggerKind::ALL.into_iter().find(|k| k.event() == event)
+    }
+
+    /// The trigger a mid-flow start stands for, read from its Flow Data: the addresses from
+    /// `contact.channel.address` and `flow.channel.address`, a message's body from
+    /// `trigger.message.Body` (`trigger.conversation.Body`), REST parameters from `flow.data`, a
+    /// subflow's from `trigger.parent.parameters` (and the rest of `trigger` as the parent's).
+    pub fn trigger_from(self, flow_data: &Value) -> Trigger {
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        let contact = text(&flow_data["contact"]["channel"]["address"]);
+        let flow_address = text(&flow_data["flow"]["channel"]["address"]);
+        let message = |body: &Value| InboundMessage {
+            from: contact.clone(),
+            to: flow_address.clone(),
+            body: text(body),
+            media_urls: Vec::new(),
+        };
+        match self {
+            TriggerKind::Message => {
+                Trigger::Message(message(&flow_data["trigger"]["message"]["Body"]))
+            }
+            TriggerKind::Rest => Trigger::Rest {
+                from: flow_address,
+                to: contact,
+                parameters: match &flow_data["flow"]["data"] {
+                    v @ Value::Object(_) => v.clone(),
+                    _ => json!({}),
+                },
+            },
+            TriggerKind::Call => Trigger::Call(InboundCall {
+                from: contact,
+                to: flow_address,
+                parameters: Vec::new(),
+            }),
+            TriggerKind::Conversation => {
+                Trigger::Conversation(message(&flow_data["trigger"]["conversation"]["Body"]))
+            }
+            TriggerKind::Subflow => {
+                let mut parent = match &flow_data["trigger"] {
+                    Value::Object(o) => o.clone(),
+                    _ => Map::new(),
+                };
+                let parameters = match parent.remove("parent") {
+                    Some(Value::Object(mut p)) => p.remove("parameters").unwrap_or(json!({})),
+                    _ => json!({}),
+                };
+                Trigger::Subflow(SubflowStart {
+                    contact,
+                    flow_address,
+                    parameters,
+                    parent_trigger: Value::Object(parent),
+                })
+            }
+        }
+    }
+}
+
 impl Trigger {
+    /// The kind of start.
+    pub fn kind(&self) -> TriggerKind {
+        match self {
+            Trigger::Message(_) => TriggerKind::Message,
+            Trigger::Rest { .. } => TriggerKind::Rest,
+            Trigger::Call(_) => TriggerKind::Call,
+            Trigger::Conversation(_) => TriggerKind::Conversation,
+            Trigger::Subflow(_) => TriggerKind::Subflow,
+        }
+    }
+
     /// The Trigger widget's event for this kind of start.
     pub fn event(&self) -> &'static str {
-        match self {
-            Trigger::Message(_) => "incomingMessage",
-            Trigger::Rest { .. } => "incomingRequest",
-            Trigger::Call(_) => "incomingCall",
-            Trigger::Conversation(_) => "incomingConversationMessage",
-            Trigger::Subflow(_) => "incomingParent",
-        }
+        self.kind().event()
     }
 
     /// The contact's and the flow's addresses (`contact.channel.address`,
@@ -352,7 +446,46 @@ impl fmt::Display for EndReason {
 
 #[cfg(test)]
 mod tests {
-    use super::HttpResponse;
+    use serde_json::json;
+
+    use super::{HttpResponse, Trigger, TriggerKind};
+
+    #[test]
+    fn a_mid_flow_start_reads_its_trigger_from_flow_data() {
+        let data = json!({
+            "flow": {"channel": {"address": "+2"}, "data": {"order": 7}},
+            "contact": {"channel": {"address": "+1"}},
+            "trigger": {
+                "message": {"Body": "hello"},
+                "parent": {"parameters": {"who": "Ada"}},
+            },
+        });
+        for kind in TriggerKind::ALL {
+            let trigger = kind.trigger_from(&data);
+            assert_eq!(trigger.kind(), kind);
+            assert_eq!(TriggerKind::from_event(trigger.event()), Some(kind));
+            assert_eq!(trigger.addresses(), ("+1".to_owned(), "+2".to_owned()));
+        }
+        let Trigger::Message(m) = TriggerKind::Message.trigger_from(&data) else {
+            panic!("a message")
+        };
+        assert_eq!(m.body, "hello");
+        let Trigger::Rest { parameters, .. } = TriggerKind::Rest.trigger_from(&data) else {
+            panic!("a REST request")
+        };
+        assert_eq!(parameters, json!({"order": 7}));
+        let Trigger::Subflow(s) = TriggerKind::Subflow.trigger_from(&data) else {
+            panic!("a subflow")
+        };
+        assert_eq!(s.parameters, json!({"who": "Ada"}));
+        assert_eq!(s.parent_trigger, json!({"message": {"Body": "hello"}}));
+        // Nothing to read: empty addresses and parameters.
+        let Trigger::Rest { parameters, to, .. } = TriggerKind::Rest.trigger_from(&json!({}))
+        else {
+            panic!("a REST request")
+        };
+        assert_eq!((parameters, to), (json!({}), String::new()));
+    }
 
     #[test]
     fn headers_are_found_by_case_insensitive_name() {

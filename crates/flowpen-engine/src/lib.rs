@@ -9,7 +9,10 @@
 mod call;
 mod conditions;
 mod engine;
+mod input;
 mod io;
+pub mod replay;
+mod setup;
 mod step;
 mod subflows;
 
@@ -20,9 +23,12 @@ pub use call::{
 };
 pub use conditions::{Conditions, Evaluation};
 pub use engine::{form_encode, Config, Engine, InputError, Status};
+pub use input::{Breakpoint, Input, PauseReason};
 pub use io::{
     Effect, EndReason, HttpRequest, HttpResponse, InboundMessage, MessageId, OutboundMessage,
-    RequestId, TransportError, TransportErrorKind, Trigger,
+    RequestId, TransportError, TransportErrorKind, Trigger, TriggerKind,
 };
+pub use replay::{replay, ReplayError};
+pub use setup::{Entry, Setup, StartAt, StartError};
 pub use step::{Change, Comparison, Step, StepDetail, SubflowRef};
 pub use subflows::Subflows;

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::io::{HttpRequest, HttpResponse, TransportError};
+use crate::io::{HttpRequest, HttpResponse, TransportError, TriggerKind};
 
 /// One widget run.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +55,14 @@ pub enum StepDetail {
         request: HttpRequest,
         response: Result<HttpResponse, TransportError>,
     },
+    /// Not a widget run: the execution began mid-flow at the step's widget, with edited Flow Data
+    /// and a start of this kind (always step 0; see `crate::StartAt`).
+    StartedAt {
+        kind: TriggerKind,
+    },
+    /// Not a widget run: the user edited Flow Data while the execution was paused before the
+    /// step's widget; `changes` are the edit.
+    FlowDataEdited,
 }
 
 /// One condition a split evaluated.
@@ -95,6 +103,15 @@ impl Change {
 }
 
 impl Step {
+    /// Whether the step is a widget's run (not a mark the debugger left in the log: a mid-flow
+    /// start, a Flow Data edit).
+    pub fn is_widget_run(&self) -> bool {
+        !matches!(
+            self.detail,
+            StepDetail::StartedAt { .. } | StepDetail::FlowDataEdited
+        )
+    }
+
     /// The step as JSON (for the browser's log view and `flowpen run --steps`).
     pub fn to_json(&self) -> Value {
         let detail = match &self.detail {
@@ -124,6 +141,8 @@ impl Step {
                     Err(e) => json!({"error": e.message}),
                 },
             }),
+            StepDetail::StartedAt { kind } => json!({"started_at": kind.event()}),
+            StepDetail::FlowDataEdited => json!({"flow_data_edited": true}),
         };
         json!({
             "index": self.index,

@@ -48,6 +48,15 @@ impl Subflows {
         find(flow_sid.trim()).or_else(|| find(widget))
     }
 
+    /// Every key `flow` is registered under (the same flow, not an equal one), in order.
+    pub fn keys_of(&self, flow: &Rc<Flow>) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|(_, f)| Rc::ptr_eq(f, flow))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
     /// The keys, in the order they were registered.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|(k, _)| k.as_str())

@@ -3,202 +3,17 @@
 //! firings (deterministic), ends within Studio's limits. And every corpus flow, started with each
 //! trigger its Trigger connects, runs to an end: none ends as "unsupported".
 
+mod common;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use flowpen_engine::{
-    Config, Effect, EndReason, Engine, ExternalOutcome, HttpResponse, InboundCall, InboundMessage,
-    Recording, RecordingEnd, Status, SubflowStart, Subflows, TransportError, TransportErrorKind,
-    Trigger,
-};
-use flowpen_flow::{Flow, WidgetType};
+use common::random::{connected, project, step, trigger_for, Rng};
+use flowpen_engine::{Config, Effect, EndReason, Engine, Status};
+use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
 use flowpen_testkit::corpus;
 use serde_json::json;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
-const REPLIES: &[&str] = &[
-    "1",
-    "2",
-    "yes",
-    "NO",
-    "",
-    "  ",
-    "{{widgets.x}}",
-    "{% if %}",
-    "42",
-    "é😀",
-    "1,2",
-    "Y",
-];
-const BODIES: &[&str] = &[
-    "{}",
-    "{\"number\": 4, \"sites\": [{\"name\": \"a\"}], \"count\": 2, \"end\": \"true\"}",
-    "[1,2,3]",
-    "not json",
-    "{\"nested\": {\"deep\": [1, {\"x\": null}]}}",
-    "",
-];
-const KEYS: &[&str] = &["1", "2", "3", "1#", "#", "12", "9*", "0", "1234#"];
-const SPEECH: &[&str] = &["taxi", "payment", "yes", "sales", "support", "hello there"];
-
-fn message(body: &str) -> InboundMessage {
-    InboundMessage {
-        from: "+1".into(),
-        to: "+2".into(),
-        body: body.into(),
-        media_urls: vec![],
-    }
-}
-
-/// The trigger for a Trigger event, as the test starts it.
-fn trigger_for(event: &str) -> Trigger {
-    match event {
-        "incomingMessage" => Trigger::Message(message("hi")),
-        "incomingRequest" => Trigger::Rest {
-            from: "+2".into(),
-            to: "+1".into(),
-            parameters: json!({"a": 1, "b": [1, 2]}),
-        },
-        "incomingCall" => Trigger::Call(InboundCall {
-            from: "+1".into(),
-            to: "+2".into(),
-            parameters: vec![("HandoffData".into(), "{\"conversationId\": 1}".into())],
-        }),
-        "incomingConversationMessage" => Trigger::Conversation(message("hello")),
-        "incomingParent" => Trigger::Subflow(SubflowStart {
-            contact: "+1".into(),
-            flow_address: "+2".into(),
-            parameters: json!({"name": "Ada"}),
-            parent_trigger: json!({"message": {"Body": "hi"}}),
-        }),
-        other => panic!("no trigger for {other}"),
-    }
-}
-
-/// One random input for what the engine waits for (`None`: it has ended).
-fn step(engine: &mut Engine, rng: &mut Rng, now: &mut u64) -> Option<()> {
-    while engine.poll_effect().is_some() {}
-    *now += rng.below(5_000);
-    let now = *now;
-    if engine.end_reason().is_some() {
-        return None;
-    }
-    let hang_up = rng.below(25) == 0;
-    if hang_up && engine.call().is_some_and(|c| c.live) {
-        engine.handle_hangup(now).unwrap();
-        return Some(());
-    }
-    match engine.status() {
-        Status::Ended(_) => return None,
-        Status::Running => panic!("the engine never rests in Running between inputs"),
-        Status::WaitingForSend { message, .. } => {
-            if rng.below(8) == 0 {
-                engine.handle_send_failure(message, "failed", now).unwrap();
-            } else {
-                engine.handle_sent(message, now).unwrap();
-            }
-        }
-        Status::WaitingForReply { deadline_ms, .. } => match rng.below(10) {
-            0 => engine.handle_timeout(deadline_ms),
-            1 => engine.handle_timeout(now),
-            _ => engine
-                .handle_message(message(rng.pick(REPLIES)), now)
-                .unwrap(),
-        },
-        Status::WaitingForHttp {
-            request,
-            deadline_ms,
-            ..
-        } => match rng.below(6) {
-            0 => engine.handle_timeout(deadline_ms),
-            1 => {
-                let e = TransportError {
-                    kind: TransportErrorKind::Network,
-                    message: "x".into(),
-                };
-                engine.handle_http_response(request, Err(e), now).unwrap();
-            }
-            _ => {
-                let status = [200, 201, 204, 302, 400, 404, 500][rng.below(7) as usize];
-                let response = HttpResponse {
-                    status,
-                    headers: vec![("content-type".into(), "application/json".into())],
-                    body: rng.pick(BODIES).to_owned(),
-                };
-                engine
-                    .handle_http_response(request, Ok(response), now)
-                    .unwrap();
-            }
-        },
-        Status::Playing { audio, .. } => engine.handle_audio_complete(audio, now).unwrap(),
-        Status::Gathering { deadline_ms, .. } => match rng.below(6) {
-            0 => engine.handle_timeout(deadline_ms),
-            1 | 2 => {
-                // Refused when the Gather does not listen for speech.
-                if engine.handle_speech(rng.pick(SPEECH), 0.8, now).is_err() {
-                    engine.handle_timeout(deadline_ms);
-                }
-            }
-            _ => engine.handle_digits(rng.pick(KEYS), now).unwrap(),
-        },
-        Status::Recording { deadline_ms, .. } => match rng.below(4) {
-            0 => engine.handle_timeout(deadline_ms),
-            _ => {
-                let ended_by = if rng.below(4) == 0 {
-                    RecordingEnd::Hangup
-                } else {
-                    RecordingEnd::Silence
-                };
-                let recording = Recording {
-                    transcript: rng.pick(REPLIES).to_owned(),
-                    duration_s: None,
-                    ended_by,
-                };
-                engine.handle_recording(recording, now).unwrap();
-            }
-        },
-        Status::WaitingForExternal {
-            id, deadline_ms, ..
-        } => {
-            let events: Vec<String> = engine
-                .pending_external()
-                .expect("an outside wait")
-                .events
-                .iter()
-                .map(|e| e.event.clone())
-                .collect();
-            match deadline_ms {
-                Some(d) if rng.below(5) == 0 => engine.handle_timeout(d),
-                _ => {
-                    let event = &events[rng.below(events.len() as u64) as usize];
-                    engine
-                        .handle_external(id, ExternalOutcome::event(event), now)
-                        .unwrap();
-                }
-            }
-        }
-    }
-    Some(())
-}
 
 fn check_invariants(name: &str, engine: &mut Engine) {
     let steps = engine.steps();
@@ -227,42 +42,6 @@ fn check_invariants(name: &str, engine: &mut Engine) {
             None | Some(Effect::Ended(_))
         ));
     }
-}
-
-/// Every corpus flow that a Trigger starts as a subflow, under every `flow_sid` a corpus Run
-/// Subflow widget names (the corpus has one such pair: #16 runs #15).
-fn project(files: &[(String, String)]) -> Subflows {
-    let flows: Vec<Flow> = files.iter().map(|(_, t)| Flow::parse(t).unwrap()).collect();
-    let sids: Vec<String> = flows
-        .iter()
-        .flat_map(|f| f.states.iter())
-        .filter(|s| s.kind == WidgetType::RunSubflow)
-        .filter_map(|s| s.prop_str("flow_sid").map(str::to_owned))
-        .collect();
-    let mut subflows = Subflows::new();
-    for f in &flows {
-        if connected(f).contains(&"incomingParent".to_owned()) {
-            for sid in &sids {
-                subflows.insert(sid.clone(), Rc::new(f.clone()));
-            }
-        }
-    }
-    subflows
-}
-
-/// The Trigger events that lead somewhere.
-fn connected(flow: &Flow) -> Vec<String> {
-    flow.states
-        .iter()
-        .find(|s| s.kind == WidgetType::Trigger)
-        .map(|t| {
-            t.transitions
-                .iter()
-                .filter(|t| t.next.is_some())
-                .map(|t| t.event.clone())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[test]
@@ -296,7 +75,7 @@ fn random_executions_of_every_corpus_flow_stay_within_limits() {
                 now,
             );
             for _ in 0..200 {
-                if step(&mut engine, &mut rng, &mut now).is_none() {
+                if step(&mut engine, &mut rng, &mut now, &mut Vec::new()).is_none() {
                     break;
                 }
             }
@@ -343,7 +122,7 @@ fn every_corpus_flow_runs_to_an_end_from_each_trigger_it_connects() {
                     now,
                 );
                 let mut inputs = 0;
-                while step(&mut engine, &mut rng, &mut now).is_some() {
+                while step(&mut engine, &mut rng, &mut now, &mut Vec::new()).is_some() {
                     inputs += 1;
                     assert!(
                         inputs < 2_000,

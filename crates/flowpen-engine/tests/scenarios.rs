@@ -17,33 +17,48 @@
 //! `hangup`, `event #N NAME [vars={…}]`, `wait MS` (time passes; timers fire), `timeout` (jump to
 //! the next deadline), `stop`. Every input may end with `at=MS` (absolute time since the start);
 //! otherwise time stands still.
+//!
+//! The debugger's: `start at WIDGET kind=message|rest|call|conversation|subflow data={…}` (a
+//! mid-flow start), `breakpoints [WIDGET…]` (as a header line: the breakpoints at the start),
+//! `continue`, `step`, `edit PATH=VALUE…` (Flow Data with those values set, while paused; a bare
+//! VALUE is JSON when it can be: `n=5` is a number, `n="5"` a string) and
+//! `rewind STEP` (the execution rebuilt from its recorded inputs at the first resting point after
+//! step STEP; later inputs continue it).
+//!
+//! Every transcript is also replayed: the runner records every input it gives the engine (the
+//! automatic "sent" and "audio complete" too) as data, and rebuilding the execution from those
+//! inputs gives the same effects, steps and Flow Data after every input, and after any prefix.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
-
 use std::rc::Rc;
 
+use flowpen_engine::replay::{replay_with, rewind};
 use flowpen_engine::{
-    Config, Effect, Engine, ExternalOutcome, HttpResponse, InboundCall, InboundMessage, MessageId,
-    Recording, RecordingEnd, RequestId, Status, StepDetail, SubflowStart, Subflows, TransportError,
-    TransportErrorKind, Trigger, WaitId,
+    Breakpoint, Config, Effect, Engine, ExternalOutcome, HttpResponse, InboundCall, InboundMessage,
+    Input, InputError, MessageId, Recording, RecordingEnd, RequestId, Setup, Status, Step,
+    StepDetail, SubflowStart, Subflows, TransportError, TransportErrorKind, Trigger, TriggerKind,
+    WaitId,
 };
 use flowpen_flow::Flow;
-use flowpen_liquid::Liquid;
 use flowpen_testkit::{assert_golden, shared_dir, workspace_root};
 use serde_json::Value;
 
 /// 2026-01-01T00:00:00Z: scenario time 0.
 const EPOCH_MS: u64 = 1_767_225_600_000;
 
-struct Input {
+/// A `>>` line of a transcript.
+struct Line {
     verb: String,
     id: Option<u32>,
     positional: Vec<String>,
     args: Vec<(String, Value)>,
+    /// The keys whose values were bare words (not JSON).
+    bare: Vec<String>,
 }
 
-impl Input {
+impl Line {
     fn arg(&self, key: &str) -> Option<&Value> {
         self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
@@ -59,10 +74,11 @@ impl Input {
 
 /// Parses `verb [#id] [positional…] [key=value…]`; values are JSON strings, JSON objects/arrays or
 /// bare words.
-fn parse_input(line: &str) -> Input {
+fn parse_line(line: &str) -> Line {
     let mut rest = line.trim();
     let mut words = Vec::new();
     let mut args = Vec::new();
+    let mut bare = Vec::new();
     while !rest.is_empty() {
         let (key, after) = match rest.find(['=', ' ']) {
             Some(i) if rest.as_bytes()[i] == b'=' => (Some(&rest[..i]), &rest[i + 1..]),
@@ -78,6 +94,7 @@ fn parse_input(line: &str) -> Input {
             (v, &after[used..])
         } else {
             let end = after.find(' ').unwrap_or(after.len());
+            bare.extend(key.map(str::to_owned));
             (Value::String(after[..end].to_owned()), &after[end..])
         };
         match key {
@@ -94,16 +111,41 @@ fn parse_input(line: &str) -> Input {
     if id.is_some() {
         words.remove(0);
     }
-    Input {
+    Line {
         verb,
         id,
         positional: words,
         args,
+        bare,
     }
 }
 
 fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
+}
+
+/// What can be seen of the execution after an input: the effects it made, the steps, where it
+/// is, its Flow Data and its timer.
+#[derive(Debug, PartialEq)]
+struct Point {
+    effects: Vec<Effect>,
+    steps: Vec<Step>,
+    status: Status,
+    flow_data: Value,
+    timeout: Option<u64>,
+}
+
+impl Point {
+    /// The point the engine is at (its effects not drained yet: they are added as drained).
+    fn of(engine: &Engine) -> Point {
+        Point {
+            effects: Vec::new(),
+            steps: engine.steps().to_vec(),
+            status: engine.status(),
+            flow_data: engine.flow_data().clone(),
+            timeout: engine.poll_timeout(),
+        }
+    }
 }
 
 struct Run {
@@ -113,6 +155,10 @@ struct Run {
     config: Config,
     flow: Flow,
     subflows: Subflows,
+    breakpoints: BTreeSet<Breakpoint>,
+    /// Every input the engine took, with its time, and the point after the start and after each.
+    log: Vec<(Input, u64)>,
+    points: Vec<Point>,
 }
 
 impl Run {
@@ -122,12 +168,37 @@ impl Run {
             .expect("the scenario starts with `>> start`")
     }
 
+    /// Gives `input` to the engine and records it when taken.
+    fn give(&mut self, input: Input, now: u64) -> Result<(), InputError> {
+        self.engine().handle(input.clone(), now)?;
+        self.log.push((input, now));
+        let point = Point::of(self.engine());
+        self.points.push(point);
+        Ok(())
+    }
+
+    /// Gives `input`; a refusal is part of the transcript.
+    fn give_or_note(&mut self, input: Input, now: u64) {
+        if let Err(e) = self.give(input, now) {
+            let _ = writeln!(self.out, "<< rejected: {e}");
+        }
+    }
+
+    fn started(&mut self, engine: Engine) {
+        self.points = vec![Point::of(&engine)];
+        self.log.clear();
+        self.engine = Some(engine);
+    }
+
     /// Drains effects; Send Message is acknowledged as sent unless the next input fails it.
-    fn drain(&mut self, next_input: Option<&Input>) {
+    fn drain(&mut self, next_input: Option<&Line>) {
         let now = EPOCH_MS + self.now;
         loop {
             let mut acked = false;
             while let Some(effect) = self.engine().poll_effect() {
+                if let Some(p) = self.points.last_mut() {
+                    p.effects.push(effect.clone());
+                }
                 let line = match &effect {
                     Effect::Send(m) => {
                         let media = m
@@ -243,29 +314,31 @@ impl Run {
             if let Status::Playing { audio, .. } = self.engine().status() {
                 let explicit = next_input.is_some_and(|i| i.verb == "played" || i.verb == "hangup");
                 if !explicit {
-                    self.engine()
-                        .handle_audio_complete(audio, now)
+                    self.give(Input::AudioComplete(audio), now)
                         .expect("the engine waits for this audio");
-                    acked = true;
+                    // Its effects belong to it: drain them before anything else is given.
+                    continue;
                 }
             }
             if let Status::WaitingForSend { message, .. } = self.engine().status() {
                 let failing =
                     next_input.is_some_and(|i| i.verb == "send-fail" && i.id == Some(message.0));
                 if !failing {
-                    self.engine()
-                        .handle_sent(message, now)
+                    self.give(Input::Sent(message), now)
                         .expect("the engine waits for this message");
                     acked = true;
                 }
             }
             if !acked {
+                if let Status::Paused { widget, reason } = self.engine().status() {
+                    let _ = writeln!(self.out, "<< paused before {widget} ({reason})");
+                }
                 break;
             }
         }
     }
 
-    fn apply(&mut self, input: &Input) {
+    fn apply(&mut self, input: &Line) {
         if let Some(at) = input
             .arg("at")
             .and_then(|v| v.as_str())
@@ -275,6 +348,22 @@ impl Run {
         }
         let now = EPOCH_MS + self.now;
         match input.verb.as_str() {
+            "start" if input.positional.first().is_some_and(|p| p == "at") => {
+                let widget = input.positional.get(1).expect("start at WIDGET");
+                let kind = TriggerKind::ALL
+                    .into_iter()
+                    .find(|k| format!("{k:?}").eq_ignore_ascii_case(&input.text("kind")))
+                    .expect("kind=message|rest|call|conversation|subflow");
+                let data = input.arg("data").cloned().unwrap_or(Value::Null);
+                let setup = Setup::at(self.flow.clone(), widget, data, kind)
+                    .config(self.config.clone())
+                    .subflows(self.subflows.clone())
+                    .breakpoints(self.breakpoints.clone());
+                match Engine::begin(setup, now) {
+                    Ok(engine) => self.started(engine),
+                    Err(e) => panic!("start at {widget}: {e}"),
+                }
+            }
             "start" => {
                 let trigger = match input.positional.first().map(String::as_str) {
                     Some("message") => Trigger::Message(InboundMessage {
@@ -316,14 +405,12 @@ impl Run {
                     }),
                     other => panic!("unknown trigger {other:?}"),
                 };
-                self.engine = Some(Engine::start_with_subflows(
-                    self.flow.clone(),
-                    trigger,
-                    self.config.clone(),
-                    Rc::new(Liquid::studio()),
-                    self.subflows.clone(),
-                    now,
-                ));
+                let setup = Setup::new(self.flow.clone(), trigger)
+                    .config(self.config.clone())
+                    .subflows(self.subflows.clone())
+                    .breakpoints(self.breakpoints.clone());
+                let engine = Engine::begin(setup, now).expect("a start at the Trigger");
+                self.started(engine);
             }
             "reply" => {
                 let (from, to) = self.engine().trigger().addresses();
@@ -336,9 +423,7 @@ impl Run {
                         .map(|_| vec![input.text("media")])
                         .unwrap_or_default(),
                 };
-                if let Err(e) = self.engine().handle_message(message, now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                self.give_or_note(Input::Message(message), now);
             }
             "http" => {
                 let status = input
@@ -355,10 +440,9 @@ impl Run {
                     headers,
                     body: input.text("body"),
                 };
-                let id = RequestId(input.id.expect("http #N"));
-                if let Err(e) = self.engine().handle_http_response(id, Ok(response), now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                let request = RequestId(input.id.expect("http #N"));
+                let response = Ok(response);
+                self.give_or_note(Input::Http { request, response }, now);
             }
             "http-error" => {
                 let kind = match input.positional.first().map(String::as_str) {
@@ -370,17 +454,14 @@ impl Run {
                     kind,
                     message: input.text("message"),
                 };
-                let id = RequestId(input.id.expect("http-error #N"));
-                if let Err(e) = self.engine().handle_http_response(id, Err(error), now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                let request = RequestId(input.id.expect("http-error #N"));
+                let response = Err(error);
+                self.give_or_note(Input::Http { request, response }, now);
             }
             "send-fail" => {
-                let id = MessageId(input.id.expect("send-fail #N"));
+                let message = MessageId(input.id.expect("send-fail #N"));
                 let error = input.text("error");
-                if let Err(e) = self.engine().handle_send_failure(id, &error, now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                self.give_or_note(Input::SendFailure { message, error }, now);
             }
             "wait" => {
                 let ms: u64 = input
@@ -390,39 +471,33 @@ impl Run {
                     .expect("wait MS");
                 self.now += ms;
                 let now = EPOCH_MS + self.now;
-                self.engine().handle_timeout(now);
+                // Nothing due: time passed, and nothing happened.
+                let _ = self.give(Input::Timeout, now);
             }
             "timeout" => {
                 if let Some(deadline) = self.engine().poll_timeout() {
                     self.now = deadline - EPOCH_MS;
-                    self.engine().handle_timeout(deadline);
+                    self.give(Input::Timeout, deadline)
+                        .expect("the deadline is due");
                 } else {
                     let _ = writeln!(self.out, "<< rejected: nothing waits for time");
                 }
             }
             "played" => {
                 let id = WaitId(input.id.expect("played #N"));
-                if let Err(e) = self.engine().handle_audio_complete(id, now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                self.give_or_note(Input::AudioComplete(id), now);
             }
             "digits" => {
                 let keys = input.positional.first().cloned().unwrap_or_default();
-                if let Err(e) = self.engine().handle_digits(&keys, now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                self.give_or_note(Input::Digits(keys), now);
             }
             "speech" => {
                 let confidence = input
                     .arg("confidence")
                     .and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or(v.as_f64()))
                     .unwrap_or(0.9);
-                if let Err(e) = self
-                    .engine()
-                    .handle_speech(&input.text("text"), confidence, now)
-                {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                let text = input.text("text");
+                self.give_or_note(Input::Speech { text, confidence }, now);
             }
             "record" => {
                 let ended_by = match input.text("end").as_str() {
@@ -438,15 +513,9 @@ impl Run {
                         .map(|_| input.text("duration").parse().expect("duration in seconds")),
                     ended_by,
                 };
-                if let Err(e) = self.engine().handle_recording(recording, now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                self.give_or_note(Input::Recording(recording), now);
             }
-            "hangup" => {
-                if let Err(e) = self.engine().handle_hangup(now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
-            }
+            "hangup" => self.give_or_note(Input::HangUp, now),
             "event" => {
                 let id = WaitId(input.id.expect("event #N NAME"));
                 let mut outcome =
@@ -454,11 +523,63 @@ impl Run {
                 if let Some(Value::Object(vars)) = input.arg("vars") {
                     outcome.variables = vars.clone().into_iter().collect();
                 }
-                if let Err(e) = self.engine().handle_external(id, outcome, now) {
-                    let _ = writeln!(self.out, "<< rejected: {e}");
-                }
+                self.give_or_note(Input::External { wait: id, outcome }, now);
             }
-            "stop" => self.engine().stop(),
+            "stop" => self.give_or_note(Input::Stop, now),
+            "continue" => self.give_or_note(Input::Continue, now),
+            "step" => self.give_or_note(Input::Step, now),
+            "breakpoints" => {
+                let set = input.positional.iter().map(|w| Breakpoint::at(w)).collect();
+                self.give_or_note(Input::Breakpoints(set), now);
+            }
+            "edit" => {
+                let mut data = self.engine().flow_data().clone();
+                for (path, value) in &input.args {
+                    if path == "at" {
+                        continue;
+                    }
+                    // A bare word is JSON (a number, true, null) when it can be.
+                    let value = match value {
+                        Value::String(s) if input.bare.contains(path) => {
+                            serde_json::from_str(s).unwrap_or(value.clone())
+                        }
+                        other => other.clone(),
+                    };
+                    let mut cur = &mut data;
+                    for key in path.split('.') {
+                        cur = &mut cur[key];
+                    }
+                    *cur = value;
+                }
+                self.give_or_note(Input::SetFlowData(data), now);
+            }
+            "rewind" => {
+                let step: usize = input
+                    .positional
+                    .first()
+                    .and_then(|s| s.parse().ok())
+                    .expect("rewind STEP");
+                let engine = self.engine.as_ref().expect("started");
+                let (setup, started) = (engine.setup().clone(), engine.started_ms());
+                let rewound = rewind(&setup, started, &self.log, step, |_, e| {
+                    while e.poll_effect().is_some() {}
+                })
+                .unwrap_or_else(|e| panic!("rewind {step}: {e}"));
+                let total = self.log.len();
+                self.log.truncate(rewound.used);
+                self.points.truncate(rewound.used + 1);
+                self.now = self.log.last().map_or(started, |(_, t)| *t) - EPOCH_MS;
+                let _ = writeln!(
+                    self.out,
+                    "<< rewound to step {step}: replayed {} of {total} inputs; {}",
+                    rewound.used,
+                    match rewound.engine.status().widget() {
+                        Some(w) => format!("at {w}"),
+                        None => "ended".to_owned(),
+                    }
+                );
+                self.engine = Some(rewound.engine);
+            }
             other => panic!("unknown input verb {other:?}"),
         }
     }
@@ -468,6 +589,7 @@ impl Run {
         let mut out = String::from("== steps\n");
         for s in engine.steps() {
             let arrow = match (&s.event, &s.next) {
+                (None, Some(n)) if !s.is_widget_run() => format!("-> {n}"),
                 (Some(e), Some(n)) => format!("{e} -> {n}"),
                 (Some(e), None) => format!("{e} -> (end)"),
                 (None, _) => "(no event)".to_owned(),
@@ -549,17 +671,18 @@ fn parse_config(line: &str, config: &mut Config) {
 }
 
 /// Replays one scenario file and returns the regenerated transcript (`None`: skipped).
-fn replay(text: &str) -> Option<String> {
+fn run_scenario(text: &str) -> Option<String> {
     let mut config = Config::default();
     let mut flow = None;
     let mut subflows = Subflows::new();
+    let mut breakpoints = BTreeSet::new();
     let mut header = String::new();
     // Each input with the comment lines written just before it.
-    let mut inputs: Vec<(String, Input)> = Vec::new();
+    let mut inputs: Vec<(String, Line)> = Vec::new();
     let mut pending_comments = String::new();
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix(">> ") {
-            inputs.push((format!("{pending_comments}{line}\n"), parse_input(rest)));
+            inputs.push((format!("{pending_comments}{line}\n"), parse_line(rest)));
             pending_comments.clear();
         } else if line.starts_with("== ") {
             break;
@@ -573,6 +696,8 @@ fn replay(text: &str) -> Option<String> {
                 subflows.insert(key.trim(), Rc::new(load_flow(spec)?));
             } else if let Some(c) = line.strip_prefix("config: ") {
                 parse_config(c, &mut config);
+            } else if let Some(b) = line.strip_prefix("breakpoints: ") {
+                breakpoints = b.split_whitespace().map(Breakpoint::at).collect();
             }
             let _ = writeln!(header, "{line}");
         } else {
@@ -586,6 +711,9 @@ fn replay(text: &str) -> Option<String> {
         config,
         flow: flow.expect("the scenario names its flow"),
         subflows,
+        breakpoints,
+        log: Vec::new(),
+        points: Vec::new(),
     };
     for i in 0..inputs.len() {
         run.out.push_str(&inputs[i].0);
@@ -593,7 +721,50 @@ fn replay(text: &str) -> Option<String> {
         run.drain(inputs.get(i + 1).map(|(_, x)| x));
     }
     run.report();
+    check_replay(&run);
     Some(run.out)
+}
+
+/// Rebuilding the execution from its recorded inputs gives the same point after every input
+/// (effects included), and replaying any prefix on its own gives the point the run had there.
+fn check_replay(run: &Run) {
+    let engine = run.engine.as_ref().expect("started");
+    let (setup, started) = (engine.setup(), engine.started_ms());
+    let name = run.out.lines().next().unwrap_or_default().to_owned();
+    let replayed = replay_with(setup, started, &run.log, |i, e| {
+        let mut point = Point::of(e);
+        point.effects = std::iter::from_fn(|| e.poll_effect()).collect();
+        let k = i.map_or(0, |i| i + 1);
+        same(
+            &point,
+            &run.points[k],
+            &format!("{name}: after input {k} on replay"),
+        );
+    })
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(replayed.steps(), engine.steps(), "{name}");
+    assert_eq!(replayed.flow_data(), engine.flow_data(), "{name}");
+    for k in 0..=run.log.len() {
+        let e = flowpen_engine::replay(setup, started, &run.log[..k])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut point = Point::of(&e);
+        point.effects = run.points[k].effects.clone();
+        same(
+            &point,
+            &run.points[k],
+            &format!("{name}: the prefix of {k} inputs"),
+        );
+    }
+}
+
+/// Compares two points part by part (for a readable failure).
+fn same(a: &Point, b: &Point, what: &str) {
+    assert_eq!(a.effects, b.effects, "{what}: effects");
+    assert_eq!(a.status, b.status, "{what}: status");
+    assert_eq!(a.steps.len(), b.steps.len(), "{what}: steps");
+    assert_eq!(a.steps, b.steps, "{what}: steps");
+    assert_eq!(a.flow_data, b.flow_data, "{what}: Flow Data");
+    assert_eq!(a.timeout, b.timeout, "{what}: timeout");
 }
 
 #[test]
@@ -611,7 +782,9 @@ fn scenarios_match_their_transcripts() {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
     {
         let text = std::fs::read_to_string(path).expect("read scenario");
-        let Some(out) = replay(&text) else { continue };
+        let Some(out) = run_scenario(&text) else {
+            continue;
+        };
         let rel = path
             .strip_prefix(env!("CARGO_MANIFEST_DIR"))
             .expect("inside the crate");

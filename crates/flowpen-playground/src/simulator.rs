@@ -16,25 +16,35 @@
 //!   becomes a [`Command::Http`]; `Ended` adds a line saying why.
 //! - An input for an execution that moved on (a response after Stop, a timer for an old deadline)
 //!   is ignored: the engine answers `InputError`, and nothing changes.
+//! - Every input an execution's engine takes is recorded with its time (`Execution::inputs`),
+//!   the simulator's own acknowledgements and timeouts too, so an execution can be rewound
+//!   (`rewind`); `debug` holds the debugger's inputs (breakpoints, Continue, Step, Flow Data
+//!   edits) and "Run from here".
 
+mod chat;
+mod debug;
 mod execution;
 pub mod http;
+mod rewind;
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::rc::Rc;
 
 use flowpen_engine::{
-    Config, Engine, ExternalOutcome, HttpRequest, HttpResponse, InboundMessage, Recording,
-    RecordingEnd, RequestId, Status, Subflows, TransportError, Trigger,
+    Breakpoint, Config, Engine, Entry, ExternalOutcome, HttpRequest, HttpResponse, InboundMessage,
+    Input, Recording, RecordingEnd, RequestId, Setup, StartError, Status, Subflows, TransportError,
+    Trigger,
 };
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
 use serde_json::Value;
 
-pub use execution::{
-    end_kind, Answer, Bubble, CallerInput, Execution, Highlight, RequestNote, Tone, Wait,
-};
+pub use chat::{Bubble, CallerInput, Tone};
+pub use debug::{parse_flow_data, FlowDataError, Proposal};
+pub use execution::{end_kind, Answer, Execution, Highlight, Pause, RequestNote, Wait};
 pub use http::Via;
+pub use rewind::RewindError;
 
 /// How many executions are kept (the oldest ended ones are dropped first).
 pub const KEEP: usize = 10;
@@ -80,6 +90,15 @@ pub enum Origin {
     Call,
     Conversation,
     Subflow,
+    /// Rebuilt from execution `from`'s record, as it was after its step `step`.
+    Rewind {
+        from: u32,
+        step: usize,
+    },
+    /// "Run from here": started mid-flow at `widget` with edited Flow Data.
+    StartAt {
+        widget: String,
+    },
 }
 
 /// Why the REST trigger form's parameters cannot be used.
@@ -148,6 +167,8 @@ pub struct Simulator {
     fail_next_send: bool,
     /// The project's subflows, for Run Subflow.
     subflows: Subflows,
+    /// The breakpoints the user set (every execution started later gets them).
+    breakpoints: BTreeSet<Breakpoint>,
 }
 
 impl Simulator {
@@ -165,6 +186,7 @@ impl Simulator {
             next_id: 1,
             fail_next_send: false,
             subflows: Subflows::new(),
+            breakpoints: BTreeSet::new(),
         }
     }
 
@@ -198,6 +220,10 @@ impl Simulator {
     /// The execution that has not ended, if any.
     pub fn active(&self) -> Option<&Execution> {
         self.executions.iter().rev().find(|e| e.is_active())
+    }
+
+    fn active_mut(&mut self) -> Option<&mut Execution> {
+        self.executions.iter_mut().rev().find(|e| e.is_active())
     }
 
     fn active_id(&self) -> Option<u32> {
@@ -236,7 +262,7 @@ impl Simulator {
         e.engine().poll_timeout().map(|deadline_ms| Timer {
             execution: e.id,
             deadline_ms,
-            fire_at_ms: deadline_ms.saturating_sub(e.skew_ms),
+            fire_at_ms: deadline_ms.saturating_add_signed(e.skew_ms.saturating_neg()),
         })
     }
 
@@ -249,52 +275,67 @@ impl Simulator {
         origin: Origin,
         now: u64,
     ) -> Vec<Command> {
-        let mut commands = self.stop(now);
+        let setup = self.setup(flow, Entry::Trigger(trigger));
+        self.launch(setup, origin, flow_rev, now)
+            .unwrap_or_default()
+    }
+
+    /// How the executions of this session start: the app's Liquid, limits, subflows and
+    /// breakpoints.
+    fn setup(&self, flow: &Flow, entry: Entry) -> Setup {
+        Setup::with_entry(Rc::new(flow.clone()), entry)
+            .config(self.config.clone())
+            .liquid(Rc::clone(&self.liquid))
+            .subflows(self.subflows.clone())
+            .breakpoints(self.breakpoints.clone())
+    }
+
+    /// The next execution id.
+    fn new_id(&mut self) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
-        let mut chat = Vec::new();
-        let how = match (&trigger, &origin) {
-            (_, Origin::Restart) => "restarted with the same trigger".to_owned(),
-            (Trigger::Message(_), _) => "started by an incoming message".to_owned(),
-            (Trigger::Rest { from, to, .. }, _) => {
-                format!("started by a REST API request (From {from}, To {to})")
-            }
-            (Trigger::Call(_), _) => "started by an incoming call".to_owned(),
-            (Trigger::Conversation(_), _) => "started by a conversation message".to_owned(),
-            (Trigger::Subflow(_), _) => "started as a subflow".to_owned(),
-        };
-        chat.push(Bubble::Event {
-            text: format!("Execution #{id} {how}"),
-            tone: Tone::Info,
-        });
-        if let Trigger::Message(m) = &trigger {
-            chat.push(Bubble::Contact {
-                text: m.body.clone(),
-                at_ms: now,
-                note: None,
-            });
-        }
-        let engine = Engine::start_with_subflows(
-            flow.clone(),
-            trigger,
-            self.config.clone(),
-            Rc::clone(&self.liquid),
-            self.subflows.clone(),
-            now,
-        );
+        id
+    }
+
+    /// Starts an execution from `setup`: it begins first (a mid-flow start can fail, and then
+    /// nothing changes), then the active execution stops and the new one is selected.
+    fn launch(
+        &mut self,
+        setup: Setup,
+        origin: Origin,
+        flow_rev: u64,
+        now: u64,
+    ) -> Result<Vec<Command>, StartError> {
+        let engine = Engine::begin(setup, now)?;
+        let mut commands = self.stop(now);
+        let id = self.new_id();
         let mut execution = Execution::new(id, engine, origin, flow_rev, now);
-        execution.chat = chat;
+        execution.chat = opening(&execution);
         execution.drain(&mut self.fail_next_send, now, &mut commands);
+        self.add(execution);
+        Ok(commands)
+    }
+
+    /// Adds an execution to the list, selected.
+    fn add(&mut self, execution: Execution) {
+        self.selected = Some(execution.id);
         self.executions.push(execution);
-        self.selected = Some(id);
         self.trim();
-        commands
     }
 
     /// Drops the oldest ended executions beyond [`KEEP`].
+    /// An execution just rewound from keeps its place: the abandoned branch stays viewable.
     fn trim(&mut self) {
+        let keep = match self.executions.last().map(|e| &e.origin) {
+            Some(Origin::Rewind { from, .. }) => Some(*from),
+            _ => None,
+        };
         while self.executions.len() > KEEP {
-            let Some(i) = self.executions.iter().position(|e| !e.is_active()) else {
+            let Some(i) = self
+                .executions
+                .iter()
+                .position(|e| !e.is_active() && Some(e.id) != keep)
+            else {
                 return;
             };
             let gone = self.executions.remove(i).id;
@@ -335,7 +376,7 @@ impl Simulator {
                         body: body.to_owned(),
                         media_urls: Vec::new(),
                     };
-                    if e.engine_mut().handle_message(message, now).is_ok() {
+                    if e.give(Input::Message(message), now).is_ok() {
                         e.drain(&mut fail, now, &mut commands);
                     }
                 }
@@ -343,6 +384,9 @@ impl Simulator {
                     let why = match status {
                         Status::WaitingForHttp { widget, .. } => {
                             format!("{widget} is waiting for its HTTP response")
+                        }
+                        Status::Paused { widget, .. } => {
+                            format!("the execution is paused before {widget}")
                         }
                         _ => "no widget is waiting for a reply".to_owned(),
                     };
@@ -360,16 +404,20 @@ impl Simulator {
         commands
     }
 
-    /// Starts a new execution with the trigger of the selected one (or of the last one).
+    /// Starts a new execution with the trigger of the selected one (or of the last one), or at
+    /// the same widget with the same Flow Data when it started mid-flow (at its trigger when the
+    /// edited flow no longer has that widget).
     pub fn restart(&mut self, flow: &Flow, flow_rev: u64, now: u64) -> Vec<Command> {
-        let trigger = self
-            .selected()
-            .or_else(|| self.executions.last())
-            .map(|e| e.engine().trigger().clone());
-        match trigger {
-            Some(t) => self.start(flow, flow_rev, t, Origin::Restart, now),
-            None => Vec::new(),
-        }
+        let Some(e) = self.selected().or_else(|| self.executions.last()) else {
+            return Vec::new();
+        };
+        let entry = match &e.engine().setup().entry {
+            Entry::At(at) if flow.index_of(&at.widget).is_some() => Entry::At(at.clone()),
+            _ => Entry::Trigger(e.engine().trigger().clone()),
+        };
+        let setup = self.setup(flow, entry);
+        self.launch(setup, Origin::Restart, flow_rev, now)
+            .unwrap_or_default()
     }
 
     /// Stops the active execution.
@@ -386,8 +434,8 @@ impl Simulator {
                     request,
                 });
             }
-            e.engine_mut().stop();
             let now = e.clock(now);
+            let _ = e.give(Input::Stop, now);
             e.drain(&mut fail, now, &mut commands);
         }
         self.fail_next_send = fail;
@@ -410,7 +458,9 @@ impl Simulator {
         }
         let clock = e.clock(now);
         if clock < t.deadline_ms {
-            e.skew_ms += t.deadline_ms - clock;
+            e.skew_ms = e
+                .skew_ms
+                .saturating_add(i64::try_from(t.deadline_ms - clock).unwrap_or(i64::MAX));
         }
         self.fire(t.execution, t.deadline_ms, now)
     }
@@ -433,7 +483,7 @@ impl Simulator {
             let now = e.clock(now).max(deadline_ms);
             if e.engine().poll_timeout() == Some(deadline_ms) {
                 let pending = e.pending_request();
-                e.engine_mut().handle_timeout(now);
+                let _ = e.give(Input::Timeout, now);
                 if let Some(request) = pending.filter(|r| e.pending_request() != Some(*r)) {
                     commands.push(Command::Cancel { execution, request });
                 }
@@ -464,10 +514,11 @@ impl Simulator {
             note.note = answer.note;
             note.answered = true;
             let now = e.clock(now);
-            if e.engine_mut()
-                .handle_http_response(request, result, now)
-                .is_ok()
-            {
+            let input = Input::Http {
+                request,
+                response: result,
+            };
+            if e.give(input, now).is_ok() {
                 e.drain(&mut fail, now, &mut commands);
             }
         }
@@ -489,23 +540,24 @@ impl Simulator {
             let now = e.clock(now);
             let result = match &input {
                 _ if !e.on_call() => Err("this execution is not on a call".to_owned()),
-                CallerInput::HangUp => e.engine_mut().handle_hangup(now).map_err(|x| x.to_string()),
+                CallerInput::HangUp => e.give(Input::HangUp, now).map_err(|x| x.to_string()),
                 CallerInput::Keys(keys) => e
-                    .engine_mut()
-                    .handle_digits(keys, now)
+                    .give(Input::Digits(keys.clone()), now)
                     .map_err(|x| x.to_string()),
-                CallerInput::Speech { text, confidence } => e
-                    .engine_mut()
-                    .handle_speech(text, *confidence, now)
-                    .map_err(|x| x.to_string()),
+                CallerInput::Speech { text, confidence } => {
+                    let speech = Input::Speech {
+                        text: text.clone(),
+                        confidence: *confidence,
+                    };
+                    e.give(speech, now).map_err(|x| x.to_string())
+                }
                 CallerInput::Recording(text) => {
                     let recording = Recording {
                         transcript: text.clone(),
                         duration_s: None,
                         ended_by: RecordingEnd::Silence,
                     };
-                    e.engine_mut()
-                        .handle_recording(recording, now)
+                    e.give(Input::Recording(recording), now)
                         .map_err(|x| x.to_string())
                 }
                 CallerInput::Outcome { .. } => Err("use answer_external".to_owned()),
@@ -554,7 +606,13 @@ impl Simulator {
                 event: event.to_owned(),
                 variables,
             };
-            let result = e.engine_mut().handle_external(wait.0, outcome, now);
+            let result = e.give(
+                Input::External {
+                    wait: wait.0,
+                    outcome,
+                },
+                now,
+            );
             e.chat.push(Bubble::Caller {
                 input: CallerInput::Outcome {
                     widget: wait.1,
@@ -581,4 +639,50 @@ impl Simulator {
             self.selected = self.executions.last().map(|e| e.id);
         }
     }
+}
+
+/// The first lines of an execution's chat: how it started (and the contact's first message).
+fn opening(e: &Execution) -> Vec<Bubble> {
+    let engine = e.engine();
+    let how = match (&engine.setup().entry, &e.origin) {
+        (_, Origin::Rewind { from, step }) => {
+            let widget = engine
+                .steps()
+                .get(*step)
+                .map(|s| format!(" ({})", s.widget))
+                .unwrap_or_default();
+            format!("rewound from execution #{from} to step {step}{widget}")
+        }
+        (Entry::At(at), _) => format!(
+            "started mid-flow at {} with edited Flow Data{}",
+            at.widget,
+            if engine.call().is_some() {
+                " (on a call)"
+            } else {
+                ""
+            }
+        ),
+        (_, Origin::Restart) => "restarted with the same trigger".to_owned(),
+        (Entry::Trigger(t), _) => match t {
+            Trigger::Message(_) => "started by an incoming message".to_owned(),
+            Trigger::Rest { from, to, .. } => {
+                format!("started by a REST API request (From {from}, To {to})")
+            }
+            Trigger::Call(_) => "started by an incoming call".to_owned(),
+            Trigger::Conversation(_) => "started by a conversation message".to_owned(),
+            Trigger::Subflow(_) => "started as a subflow".to_owned(),
+        },
+    };
+    let mut chat = vec![Bubble::Event {
+        text: format!("Execution #{} {how}", e.id),
+        tone: Tone::Info,
+    }];
+    if let Entry::Trigger(Trigger::Message(m)) = &engine.setup().entry {
+        chat.push(Bubble::Contact {
+            text: m.body.clone(),
+            at_ms: engine.started_ms(),
+            note: None,
+        });
+    }
+    chat
 }

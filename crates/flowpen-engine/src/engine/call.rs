@@ -129,7 +129,7 @@ impl Engine {
     pub(crate) fn call_params(&self, status: &str) -> Map<String, Value> {
         self.call
             .as_ref()
-            .map(|c| c.params(&self.config.account_sid, status))
+            .map(|c| c.params(&self.setup.config.account_sid, status))
             .unwrap_or_default()
     }
 

@@ -29,8 +29,8 @@ impl Engine {
             url,
             headers,
             body,
-            timeout_ms: self.config.http_timeout_ms,
-            max_response_bytes: self.config.max_response_bytes,
+            timeout_ms: self.setup.config.http_timeout_ms,
+            max_response_bytes: self.setup.config.max_response_bytes,
         }
     }
 

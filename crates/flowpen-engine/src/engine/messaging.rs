@@ -85,7 +85,7 @@ impl Engine {
             .get("timeout")
             .and_then(Json::as_number_lenient)
             .filter(|n| *n >= 0.0)
-            .map_or(self.config.default_reply_timeout_s, |n| n as u64)
+            .map_or(self.setup.config.default_reply_timeout_s, |n| n as u64)
     }
 
     /// The contact's reply reached a waiting Send & Wait For Reply: `incomingMessage`.

@@ -49,7 +49,7 @@ impl Engine {
             self.leave(i, "failed", step, now_ms);
             return Ok(());
         }
-        let Some(flow) = self.subflows.resolve(&flow_sid, &widget) else {
+        let Some(flow) = self.setup.subflows.resolve(&flow_sid, &widget) else {
             step.outcome = format!(
                 "failed: no flow of the project is \"{flow_sid}\" (Studio error 81024: the Subflow definition does not exist); give it to the simulator by its SID or by this widget's name"
             );
@@ -83,6 +83,7 @@ impl Engine {
         let run = self.subflow_initials.len();
         self.subflow_initials.push(ctx.clone());
         let runs = vec![0; flow.states.len()];
+        let keys = self.setup.subflows.keys_of(&flow);
         let parked = Parked {
             flow: std::mem::replace(&mut self.flow, flow),
             ctx: std::mem::replace(&mut self.ctx, ctx),
@@ -92,6 +93,7 @@ impl Engine {
                 flow_sid,
                 run,
             }),
+            subflow_keys: std::mem::replace(&mut self.subflow_keys, keys),
             state: i,
             step,
         };
@@ -111,9 +113,11 @@ impl Engine {
             ctx,
             runs,
             subflow,
+            subflow_keys,
             state,
             mut step,
         } = *parked;
+        self.subflow_keys = subflow_keys;
         self.flow = flow;
         let sub_ctx = std::mem::replace(&mut self.ctx, ctx);
         self.runs = runs;

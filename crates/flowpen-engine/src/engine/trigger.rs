@@ -30,7 +30,7 @@ impl Engine {
             }
             Trigger::Call(c) => {
                 let leg = CallLeg::inbound(format!("CA{:032x}", 1), c);
-                let mut params = leg.params(&self.config.account_sid, "ringing");
+                let mut params = leg.params(&self.setup.config.account_sid, "ringing");
                 for (k, v) in &c.parameters {
                     params.insert(k.clone(), json!(v));
                 }
@@ -58,7 +58,7 @@ impl Engine {
         };
         json!({
             "flow": {
-                "flow_sid": self.config.flow_sid,
+                "flow_sid": self.setup.config.flow_sid,
                 "channel": { "address": flow_address },
                 "data": data,
                 "variables": {},
@@ -75,7 +75,7 @@ impl Engine {
     fn conversation_params(&self, m: &InboundMessage, now_ms: u64) -> Value {
         let conversation = format!("CH{:032x}", 1);
         json!({
-            "AccountSid": self.config.account_sid,
+            "AccountSid": self.setup.config.account_sid,
             "Body": m.body,
             "ChannelSid": conversation,
             "ConversationSid": conversation,
@@ -96,7 +96,7 @@ impl Engine {
     fn message_params_with_sid(&self, m: &InboundMessage, n: u32) -> Value {
         let sid = format!("SM{:032x}", 0x1_0000 + n);
         let mut o = Map::new();
-        o.insert("AccountSid".into(), json!(self.config.account_sid));
+        o.insert("AccountSid".into(), json!(self.setup.config.account_sid));
         o.insert("ApiVersion".into(), json!("2010-04-01"));
         o.insert("Body".into(), json!(m.body));
         o.insert("From".into(), json!(m.from));

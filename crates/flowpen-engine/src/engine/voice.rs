@@ -440,7 +440,7 @@ impl Engine {
         }
         .clamp(1, record.max_length_s);
         let sid = self.sid("RE");
-        let account = self.config.account_sid.clone();
+        let account = self.setup.config.account_sid.clone();
         let uri = format!("/2010-04-01/Accounts/{account}/Recordings/{sid}");
         let mut vars = self.call_params(if hung_up { "completed" } else { "in-progress" });
         vars.insert("Channels".into(), json!("1"));

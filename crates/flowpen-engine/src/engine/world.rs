@@ -183,7 +183,7 @@ impl Engine {
         if record {
             step.inputs.push(("record".into(), "true".into()));
             let re = self.sid("RE");
-            let account = &self.config.account_sid;
+            let account = &self.setup.config.account_sid;
             base.insert(
                 "RecordingUrl".into(),
                 json!(format!(
@@ -225,7 +225,7 @@ impl Engine {
             step.inputs.push(("send_digits".into(), digits));
         }
         let sid = self.sid("CA");
-        let account = self.config.account_sid.clone();
+        let account = self.setup.config.account_sid.clone();
         let base = vars(&[
             ("AccountSid", &account),
             ("ApiVersion", "2010-04-01"),
@@ -534,7 +534,7 @@ impl Engine {
             .to_owned();
         self.render_opt(i, "recording_status_callback", step, now_ms)?;
         let sid = self.sid("RE");
-        let account = self.config.account_sid.clone();
+        let account = self.setup.config.account_sid.clone();
         let call = self
             .call
             .as_ref()

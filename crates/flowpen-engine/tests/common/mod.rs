@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod random;
+
 use flowpen_engine::{Config, Effect, Engine, InboundCall, InboundMessage, Trigger};
 use flowpen_flow::Flow;
 use serde_json::{json, Value};

@@ -1,88 +1,22 @@
-//! One execution as the simulator shows it: the engine that runs it, its part of the
-//! conversation (messages, a call's speech and keys, the outside world's waits), the notes of its
-//! requests, and what it waits for now. [`Execution::drain`] turns the engine's effects into
-//! bubbles and commands, acknowledging what the simulator answers itself (sent messages, played
-//! audio).
+//! One execution as the simulator shows it: the engine that runs it, the inputs it took (its
+//! record, for rewinding), its part of the conversation (messages, a call's speech and keys, the
+//! outside world's waits), the notes of its requests, and what it waits for now.
+//! [`Execution::drain`] turns the engine's effects into bubbles and commands, acknowledging what
+//! the simulator answers itself (sent messages, played audio).
 
 use std::collections::BTreeMap;
 
 use flowpen_engine::{
-    Audio, AudioKind, Effect, EndReason, Engine, ExternalRequest, GatherRequest, MessageId,
-    RecordRequest, RequestId, Status, Step, Trigger,
+    Effect, EndReason, Engine, ExternalRequest, GatherRequest, HttpRequest, Input, InputError,
+    MessageId, PauseReason, RecordRequest, RequestId, Status, Step, StepDetail, SubflowRef,
+    Trigger,
 };
 use serde_json::Value;
 
+use super::chat::{self, Bubble, ChatState};
 use super::Via;
 use super::{http, Command, Origin, SIMULATED_FAILURE};
 use crate::functions::LogLine;
-
-/// One line of the chat.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Bubble {
-    /// The contact wrote this. `note` says why the flow did not get it, if it did not.
-    Contact {
-        text: String,
-        at_ms: u64,
-        note: Option<String>,
-    },
-    /// The flow sent this (Send Message, Send & Wait For Reply).
-    Flow {
-        widget: String,
-        text: String,
-        /// The media URL, when the widget has one (empty ones are left out).
-        media: Option<String>,
-        at_ms: u64,
-        /// The message failed (the user asked it to).
-        failed: bool,
-    },
-    /// The flow speaks on the call (Say/Play's `say`, or a Gather's spoken prompt).
-    Say {
-        widget: String,
-        text: String,
-        voice: Option<String>,
-        language: Option<String>,
-        loops: u32,
-        at_ms: u64,
-    },
-    /// The flow plays an audio file on the call (the page never starts it by itself).
-    Play {
-        widget: String,
-        url: String,
-        loops: u32,
-        at_ms: u64,
-    },
-    /// The flow sends DTMF tones on the call.
-    Tones {
-        widget: String,
-        digits: String,
-        at_ms: u64,
-    },
-    /// The caller did this on the call (keys, speech, a recording, hanging up). `note` says why
-    /// the flow did not take it, if it did not.
-    Caller {
-        input: CallerInput,
-        at_ms: u64,
-        note: Option<String>,
-    },
-    /// A line about the execution (started, ended and why; what a widget hands to the outside
-    /// world).
-    Event { text: String, tone: Tone },
-}
-
-/// What the caller did on the call.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CallerInput {
-    /// Pressed these keys.
-    Keys(String),
-    /// Said this (speech recognition's text and confidence).
-    Speech { text: String, confidence: f64 },
-    /// Left a recording (the text stands in for the audio).
-    Recording(String),
-    /// Hung up.
-    HangUp,
-    /// The outside world answered a waiting widget with this event.
-    Outcome { widget: String, event: String },
-}
 
 /// What an execution waits for now, as the simulator's controls need it.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,14 +34,19 @@ pub enum Wait {
     Record(RecordRequest),
     /// One of the outside world's events.
     External(ExternalRequest),
+    /// The user: the execution is paused before a widget (Continue, Step, edit Flow Data).
+    Paused(Pause),
 }
 
-/// How an event line looks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tone {
-    Info,
-    Ended,
-    Problem,
+/// Where an execution is paused, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pause {
+    /// The widget that runs next, in the flow that runs now.
+    pub widget: String,
+    pub reason: PauseReason,
+    /// Set when the widget belongs to a subflow (the main flow's canvas shows its Run Subflow
+    /// widget).
+    pub subflow: Option<SubflowRef>,
 }
 
 /// What the shell learnt about one request besides its response.
@@ -140,17 +79,19 @@ pub struct Execution {
     pub flow_rev: u64,
     /// On the execution's clock (which is the shell's clock plus `skew_ms`).
     pub started_ms: u64,
-    /// How far "skip wait" moved this execution's clock ahead of the shell's.
-    pub skew_ms: u64,
+    /// How far the execution's clock is from the shell's: ahead after "skip wait", behind for a
+    /// rewound execution (whose clock goes on from the point it was rewound to).
+    pub skew_ms: i64,
     /// Its part of the conversation.
     pub chat: Vec<Bubble>,
     /// Notes per request id.
     pub requests: BTreeMap<u32, RequestNote>,
     /// The step the user selected in the log (Flow Data shows the context after it).
     pub selected_step: Option<usize>,
-    /// The last Gather and Record requests (their settings, for the controls).
-    gather: Option<GatherRequest>,
-    record: Option<RecordRequest>,
+    /// Every input the engine took, with its time on the execution's clock (the simulator's
+    /// automatic ones too: sent messages, played audio, timeouts).
+    inputs: Vec<(Input, u64)>,
+    chat_state: ChatState,
 }
 
 impl Execution {
@@ -166,13 +107,59 @@ impl Execution {
             chat: Vec::new(),
             requests: BTreeMap::new(),
             selected_step: None,
-            gather: None,
-            record: None,
+            inputs: Vec::new(),
+            chat_state: ChatState::default(),
         }
     }
 
-    pub(super) fn engine_mut(&mut self) -> &mut Engine {
-        &mut self.engine
+    /// An execution rebuilt from a record (a rewind): its engine, inputs, chat and notes.
+    pub(super) fn rebuilt(
+        id: u32,
+        engine: Engine,
+        origin: Origin,
+        flow_rev: u64,
+        inputs: Vec<(Input, u64)>,
+        chat: (Vec<Bubble>, ChatState),
+    ) -> Self {
+        let started_ms = engine.started_ms();
+        let mut e = Execution::new(id, engine, origin, flow_rev, started_ms);
+        e.inputs = inputs;
+        e.chat = chat.0;
+        e.chat_state = chat.1;
+        e
+    }
+
+    /// Gives the engine an input at `now` (the execution's clock) and records it when taken:
+    /// every engine input of the simulator goes through here.
+    pub(super) fn give(&mut self, input: Input, now: u64) -> Result<(), InputError> {
+        self.engine.handle(input.clone(), now)?;
+        self.inputs.push((input, now));
+        Ok(())
+    }
+
+    /// The inputs the engine took, with their times on the execution's clock.
+    pub fn inputs(&self) -> &[(Input, u64)] {
+        &self.inputs
+    }
+
+    /// Where it is paused, if it is.
+    pub fn paused(&self) -> Option<Pause> {
+        match self.engine.status() {
+            Status::Paused { widget, reason } => Some(Pause {
+                widget,
+                reason,
+                subflow: self.engine.current_subflow().cloned(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Whether its log begins mid-flow (a "Run from here" start, or a rewind of one).
+    pub fn began_mid_flow(&self) -> bool {
+        self.engine
+            .steps()
+            .first()
+            .is_some_and(|s| matches!(s.detail, StepDetail::StartedAt { .. }))
     }
 
     /// Whether the execution is on a call that is still up.
@@ -184,14 +171,14 @@ impl Execution {
     pub fn waiting(&self) -> Wait {
         match self.engine.status() {
             Status::WaitingForReply { widget, .. } => Wait::Reply { widget },
-            Status::Gathering { digits, widget, .. } => match &self.gather {
+            Status::Gathering { digits, widget, .. } => match &self.chat_state.gather {
                 Some(g) if g.widget == widget => Wait::Gather {
                     request: g.clone(),
                     digits,
                 },
                 _ => Wait::Nothing,
             },
-            Status::Recording { widget, .. } => match &self.record {
+            Status::Recording { widget, .. } => match &self.chat_state.record {
                 Some(r) if r.widget == widget => Wait::Record(r.clone()),
                 _ => Wait::Nothing,
             },
@@ -200,13 +187,14 @@ impl Execution {
                 .pending_external()
                 .cloned()
                 .map_or(Wait::Nothing, Wait::External),
+            Status::Paused { .. } => self.paused().map_or(Wait::Nothing, Wait::Paused),
             _ => Wait::Nothing,
         }
     }
 
     /// The execution's time for the shell's `now`.
     pub fn clock(&self, now: u64) -> u64 {
-        now.saturating_add(self.skew_ms)
+        now.saturating_add_signed(self.skew_ms)
     }
 
     pub fn engine(&self) -> &Engine {
@@ -258,6 +246,10 @@ impl Execution {
             Status::WaitingForExternal { widget, .. } => {
                 format!("{widget} waits for the outside world")
             }
+            Status::Paused { widget, reason } => match reason {
+                PauseReason::Breakpoint => format!("paused at the breakpoint before {widget}"),
+                PauseReason::Step => format!("paused before {widget}"),
+            },
             Status::Ended(r) => end_kind(&r).to_owned(),
         }
     }
@@ -273,7 +265,7 @@ impl Execution {
     /// The note of a step's request, if the step made one.
     pub fn request_note(&self, step: &Step) -> Option<&RequestNote> {
         match &step.detail {
-            flowpen_engine::StepDetail::Http { request, .. } => self.requests.get(&request.id.0),
+            StepDetail::Http { request, .. } => self.requests.get(&request.id.0),
             _ => None,
         }
     }
@@ -296,6 +288,7 @@ impl Execution {
         };
         let mut h = Highlight {
             current,
+            paused: self.paused().is_some(),
             ..Highlight::default()
         };
         for s in self.engine.steps().iter().filter(|s| s.subflow.is_none()) {
@@ -317,36 +310,6 @@ impl Execution {
         h
     }
 
-    /// The flow's audio as a bubble.
-    fn voice(&mut self, widget: String, audio: &Audio, now: u64) {
-        let loops = audio.loops;
-        self.chat.push(match &audio.kind {
-            AudioKind::Say {
-                text,
-                voice,
-                language,
-            } => Bubble::Say {
-                widget,
-                text: text.clone(),
-                voice: voice.clone(),
-                language: language.clone(),
-                loops,
-                at_ms: now,
-            },
-            AudioKind::Play { url } => Bubble::Play {
-                widget,
-                url: url.clone(),
-                loops,
-                at_ms: now,
-            },
-            AudioKind::Digits { digits } => Bubble::Tones {
-                widget,
-                digits: digits.clone(),
-                at_ms: now,
-            },
-        });
-    }
-
     /// Drains the engine's effects into the chat and `commands`, acknowledging sent messages and
     /// played audio (the simulator plays a Say/Play at once: its text is on screen).
     pub(super) fn drain(&mut self, fail_next: &mut bool, now: u64, commands: &mut Vec<Command>) {
@@ -354,79 +317,29 @@ impl Execution {
         // engine ends an execution after its step limit.
         for _ in 0..10_000 {
             let mut reply_message: Option<MessageId> = None;
-            let mut last_send: Option<(MessageId, String, usize)> = None;
+            let mut last_send: Option<(MessageId, String)> = None;
             while let Some(effect) = self.engine.poll_effect() {
-                match effect {
+                match &effect {
                     Effect::Send(m) => {
-                        let media = m.media_url.filter(|u| !u.trim().is_empty());
-                        self.chat.push(Bubble::Flow {
-                            widget: m.widget.clone(),
-                            text: m.body,
-                            media,
-                            at_ms: now,
-                            failed: false,
-                        });
-                        last_send = Some((m.id, m.widget, self.chat.len() - 1));
+                        last_send = Some((m.id, m.widget.clone()));
                     }
                     Effect::WaitForReply { widget, .. } => {
-                        if let Some((id, w, _)) = &last_send {
-                            if *w == widget {
+                        if let Some((id, w)) = &last_send {
+                            if w == widget {
                                 reply_message = Some(*id);
                             }
                         }
                     }
-                    Effect::Http(request) => {
-                        let via = http::via(&request.url);
-                        self.requests.insert(
-                            request.id.0,
-                            RequestNote {
-                                via: Some(via),
-                                ..RequestNote::default()
-                            },
-                        );
-                        commands.push(Command::Http {
-                            execution: self.id,
-                            via,
-                            request,
-                        });
-                    }
-                    Effect::SayPlay { widget, audio, .. } => self.voice(widget, &audio, now),
-                    Effect::Gather(g) => {
-                        if let Some(prompt) = &g.prompt {
-                            self.voice(g.widget.clone(), prompt, now);
-                        }
-                        self.gather = Some(g);
-                    }
-                    Effect::Record(r) => {
-                        let beep = if r.play_beep { " after the beep" } else { "" };
-                        self.chat.push(Bubble::Event {
-                            text: format!(
-                                "{} records a voicemail{beep} (up to {} s)",
-                                r.widget, r.max_length_s
-                            ),
-                            tone: Tone::Info,
-                        });
-                        self.record = Some(r);
-                    }
-                    Effect::External(x) => self.chat.push(Bubble::Event {
-                        text: format!("{}: {}", x.widget, x.summary),
-                        tone: Tone::Info,
-                    }),
-                    Effect::Ended(reason) => {
-                        let tone = if reason.is_normal() {
-                            Tone::Ended
-                        } else {
-                            Tone::Problem
-                        };
-                        self.chat.push(Bubble::Event {
-                            text: format!("Execution #{} {}", self.id, end_sentence(&reason)),
-                            tone,
-                        });
-                    }
+                    _ => {}
+                }
+                if let Some(request) =
+                    chat::show(&mut self.chat, &mut self.chat_state, self.id, effect, now)
+                {
+                    self.request(request, commands);
                 }
             }
             if let Status::Playing { audio, .. } = self.engine.status() {
-                if self.engine.handle_audio_complete(audio, now).is_err() {
+                if self.give(Input::AudioComplete(audio), now).is_err() {
                     return;
                 }
                 continue;
@@ -437,22 +350,37 @@ impl Execution {
                 _ => None,
             };
             let Some(message) = message else { return };
-            let result = if *fail_next {
+            let input = if *fail_next {
                 *fail_next = false;
-                if let Some((_, _, i)) = last_send {
-                    if let Some(Bubble::Flow { failed, .. }) = self.chat.get_mut(i) {
-                        *failed = true;
-                    }
+                chat::mark_failed(&mut self.chat, &self.chat_state, message.0);
+                Input::SendFailure {
+                    message,
+                    error: SIMULATED_FAILURE.to_owned(),
                 }
-                self.engine
-                    .handle_send_failure(message, SIMULATED_FAILURE, now)
             } else {
-                self.engine.handle_sent(message, now)
+                Input::Sent(message)
             };
-            if result.is_err() {
+            if self.give(input, now).is_err() {
                 return;
             }
         }
+    }
+
+    /// A request for the shell to perform, with its note.
+    pub(super) fn request(&mut self, request: HttpRequest, commands: &mut Vec<Command>) {
+        let via = http::via(&request.url);
+        self.requests.insert(
+            request.id.0,
+            RequestNote {
+                via: Some(via),
+                ..RequestNote::default()
+            },
+        );
+        commands.push(Command::Http {
+            execution: self.id,
+            via,
+            request,
+        });
     }
 }
 
@@ -460,6 +388,8 @@ impl Execution {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Highlight {
     pub current: Option<String>,
+    /// The current widget is where the execution paused (it has not run yet).
+    pub paused: bool,
     /// Widgets in the order they were first reached.
     pub visited: Vec<String>,
     /// Transitions followed: (widget, event, next widget).
@@ -476,24 +406,5 @@ pub fn end_kind(reason: &EndReason) -> &'static str {
         EndReason::Error { .. } | EndReason::NoCall { .. } => "error",
         EndReason::CallEnded { .. } => "call ended",
         EndReason::Stopped => "stopped",
-    }
-}
-
-/// "ended: …" as a sentence about the execution.
-fn end_sentence(reason: &EndReason) -> String {
-    match reason {
-        EndReason::NoNext { widget, event } => {
-            format!("ended: {widget} has no next widget for \"{event}\".")
-        }
-        EndReason::Stopped => "was stopped.".to_owned(),
-        other => format!("ended. {}", capitalize(&other.to_string())),
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }

@@ -320,7 +320,10 @@ fn step_detail(e: &Execution, st: &Step) -> Html {
     };
     let took = st.ended_ms.saturating_sub(st.started_ms);
     let detail = match &st.detail {
-        StepDetail::None => Html::default(),
+        // The debugger's marks (a mid-flow start, a Flow Data edit) say it all in their outcome.
+        StepDetail::None | StepDetail::StartedAt { .. } | StepDetail::FlowDataEdited => {
+            Html::default()
+        }
         StepDetail::Split {
             subject,
             comparisons,
