@@ -317,7 +317,16 @@ impl CaseRun {
                 match self.engine.poll_timeout() {
                     Some(deadline) if deadline <= until => {
                         self.now = self.now.max(deadline);
+                        let steps = self.engine.steps().len();
                         self.engine.handle_timeout(self.now);
+                        // A fired deadline moves the execution on (a step, or a later deadline), so
+                        // a wait is bounded by the engine's step limit; one that does not ends it.
+                        if self.engine.steps().len() == steps
+                            && self.engine.poll_timeout() == Some(deadline)
+                        {
+                            self.now = self.now.max(until);
+                            self.wake_at = None;
+                        }
                     }
                     _ => {
                         self.now = self.now.max(until);
