@@ -14,8 +14,11 @@
 //!
 //! The JavaScript that runs a Function is one file, [`WORKER_JS`] (`functions/worker.js`): the
 //! browser starts it as a Web Worker inside its sandbox frame, and `flowpen test` runs it under
-//! Node with a small adapter that gives it what a worker has (`self`, `postMessage`, the `error`
-//! and `unhandledrejection` events). Both shells keep the same contract and limits.
+//! Node with a small adapter (`flowpen-cli`'s `node/adapter.js`) that gives it what a worker has
+//! (`self`, `postMessage`, `onmessage`, the `error` and `unhandledrejection` events). Both shells
+//! keep the same contract and limits, so the file must only use what both offer (`fetch`,
+//! `Response`, `Request`, `Blob`, `FormData`, `URLSearchParams` are globals in browsers and in
+//! Node 18+). Comments in it are shipped in the app's bundle: keep them short.
 
 pub mod message;
 pub mod protocol;

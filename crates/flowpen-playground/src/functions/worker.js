@@ -11,12 +11,7 @@
 // The outcome describes what the Function produced; the Rust side (functions/response.rs) turns it
 // into the HTTP response the way twilio-run does. The frame terminates the worker after the outcome
 // (Twilio ends execution at the first callback) or when the time limit passes.
-//
-// The same file runs outside the browser: `flowpen test` starts one Node process per call with an
-// adapter (crates/flowpen-cli/src/node/adapter.js) that gives this script what a Web Worker has
-// (self, postMessage, onmessage, the error and unhandledrejection events), so both shells share
-// one implementation of the contract. Keep to what both offer (fetch, Response, Request, Blob,
-// FormData, URLSearchParams are globals in browsers and in Node 18+).
+// It runs under Node too (flowpen test): see flowpen-playground's functions.rs.
 'use strict';
 
 (() => {
