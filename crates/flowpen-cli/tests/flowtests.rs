@@ -397,3 +397,29 @@ fn the_network_only_when_allowed() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     server.join().expect("server");
 }
+
+#[test]
+fn a_project_file_brings_its_own_functions() {
+    let dir = TempDir::new("project");
+    let flow: serde_json::Value = serde_json::from_str(FUNCTION_FLOW).expect("flow JSON");
+    let hello = FUNCTIONS[0].1;
+    let project = serde_json::json!({
+        "flowpen": 1,
+        "flow": flow,
+        "functions": [{"path": "/hello", "code": hello}],
+        "env": {"GREETING": "from the project"},
+    });
+    dir.write("app.flowpen.json", &project.to_string());
+    dir.write(
+        "app.test.yaml",
+        "flow: app.flowpen.json\nfunctions:\n  /hello: ignored.js\ntests:\n  - {name: hello, start: rest, parameters: {fn: hello}, conversation: [{flow: \"200 Hello Ada from flowpen.local with from the project\"}]}\n",
+    );
+    let out = flowpen_in(&dir.0, &["app.test.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).ends_with("1 passed, 0 failed\n"));
+    assert!(
+        text(&out.stderr).contains("note: `functions`, `env` and `subflows` are ignored: app.flowpen.json is a project file"),
+        "{}",
+        text(&out.stderr)
+    );
+}
