@@ -14,6 +14,17 @@
 //! - [`record`] turns a simulator execution into a case (*Save as test*), [`record_checked`]
 //!   also replays it; [`write_case`], [`write_file`], [`add_case`] and [`set_flow`] write YAML.
 //!
+//! In the browser (the Tests panel): `parse(&project.tests)` gives the cases or a `ReadError`
+//! with its line and column (live errors as the user types); `Target::from_project` is what they
+//! run against (the test file's `flow`, `functions`, `env` and `subflows` are for the terminal).
+//! A `ShellRequest::Function { request, options }` is answered by the Functions host
+//! (`FunctionsHost::invoke_with(&functions, &request, &options)`, then
+//! `ShellAnswer::Response { result: Ok(invocation.response), logs: invocation.logs }`), a
+//! `ShellRequest::Network` (only with `RunOptions::allow_network`) by the simulator's fetch. The
+//! coverage view reads `Coverage::flows` (hits per widget and per transition index). *Save as
+//! test* is `record_checked(execution, name, &target)` then `add_case(&project.tests, &case,
+//! file_name)`; exporting the tests for CI is `set_flow(&project.tests, project_file_name)`.
+//!
 //! Every input does bounded work: the YAML reader caps size, nesting and alias expansion, `read`
 //! caps cases, steps and stubs, regexes are `regex-lite` with a size limit, globs match in
 //! pattern × text steps, and the engine bounds each execution (1,000 steps).
