@@ -19,8 +19,8 @@ done
 # (a) the crate natively, (b) the crate compiled to wasm (release profile, as shipped) and (c)
 # liquidjs, (b) and (c) in one Node process. See the `## Liquid` section of BENCHMARKS.md.
 echo
-echo "## Liquid, native (cargo run --profile bench -p flowpen-liquid --example bench)"
-cargo run --quiet --profile bench -p flowpen-liquid --example bench
+echo "## Liquid, native (cargo run --profile bench -p flowpen-liquid --example liquid_bench)"
+cargo run --quiet --profile bench -p flowpen-liquid --example liquid_bench
 echo
 echo "## Liquid, wasm vs liquidjs (node tests/bench/liquid.mjs)"
 cargo build --quiet --release --target wasm32-unknown-unknown -p flowpen-bindings
@@ -29,15 +29,35 @@ node tests/bench/liquid.mjs
 
 # --- Flow model (crates/flowpen-flow) ------------------------------------------------------------
 echo
-echo "## Flow import + validate + export (cargo run --profile bench -p flowpen-flow --example bench)"
-cargo run --quiet --profile bench -p flowpen-flow --example bench
+echo "## Flow import + validate + export (cargo run --profile bench -p flowpen-flow --example flow_bench)"
+cargo run --quiet --profile bench -p flowpen-flow --example flow_bench
 
 # --- Engine (crates/flowpen-engine): native, then the wasm bindings built above ----------------
 echo
 echo "## Engine steps per second (examples/bench.rs natively; tests/bench/engine.mjs on the wasm build)"
 printf '| build | steps | median time | throughput |\n|---|---:|---:|---:|\n'
-cargo run --quiet --profile bench -p flowpen-engine --example bench
+cargo run --quiet --profile bench -p flowpen-engine --example engine_bench
 node tests/bench/engine.mjs
+
+# --- Flow tests (crates/flowpen-playground flowtest, flowpen test) -------------------------------
+# A generated 200-case file for the random number example: the pure runner on one thread, then
+# the release `flowpen test` end to end (its cases in parallel; median of 21 runs).
+echo
+echo "## Flow tests (cargo run --profile bench -p flowpen-playground --example flowtest_bench)"
+cargo run --quiet --profile bench -p flowpen-playground --example flowtest_bench
+cargo build --quiet --release -p flowpen-cli
+flowpen_bin="${CARGO_TARGET_DIR:-target}/release/flowpen"
+for jobs in "" "--jobs 1"; do
+  times=()
+  for _ in $(seq 1 21); do
+    start=$(date +%s%N)
+    "$flowpen_bin" test $jobs target/bench-flowtest/bench.test.yaml >/dev/null
+    end=$(date +%s%N)
+    times+=($(( (end - start) / 1000000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v jobs="${jobs:-one per core}" \
+    '{t[NR]=$1} END {printf "| flowpen test, 200 cases (%s) | median %d ms (min %d, max %d) |\n", jobs, t[int(NR/2)+1], t[1], t[NR]}'
+done
 
 # --- Editor (crates/flowpen-web) -----------------------------------------------------------------
 # Opening the largest corpus flow and a generated 1,000-widget flow, and dragging a widget, in

@@ -5,11 +5,14 @@
 //! flowpen fmt FLOW.json               the canonical export (Studio's formatting)
 //! flowpen run [options] FLOW.json     a terminal simulator: messages, calls, subflows (see
 //!                                     `flowpen help`)
+//! flowpen test [options] [FILE|DIR]…  flow tests (`*.test.yaml`), in parallel; CI-friendly output
 //! ```
 
 mod http;
+mod node;
 mod run;
 mod terminal;
+mod test;
 
 use std::process::ExitCode;
 
@@ -53,7 +56,20 @@ usage:
       --from/--to: the contact's and the flow's addresses (defaults +15550001111, +15550002222).
       --steps prints the step log, --flow-data the final Flow Data as JSON (both on stdout, after
       the conversation). Exits 0 when the execution ended normally (a transition without a next
-      widget, or the caller hanging up), 1 otherwise.";
+      widget, or the caller hanging up), 1 otherwise.
+  flowpen test [--json] [--junit FILE] [--coverage] [--allow-network] [--filter TEXT] [--jobs N]
+               [FILE|DIR]...
+      Runs flow tests: each FILE.test.yaml (a DIR: every *.test.yaml under it; none: the current
+      folder), its cases in parallel. Prints one line per case, for a failure the step that
+      differed (expected vs what the flow did) and the transcript, then `N passed, N failed`;
+      exits 1 when a case fails or a file cannot be read.
+      --json prints the results as JSON; --junit FILE also writes JUnit XML for CI systems;
+      --coverage lists per flow the widgets and transitions the cases went through and the ones
+      none did; --filter TEXT runs the cases whose name contains TEXT (any case); --jobs N runs N
+      cases at once (default: one per core).
+      Requests are answered by the case's stubs; https://flowpen.local/PATH without a stub runs
+      the project's Function with Node (`node` on PATH, or FLOWPEN_NODE); --allow-network makes
+      other unstubbed URLs real requests (10 s, 64 kB, 2xx/3xx), and without it they fail the case.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +77,7 @@ fn main() -> ExitCode {
         Some("check") => check(&args[1..]),
         Some("fmt") => fmt(&args[1..]),
         Some("run") => run::run(&args[1..]),
+        Some("test") => test::test(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

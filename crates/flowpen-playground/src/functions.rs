@@ -11,11 +11,24 @@
 //! - [`protocol`]: the invocation message and the conclusion of a call from its messages.
 //!
 //! Requests and responses are the engine's own `HttpRequest` and `HttpResponse`.
+//!
+//! The JavaScript that runs a Function is one file, [`WORKER_JS`] (`functions/worker.js`): the
+//! browser starts it as a Web Worker inside its sandbox frame, and `flowpen test` runs it under
+//! Node with a small adapter (`flowpen-cli`'s `node/adapter.js`) that gives it what a worker has
+//! (`self`, `postMessage`, `onmessage`, the `error` and `unhandledrejection` events). Both shells
+//! keep the same contract and limits, so the file must only use what both offer (`fetch`,
+//! `Response`, `Request`, `Blob`, `FormData`, `URLSearchParams` are globals in browsers and in
+//! Node 18+). Comments in it are shipped in the app's bundle: keep them short.
 
 pub mod message;
 pub mod protocol;
 pub mod request;
 pub mod response;
+
+/// The worker bootstrap: Twilio's globals (`Twilio`, `Runtime`, `Functions`, `Response`), TwiML
+/// builders, `require('axios')`, console capture. It receives one invocation message
+/// ([`protocol::invoke_message`]) and answers with `log` messages and one `outcome`.
+pub const WORKER_JS: &str = include_str!("functions/worker.js");
 
 /// Production's execution limit (Twilio ends a Function after 10 seconds; the caller gets a 504).
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;

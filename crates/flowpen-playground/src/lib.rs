@@ -9,12 +9,15 @@
 //!   commands a shell carries out (HTTP requests, timers).
 //! - [`functions`] is the pure half of the Functions runtime (routing, `event`/`context`, the
 //!   worker's messages, the response mapping); a shell runs the JavaScript.
+//! - [`flowtest`] is flow tests: the `.test.yaml` format, the sans-IO runner, results, coverage,
+//!   *Save as test* and the YAML writer.
 //!
 //! **Invariant:** no browser, no IO, no clock. This crate never depends on `yew`, `web-sys`,
 //! `js-sys`, `gloo` or `wasm-bindgen` (`scripts/check-pure-core.sh`); time comes in as an argument
 //! and effects go out as data.
 
 pub mod editor;
+pub mod flowtest;
 pub mod functions;
 pub mod project;
 pub mod share;

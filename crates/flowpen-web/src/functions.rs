@@ -9,16 +9,15 @@
 //! and `context`, the messages, the response mapping) is the pure
 //! [`flowpen_playground::functions`]; `host` is the only part that touches the browser.
 //!
-//! The JavaScript side is two small files included with `include_str!`: `functions/frame.js`
-//! (the sandbox frame that starts one worker per call) and `functions/worker.js` (the worker
-//! bootstrap: Twilio's globals, TwiML builders, `require('axios')`, console capture).
+//! The JavaScript side is two small files: `functions/frame.js` (the sandbox frame that starts one
+//! worker per call) and the worker bootstrap (Twilio's globals, TwiML builders, `require('axios')`,
+//! console capture), which `flowpen-playground` holds as [`WORKER_JS`] because the `flowpen`
+//! command runs the same shim under Node.
 
 mod host;
 
+pub use flowpen_playground::functions::WORKER_JS;
 pub use host::FunctionsHost;
-
-/// The worker bootstrap: Twilio's globals, TwiML, axios, console capture.
-pub const WORKER_JS: &str = include_str!("functions/worker.js");
 
 /// The sandbox frame's script: starts one worker per invocation and relays its messages.
 pub const FRAME_JS: &str = include_str!("functions/frame.js");

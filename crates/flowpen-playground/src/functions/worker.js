@@ -11,6 +11,7 @@
 // The outcome describes what the Function produced; the Rust side (functions/response.rs) turns it
 // into the HTTP response the way twilio-run does. The frame terminates the worker after the outcome
 // (Twilio ends execution at the first callback) or when the time limit passes.
+// It runs under Node too (flowpen test): see flowpen-playground's functions.rs.
 'use strict';
 
 (() => {

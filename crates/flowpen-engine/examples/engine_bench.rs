@@ -4,7 +4,7 @@
 //! widget (1,000 recorded inputs) to its last step. Prints Markdown table rows. Run with
 //! `--profile bench`.
 //!
-//! Usage: `cargo run --profile bench -p flowpen-engine --example bench`.
+//! Usage: `cargo run --profile bench -p flowpen-engine --example engine_bench`.
 
 use std::rc::Rc;
 use std::time::Instant;

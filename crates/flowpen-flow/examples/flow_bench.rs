@@ -1,7 +1,7 @@
 //! `make bench`: import + validate + export of a generated 1,000-widget flow and of the largest
 //! corpus flow (#26, 108 kB, 130 widgets). Prints a Markdown table. Run with `--profile bench`.
 //!
-//! Usage: `cargo run --profile bench -p flowpen-flow --example bench [-- <shared dir>]`.
+//! Usage: `cargo run --profile bench -p flowpen-flow --example flow_bench [-- <shared dir>]`.
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -5,7 +5,7 @@
 //! budget (the slowest renders there are): their time, their work in units, and how they ended.
 //! Run with `--profile bench`.
 //!
-//! Usage: `cargo run --profile bench -p flowpen-liquid --example bench [-- <shared dir>]`.
+//! Usage: `cargo run --profile bench -p flowpen-liquid --example liquid_bench [-- <shared dir>]`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
