@@ -516,6 +516,15 @@ impl Engine {
         self.subflow.as_ref()
     }
 
+    /// Whether the flow that runs now is the one `subflow` names: `None` the execution's own
+    /// flow, `Some(key)` a subflow registered under `key` (any of its keys, as for breakpoints).
+    pub fn runs_flow(&self, subflow: Option<&str>) -> bool {
+        match subflow {
+            None => self.subflow.is_none(),
+            Some(key) => self.subflow.is_some() && self.subflow_keys.iter().any(|k| k == key),
+        }
+    }
+
     /// What the outside world is asked while a widget waits for it (the same request as the
     /// `External` effect), so a shell can show it again.
     pub fn pending_external(&self) -> Option<&ExternalRequest> {

@@ -23,6 +23,7 @@ pub mod canvas;
 pub mod cards;
 pub mod chrome;
 pub mod clipboard;
+pub mod debug;
 pub mod document;
 pub mod geometry;
 pub mod history;
@@ -281,6 +282,20 @@ pub enum Action {
     /// Asks before removing a subflow.
     RemoveSubflow(usize),
     ConfirmRemoveSubflow(usize),
+    /// Sets or clears a breakpoint on widget `usize` of the flow on the canvas.
+    ToggleBreakpoint(usize),
+    /// The simulator's stubbed response for widget `index` (made, switched on, when it has none).
+    SetStub {
+        index: usize,
+        response: crate::flowtest::StubResponse,
+    },
+    /// Switches widget `index` between its stub (`on`) and the real call.
+    SwitchStub {
+        index: usize,
+        on: bool,
+    },
+    /// Forgets widget `usize`'s stub.
+    RemoveStub(usize),
 }
 
 /// Which part of the editor an action belongs to.
@@ -379,7 +394,11 @@ impl Action {
             | A::RenameSubflow { .. }
             | A::SetSubflowSid { .. }
             | A::RemoveSubflow(_)
-            | A::ConfirmRemoveSubflow(_) => Concern::Project,
+            | A::ConfirmRemoveSubflow(_)
+            | A::ToggleBreakpoint(_)
+            | A::SetStub { .. }
+            | A::SwitchStub { .. }
+            | A::RemoveStub(_) => Concern::Project,
         }
     }
 }
@@ -572,6 +591,7 @@ impl EditorState {
             functions: &self.project.functions,
             subflows: &self.project.subflows,
             tests: &self.project.tests,
+            stubs: &self.project.stubs,
         }
     }
 
@@ -657,7 +677,7 @@ impl EditorState {
 /// the small ones by value.
 #[derive(PartialEq)]
 struct Stamp {
-    shared: [*const (); 9],
+    shared: [*const (); 10],
     doc: (u64, Option<(usize, usize)>),
     canvas: (
         Viewport,
@@ -688,6 +708,7 @@ impl Stamp {
                 s.canvas.drag.as_ref().map_or(std::ptr::null(), ptr),
                 ptr(&s.project.functions),
                 ptr(&s.project.subflows),
+                ptr(&s.project.breakpoints),
             ],
             doc: (s.doc.flow_rev, s.doc.selected_edge),
             canvas: (

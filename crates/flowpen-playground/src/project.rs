@@ -12,6 +12,7 @@
 
 pub mod examples;
 pub mod functions;
+pub mod stubs;
 
 use std::rc::Rc;
 
@@ -19,6 +20,7 @@ use flowpen_flow::json::{self, Json, Object, ParseError, Seg};
 use flowpen_flow::Flow;
 
 pub use functions::{FunctionDef, FunctionsProject};
+pub use stubs::WidgetStub;
 
 use functions::normalize_path;
 
@@ -175,14 +177,26 @@ pub struct Subflow {
     pub flow: Rc<Flow>,
 }
 
-/// A whole project: the main flow, its Functions and environment variables, its subflows and its
-/// flow tests (the text of a `.test.yaml` file, kept as written).
+impl Subflow {
+    /// The one key a breakpoint in this subflow is kept under: its SID, or its name while it has
+    /// none (the engine matches either key a Run Subflow widget finds the flow by).
+    pub fn key(&self) -> &str {
+        match self.sid.trim() {
+            "" => self.name.trim(),
+            sid => sid,
+        }
+    }
+}
+
+/// A whole project: the main flow, its Functions and environment variables, its subflows, its
+/// flow tests (the text of a `.test.yaml` file, kept as written) and the simulator's stubs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Project {
     pub flow: Flow,
     pub functions: FunctionsProject,
     pub subflows: Vec<Subflow>,
     pub tests: String,
+    pub stubs: Vec<WidgetStub>,
 }
 
 /// A project by reference (what an editor holds in several places).
@@ -192,6 +206,7 @@ pub struct ProjectRef<'a> {
     pub functions: &'a FunctionsProject,
     pub subflows: &'a [Subflow],
     pub tests: &'a str,
+    pub stubs: &'a [WidgetStub],
 }
 
 impl Project {
@@ -202,6 +217,7 @@ impl Project {
             functions: &self.functions,
             subflows: &self.subflows,
             tests: &self.tests,
+            stubs: &self.stubs,
         }
     }
 }
@@ -228,12 +244,14 @@ impl<'a> ProjectRef<'a> {
             functions,
             subflows: &[],
             tests: "",
+            stubs: &[],
         }
     }
 }
 
 /// The project file's JSON value: `{"flowpen": 1, "flow": {…}, "functions": […], "env": {…}}`,
-/// then `"subflows": [{"name", "sid", "flow"}]` and `"tests": "…"` when the project has them
+/// then `"subflows": [{"name", "sid", "flow"}]`, `"tests": "…"` and `"stubs": […]` (see [`stubs`])
+/// when the project has them
 /// (a project without them writes exactly what earlier versions wrote).
 pub(crate) fn project_json(p: ProjectRef<'_>) -> Json {
     let (functions, env) = functions_json(p.functions);
@@ -258,6 +276,9 @@ pub(crate) fn project_json(p: ProjectRef<'_>) -> Json {
     }
     if !p.tests.is_empty() {
         o.set("tests", Json::str(p.tests));
+    }
+    if !p.stubs.is_empty() {
+        o.set("stubs", stubs::stubs_json(p.stubs));
     }
     Json::Object(o)
 }
@@ -370,11 +391,13 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
             ))
         }
     };
+    let stubs = stubs::read_stubs(&top).map_err(|(path, message)| locate(path, message))?;
     Ok(Document::Project(Box::new(Project {
         flow,
         functions,
         subflows,
         tests,
+        stubs,
     })))
 }
 

@@ -40,6 +40,8 @@ use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
 use serde_json::Value;
 
+use crate::project::WidgetStub;
+
 pub use chat::{Bubble, CallerInput, Tone};
 pub use debug::{parse_flow_data, FlowDataError, Proposal};
 pub use execution::{end_kind, Answer, Execution, Highlight, Pause, RequestNote, Wait};
@@ -68,6 +70,14 @@ pub enum Command {
     },
     /// Stop a request that nobody waits for any more (abort the fetch).
     Cancel { execution: u32, request: RequestId },
+    /// A stubbed request: after `after_ms`, report `result` with [`Simulator::http_done`] (the
+    /// real call is not made).
+    Answer {
+        execution: u32,
+        request: RequestId,
+        result: Result<HttpResponse, TransportError>,
+        after_ms: u64,
+    },
 }
 
 /// The timer the shell keeps armed (at most one).
@@ -169,6 +179,8 @@ pub struct Simulator {
     subflows: Subflows,
     /// The breakpoints the user set (every execution started later gets them).
     breakpoints: BTreeSet<Breakpoint>,
+    /// The stubbed widgets (every execution's next requests see the latest).
+    stubs: Rc<Vec<WidgetStub>>,
 }
 
 impl Simulator {
@@ -187,12 +199,27 @@ impl Simulator {
             fail_next_send: false,
             subflows: Subflows::new(),
             breakpoints: BTreeSet::new(),
+            stubs: Rc::default(),
         }
     }
 
     /// The flows Run Subflow widgets of later executions run (the project's subflows).
     pub fn set_subflows(&mut self, subflows: Subflows) {
         self.subflows = subflows;
+    }
+
+    /// The stubbed responses (see [`crate::project::stubs`]): requests made from now on by a
+    /// stubbed widget, of any execution, get its stub instead of the real call.
+    pub fn set_stubs(&mut self, stubs: Rc<Vec<WidgetStub>>) {
+        for e in &mut self.executions {
+            e.stubs = Rc::clone(&stubs);
+        }
+        self.stubs = stubs;
+    }
+
+    /// The stubbed responses.
+    pub fn stubs(&self) -> &Rc<Vec<WidgetStub>> {
+        &self.stubs
     }
 
     pub fn config(&self) -> &Config {
@@ -310,6 +337,7 @@ impl Simulator {
         let mut commands = self.stop(now);
         let id = self.new_id();
         let mut execution = Execution::new(id, engine, origin, flow_rev, now);
+        execution.stubs = Rc::clone(&self.stubs);
         execution.chat = opening(&execution);
         execution.drain(&mut self.fail_next_send, now, &mut commands);
         self.add(execution);
@@ -451,9 +479,9 @@ impl Simulator {
         let Some(e) = self.execution_mut(t.execution) else {
             return Vec::new();
         };
-        // Waits for the contact, the caller or the outside world can be skipped; a request's
-        // time limit cannot (it is the shell's real request).
-        if matches!(e.status(), Status::WaitingForHttp { .. }) {
+        // Waits for the contact, the caller or the outside world can be skipped, and so can a
+        // stubbed request's time limit; a real request's cannot (the shell performs it).
+        if matches!(e.status(), Status::WaitingForHttp { .. }) && !e.waits_for_stub() {
             return Vec::new();
         }
         let clock = e.clock(now);

@@ -5,9 +5,10 @@
 
 use flowpen_flow::Flow;
 use flowpen_playground::editor::{persist, Action, EditorState, Level, Panel};
+use flowpen_playground::flowtest::StubResponse;
 use flowpen_playground::project::examples::{self, EXAMPLES};
 use flowpen_playground::project::functions::{self, EnvField};
-use flowpen_playground::project::{self, Document, Project, ProjectRef, Subflow};
+use flowpen_playground::project::{self, Document, Project, ProjectRef, Subflow, WidgetStub};
 use flowpen_playground::project::{FunctionDef, FunctionsProject};
 
 fn project(paths: &[&str]) -> FunctionsProject {
@@ -372,10 +373,10 @@ fn the_example_functions_follow_the_seeds() {
     }
 }
 
-/// Subflows and flow tests travel in the project file (and so in autosave and share links) and
+/// Subflows, flow tests and stubs travel in the project file (and so in autosave and share links) and
 /// come back exactly; a project without them writes what earlier versions wrote.
 #[test]
-fn subflows_and_tests_travel_in_the_project_file() {
+fn subflows_tests_and_stubs_travel_in_the_project_file() {
     let main = Flow::parse(examples::FIRST.json).expect("flow");
     let child = Flow::parse(EXAMPLES[2].json).expect("flow");
     let project = Project {
@@ -387,6 +388,29 @@ fn subflows_and_tests_travel_in_the_project_file() {
             flow: std::rc::Rc::new(child.clone()),
         }],
         tests: "flow: random-number.json\n# a comment stays\ntests: []\n".into(),
+        stubs: vec![
+            WidgetStub {
+                subflow: None,
+                widget: "get_num".into(),
+                on: true,
+                response: StubResponse {
+                    status: 201,
+                    headers: vec![("Content-Type".into(), "application/json".into())],
+                    body: "{\"n\": 4}".into(),
+                    delay_ms: 250,
+                    error: None,
+                },
+            },
+            WidgetStub {
+                subflow: Some("FW0123456789abcdef0123456789abcdef".into()),
+                widget: "http_1".into(),
+                on: false,
+                response: StubResponse {
+                    error: Some("connection refused".into()),
+                    ..StubResponse::default()
+                },
+            },
+        ],
     };
     let text = project::project_text(project.as_ref());
     assert!(text.contains("\"subflows\": ["), "{text}");
@@ -412,8 +436,10 @@ fn subflows_and_tests_travel_in_the_project_file() {
     let restored = EditorState::restore_saved(Some(&s.saved_project_text()), None, None, None);
     assert_eq!(restored.state.project.subflows, s.project.subflows);
     assert_eq!(restored.state.project.tests, s.project.tests);
+    assert_eq!(*restored.state.project.stubs, project.stubs);
     s.update(Action::Undo);
     assert!(s.project.subflows.is_empty() && s.project.tests.is_empty());
+    assert!(s.project.stubs.is_empty());
     // Broken parts say where.
     let broken = text.replace("\"sid\": \"FW", "\"sid\": 7, \"x\": \"FW");
     let e = project::parse_document(&broken).expect_err("a number is not a SID");
@@ -428,4 +454,54 @@ fn subflows_and_tests_travel_in_the_project_file() {
         "{}",
         e.message
     );
+    for (from, to, path, says) in [
+        (
+            "\"status\": 201",
+            "\"status\": 2000",
+            "$.stubs[0].status",
+            "from 0 to 999",
+        ),
+        (
+            "\"status\": 201",
+            "\"status\": -1",
+            "$.stubs[0].status",
+            "from 0 to 999",
+        ),
+        (
+            "\"delay_ms\": 250",
+            "\"delay_ms\": \"soon\"",
+            "$.stubs[0].delay_ms",
+            "a number",
+        ),
+        (
+            "\"widget\": \"get_num\"",
+            "\"widget\": \"\"",
+            "$.stubs[0]",
+            "names its \"widget\"",
+        ),
+        (
+            "\"on\": true",
+            "\"on\": \"yes\"",
+            "$.stubs[0].on",
+            "true or false",
+        ),
+        (
+            "\"Content-Type\": \"application/json\"",
+            "\"Content-Type\": 1",
+            "$.stubs[0].headers",
+            "must be text",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let e = project::parse_document(&text.replacen(from, to, 1)).expect_err(to);
+        assert_eq!(e.path, path, "{to}");
+        assert!(e.message.contains(says), "{to}: {}", e.message);
+    }
+    let many = format!(
+        "{{\"flowpen\": 1, \"flow\": {}, \"stubs\": [{}]}}",
+        examples::FIRST.json,
+        vec!["{\"widget\": \"w\"}"; project::stubs::MAX_STUBS + 1].join(",")
+    );
+    let e = project::parse_document(&many).expect_err("too many");
+    assert!(e.message.contains("at most"), "{}", e.message);
 }

@@ -50,7 +50,7 @@ fn http_command(commands: &[Command]) -> (u32, Via, HttpRequest) {
                 via,
                 request,
             } => Some((*execution, *via, request.clone())),
-            Command::Cancel { .. } => None,
+            Command::Cancel { .. } | Command::Answer { .. } => None,
         })
         .collect();
     assert_eq!(found.len(), 1, "one request in {commands:?}");

@@ -48,7 +48,7 @@ fn request(commands: &[Command]) -> HttpRequest {
         .iter()
         .filter_map(|c| match c {
             Command::Http { request, .. } => Some(request),
-            Command::Cancel { .. } => None,
+            Command::Cancel { .. } | Command::Answer { .. } => None,
         })
         .collect();
     assert_eq!(found.len(), 1, "one request in {commands:?}");
@@ -449,7 +449,17 @@ fn the_flow_data_editor_reads_a_json_object() {
         matches!(err, FlowDataError::NotJson { line: 2, .. }),
         "{err:?}"
     );
-    assert!(err.to_string().starts_with("Flow Data is not JSON: "));
+    // The position once, at the end.
+    assert_eq!(
+        err.to_string(),
+        "Flow Data is not JSON: expected value (line 2, column 8)."
+    );
+    // Bounded like any user text: serde_json refuses deep nesting rather than overflowing.
+    let deep = "[".repeat(100_000);
+    assert!(matches!(
+        parse_flow_data(&deep),
+        Err(FlowDataError::NotJson { .. })
+    ));
 }
 
 #[test]

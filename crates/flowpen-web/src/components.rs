@@ -5,6 +5,7 @@
 pub mod call;
 pub mod canvas;
 pub mod chat;
+pub mod debug;
 pub mod dialogs;
 pub mod flow_tabs;
 pub mod functions;

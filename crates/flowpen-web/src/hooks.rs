@@ -25,7 +25,7 @@ use flowpen_playground::editor::{Action, FocusRequest, FocusTarget, Level, Notic
 use crate::state::Editor;
 
 pub use clipboard::{copy_flow, copy_text, use_clipboard};
-pub use keyboard::use_keyboard;
+pub use keyboard::{use_debug_keys, use_keyboard};
 pub use share::use_share_links;
 pub use simulator::{use_simulator, Sim};
 pub use storage::{load_state, use_autosave};

@@ -39,6 +39,20 @@ use components::toolbar::Toolbar;
 use components::{send, Dispatch, FunctionsContext, Ptr};
 use flowpen_playground::editor::{Action, Overlay, Panel, Theme};
 
+/// Where the selected execution is paused, as the canvas shows it (with the execution and step
+/// count, so every new pause is one change).
+fn highlight_paused_at(sim: &hooks::Sim) -> Option<(String, u32, usize)> {
+    sim.view(|s| -> Option<(String, u32, usize)> {
+        let e = s.selected()?;
+        let h = e.highlight();
+        if !h.paused {
+            return None;
+        }
+        Some((h.current?, e.id, e.steps().len()))
+    })
+    .flatten()
+}
+
 /// The whole page: toolbar, palette, canvas with the execution log and the problems list, the
 /// panel on the right (inspector, simulator, Functions), dialogs.
 #[function_component(App)]
@@ -51,7 +65,8 @@ pub fn app() -> Html {
     hooks::use_share_links(state.dispatcher());
     hooks::use_focus(state.chrome.focus.clone());
     hooks::use_notice_timeout(state.chrome.notice.clone(), state.dispatcher());
-    let sim = hooks::use_simulator(latest);
+    let sim = hooks::use_simulator(latest.clone());
+    hooks::use_debug_keys(sim.clone());
 
     let s = &*state;
     let add_menu = match &s.chrome.overlay {
@@ -62,14 +77,52 @@ pub fn app() -> Html {
         Theme::Light => "theme-light",
         Theme::Dark => "theme-dark",
     };
+    let card_menu = match &s.chrome.overlay {
+        Some(Overlay::CardMenu { index, at }) => Some((*index, *at)),
+        _ => None,
+    };
+    // The breakpoints of the flow on the canvas, by widget name; the simulator gets every change
+    // (and every change of the stubs).
+    let breakpoints_ptr = Rc::as_ptr(&s.project.breakpoints) as usize;
+    let stubs_ptr = Rc::as_ptr(&s.project.stubs) as usize;
+    let marks = {
+        let latest = latest.clone();
+        use_memo(
+            (breakpoints_ptr, stubs_ptr, s.project.open, s.doc.flow_rev),
+            move |_| {
+                let s = latest.borrow();
+                (Rc::new(s.breakpoint_names()), Rc::new(s.stubbed_names()))
+            },
+        )
+    };
+    {
+        let sim = sim.clone();
+        use_effect_with((breakpoints_ptr, stubs_ptr), move |_| sim.sync_debugger());
+    }
+    // A pause brings its widget into view (the Run Subflow widget for a pause in a subflow).
+    let paused_at = highlight_paused_at(&sim);
+    {
+        let (latest, paused_at) = (latest.clone(), paused_at.clone());
+        use_effect_with(paused_at, move |at| {
+            if let Some((name, _, _)) = at {
+                let handle = latest.borrow().clone();
+                if let Some(i) = handle.doc.flow.index_of(name) {
+                    handle.dispatch(Action::EnsureVisible(i));
+                }
+            }
+        });
+    }
     let (highlight, running) = sim
         .view(|sm| {
             let h = sm.selected().map(|e| e.highlight()).unwrap_or_default();
             (
                 HighlightContext {
                     current: h.current,
+                    paused: h.paused,
                     visited: Rc::new(h.visited),
                     taken: Rc::new(h.taken),
+                    breakpoints: Rc::clone(&marks.0),
+                    stubbed: Rc::clone(&marks.1),
                 },
                 sm.active().is_some(),
             )
@@ -94,7 +147,7 @@ pub fn app() -> Html {
         <ContextProvider<FunctionsContext> context={Ptr::new(&s.project.functions)}>
             <div class={classes!("app", theme)} data-testid="app" data-theme={s.chrome.theme.as_str()}>
                 <Toolbar flow={Ptr::new(&s.doc.flow)} main={Ptr::new(s.main_flow())} functions={Ptr::new(&s.project.functions)}
-                    subflows={Ptr::new(&s.project.subflows)} tests={Ptr::new(&s.project.tests)} running={running}
+                    subflows={Ptr::new(&s.project.subflows)} tests={Ptr::new(&s.project.tests)} stubs={Ptr::new(&s.project.stubs)} running={running}
                     can_undo={s.doc.history.can_undo()} can_redo={s.doc.history.can_redo()} theme={s.chrome.theme} snap={s.canvas.snap} />
                 <main class={classes!("workspace", format!("panel-{}", s.chrome.panel.as_str()))}>
                     <Palette />
@@ -105,7 +158,7 @@ pub fn app() -> Html {
                             selection={Ptr::new(&s.doc.selection)} selected_edge={s.doc.selected_edge}
                             viewport={s.canvas.viewport} size={s.canvas.canvas_size}
                             drag={s.canvas.drag.as_ref().map(Ptr::new)} marquee={s.canvas.marquee} link={s.canvas.link}
-                            add_menu={add_menu} space={s.canvas.space} />
+                            add_menu={add_menu} card_menu={card_menu} space={s.canvas.space} />
                         <RunLog sim={sim.clone()} flow={Ptr::new(&s.doc.flow)} />
                         <Problems diagnostics={Ptr::new(&s.doc.diagnostics)} />
                     </div>
@@ -118,7 +171,8 @@ pub fn app() -> Html {
                         <div class="side-body">
                             <div class="side-slot" hidden={s.chrome.panel != Panel::Inspector}>
                                 <Inspector flow={Ptr::new(&s.doc.flow)} cards={Ptr::new(&s.doc.cards)}
-                                    selection={Ptr::new(&s.doc.selection)} diagnostics={Ptr::new(&s.doc.diagnostics)} />
+                                    selection={Ptr::new(&s.doc.selection)} diagnostics={Ptr::new(&s.doc.diagnostics)}
+                                    stub={s.selected_stub().cloned()} />
                             </div>
                             <ChatPanel sim={sim.clone()} flow_rev={s.doc.flow_rev} hidden={s.chrome.panel != Panel::Simulator} />
                             <FunctionsPanel functions={Ptr::new(&s.project.functions)} selected={s.project.selected_function}
@@ -135,7 +189,7 @@ pub fn app() -> Html {
                 <NoticeView notice={s.chrome.notice.clone()} />
                 <OverlayView overlay={s.chrome.overlay.clone()} flow={Ptr::new(&s.doc.flow)} main={Ptr::new(s.main_flow())}
                     functions={Ptr::new(&s.project.functions)} subflows={Ptr::new(&s.project.subflows)}
-                    tests={Ptr::new(&s.project.tests)} cards={Ptr::new(&s.doc.cards)} />
+                    tests={Ptr::new(&s.project.tests)} stubs={Ptr::new(&s.project.stubs)} cards={Ptr::new(&s.doc.cards)} sim={sim.clone()} />
             </div>
         </ContextProvider<FunctionsContext>>
         </ContextProvider<HighlightContext>>

@@ -42,13 +42,10 @@ impl Engine {
             return Some(PauseReason::Step);
         }
         let widget = &self.flow.states[i].name;
-        let hit = self.breakpoints.iter().any(|b| {
-            b.widget == *widget
-                && match &b.subflow {
-                    None => self.subflow.is_none(),
-                    Some(key) => self.subflow.is_some() && self.subflow_keys.contains(key),
-                }
-        });
+        let hit = self
+            .breakpoints
+            .iter()
+            .any(|b| b.widget == *widget && self.runs_flow(b.subflow.as_deref()));
         hit.then_some(PauseReason::Breakpoint)
     }
 

@@ -56,6 +56,13 @@ pub enum Overlay {
     ChangedElsewhere,
     /// Removing subflow `usize` cannot be undone: confirm first.
     ConfirmRemoveSubflow(usize),
+    /// A widget's menu (right-click, the context-menu key): run from here, breakpoint, inspect.
+    /// `at`: where the pointer was (canvas pixels), or `None` beside the card.
+    CardMenu { index: usize, at: Option<Point> },
+    /// Start an execution at widget `usize` with chosen Flow Data.
+    RunFromHere(usize),
+    /// Edit the Flow Data of the execution paused at a breakpoint.
+    EditFlowData,
 }
 
 /// What the panel on the right shows.

@@ -84,8 +84,11 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
         }
         Action::AddWidget { kind, at, link } => s.add_widget(kind, at, link),
         Action::Rename { index, name } => {
+            let before = s.widget_address(index);
             let r = edit::rename(&s.doc.flow, index, name.trim());
             s.commit_result(r, None, true);
+            // Its breakpoint and stub stay with the widget under its new name.
+            s.follow_rename(before, index);
         }
         Action::SetProperty { index, key, value } => {
             let r = edit::set_property(&s.doc.flow, index, &key, value);

@@ -32,6 +32,27 @@ pub struct KeyPress {
     pub focused: Focused,
 }
 
+/// What a debugger key asks of a paused execution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DebugKey {
+    Continue,
+    Step,
+}
+
+/// The debugger's keys, as in browsers' developer tools: F8 continues, F10 steps (Shift+F10 is
+/// the context menu). They apply wherever the focus is (a function key types nothing); the shell
+/// acts on them only while an execution is paused.
+pub fn debug_key(k: &KeyPress) -> Option<DebugKey> {
+    if k.command || k.alt || k.shift {
+        return None;
+    }
+    match k.key.as_str() {
+        "F8" => Some(DebugKey::Continue),
+        "F10" => Some(DebugKey::Step),
+        _ => None,
+    }
+}
+
 /// Grid steps moved by an arrow key (Shift: five).
 const ARROW_STEP: f64 = 20.0;
 
@@ -120,6 +141,18 @@ pub fn key_action(state: &EditorState, k: &KeyPress) -> Option<Action> {
                 port: first_open_port(state, i),
             }),
         },
+        "b" | "B" => focused_card
+            .or_else(|| state.single_selection())
+            .map(Action::ToggleBreakpoint),
+        "r" | "R" => focused_card
+            .or_else(|| state.single_selection())
+            .map(|i| Action::ShowOverlay(Overlay::RunFromHere(i))),
+        "ContextMenu" => focused_card
+            .or_else(|| state.single_selection())
+            .map(|i| Action::ShowOverlay(Overlay::CardMenu { index: i, at: None })),
+        "F10" if k.shift => focused_card
+            .or_else(|| state.single_selection())
+            .map(|i| Action::ShowOverlay(Overlay::CardMenu { index: i, at: None })),
         "+" | "=" => Some(Action::ZoomBy(1.25)),
         "-" | "_" => Some(Action::ZoomBy(0.8)),
         "0" => Some(Action::FitView),

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::{Action, EditorState, Level, Panel};
 use crate::project::functions::{self as rules, FunctionsProject};
-use crate::project::{Project, Subflow};
+use crate::project::{Project, Subflow, WidgetStub};
 
 /// What a project holds besides its main flow, as the editor shares it (an opened project
 /// replaces all of it in one undo step).
@@ -15,6 +15,7 @@ pub struct ProjectParts {
     pub functions: Rc<FunctionsProject>,
     pub subflows: Rc<Vec<Subflow>>,
     pub tests: Rc<String>,
+    pub stubs: Rc<Vec<WidgetStub>>,
 }
 
 impl ProjectParts {
@@ -24,6 +25,7 @@ impl ProjectParts {
             functions: Rc::new(project.functions),
             subflows: Rc::new(project.subflows),
             tests: Rc::new(project.tests),
+            stubs: Rc::new(project.stubs),
         }
     }
 
@@ -46,8 +48,10 @@ pub struct ProjectState {
     pub subflows: Rc<Vec<Subflow>>,
     /// The project's flow tests (the text of a `.test.yaml` file).
     pub tests: Rc<String>,
-    /// Increments whenever the Functions, the subflows' names or SIDs, or the tests change
-    /// (autosave watches it with the document's revision).
+    /// The simulator's stubbed responses, per widget.
+    pub stubs: Rc<Vec<WidgetStub>>,
+    /// Increments whenever the Functions, the subflows' names or SIDs, the tests or the stubs
+    /// change (autosave watches it with the document's revision).
     pub functions_rev: u64,
     /// The Function the Functions panel shows.
     pub selected_function: Option<usize>,
@@ -57,6 +61,9 @@ pub struct ProjectState {
     pub(super) parked_main: Option<Parked>,
     /// Each subflow's history and view while it is not open (by index; `None`: never opened).
     pub(super) parked: Vec<Option<Parked>>,
+    /// Where executions pause (before these widgets run): a widget of the main flow, or of a
+    /// subflow by its SID (or name). Kept for the session, not saved.
+    pub breakpoints: Rc<std::collections::BTreeSet<flowpen_engine::Breakpoint>>,
 }
 
 /// A flow that is not on the canvas, as the editor left it: the flow, its undo history, the
@@ -77,6 +84,7 @@ impl ProjectState {
         self.functions = parts.functions;
         self.subflows = parts.subflows;
         self.tests = parts.tests;
+        self.stubs = parts.stubs;
         self.open = None;
         self.parked_main = None;
         self.parked = Vec::new();
@@ -88,6 +96,7 @@ impl ProjectState {
             functions: Rc::clone(&self.functions),
             subflows: Rc::clone(&self.subflows),
             tests: Rc::clone(&self.tests),
+            stubs: Rc::clone(&self.stubs),
         }
     }
 
@@ -108,6 +117,7 @@ impl ProjectState {
         self.functions = parts.functions;
         self.subflows = parts.subflows;
         self.tests = parts.tests;
+        self.stubs = parts.stubs;
         self.parked = Vec::new();
         let n = self.functions.functions.len();
         self.selected_function = (n > 0).then(|| selected.unwrap_or(0).min(n - 1));

@@ -37,7 +37,7 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
             s.chrome.overlay = Some(Overlay::ConfirmRemoveSubflow(index));
         }
         Action::ConfirmRemoveSubflow(index) => s.remove_subflow(index),
-        _ => {}
+        other => super::debug::update(s, other),
     }
 }
 
@@ -205,6 +205,11 @@ impl EditorState {
         let mut new = old.clone();
         f(&mut new);
         if new != *old {
+            // The subflow's breakpoints and stubs follow it to its new key.
+            let (was, now) = (old.key().to_owned(), new.key().to_owned());
+            if was != now {
+                self.rekey_subflow(&was, &now);
+            }
             Rc::make_mut(&mut self.project.subflows)[index] = new;
             self.project.functions_rev += 1;
         }

@@ -1,6 +1,7 @@
 //! A test file as data: the cases, their scripts, stubs and expectations. [`super::read`] builds
 //! it from YAML, [`super::write`] writes it back, [`super::run`] runs it.
 
+use flowpen_engine::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 use serde_json::Value;
 
 use super::matcher::TextMatch;
@@ -235,6 +236,28 @@ pub struct StubResponse {
     pub delay_ms: u64,
     /// No response: the network failed with this message.
     pub error: Option<String>,
+}
+
+impl StubResponse {
+    /// Whether the request gives up before this answer comes (a delay at or past its limit).
+    pub fn times_out(&self, request: &HttpRequest) -> bool {
+        self.delay_ms >= request.timeout_ms
+    }
+
+    /// What the engine gets once the delay has passed: the response, or the network error.
+    pub fn result(&self) -> Result<HttpResponse, TransportError> {
+        match &self.error {
+            Some(message) => Err(TransportError {
+                kind: TransportErrorKind::Network,
+                message: message.clone(),
+            }),
+            None => Ok(HttpResponse {
+                status: self.status,
+                headers: self.headers.clone(),
+                body: self.body.clone(),
+            }),
+        }
+    }
 }
 
 impl Default for StubResponse {

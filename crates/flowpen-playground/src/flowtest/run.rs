@@ -23,7 +23,7 @@ use std::rc::Rc;
 use flowpen_engine::{
     Config, Effect, EndReason, Engine, ExternalOutcome, HttpRequest, HttpResponse, InboundCall,
     InboundMessage, InputError, MessageId, Recording, RecordingEnd, Status, SubflowStart, Subflows,
-    TransportError, TransportErrorKind, Trigger, WaitId,
+    TransportError, Trigger, WaitId,
 };
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
@@ -515,7 +515,7 @@ impl CaseRun {
             let calls = self.calls.entry(stub.url.clone()).or_insert(0);
             let response = stub.responses[(*calls).min(stub.responses.len() - 1)].clone();
             *calls += 1;
-            if response.delay_ms >= request.timeout_ms {
+            if response.times_out(&request) {
                 let deadline = self
                     .engine
                     .poll_timeout()
@@ -536,17 +536,7 @@ impl CaseRun {
                 return;
             }
             self.now = self.now.saturating_add(response.delay_ms);
-            let result = match response.error {
-                Some(message) => Err(TransportError {
-                    kind: TransportErrorKind::Network,
-                    message,
-                }),
-                None => Ok(HttpResponse {
-                    status: response.status,
-                    headers: response.headers,
-                    body: response.body,
-                }),
-            };
+            let result = response.result();
             self.transcript.push(Line::Http {
                 widget: request.widget.clone(),
                 method: request.method.clone(),

@@ -47,10 +47,17 @@ impl fmt::Display for FlowDataError {
                 message,
                 line,
                 column,
-            } => write!(
-                f,
-                "Flow Data is not JSON: {message} (line {line}, column {column})."
-            ),
+            } => {
+                // serde_json's message usually ends with the position already.
+                let at = format!(" at line {line} column {column}");
+                match message.strip_suffix(&at) {
+                    Some(what) => write!(
+                        f,
+                        "Flow Data is not JSON: {what} (line {line}, column {column})."
+                    ),
+                    None => write!(f, "Flow Data is not JSON: {message}."),
+                }
+            }
         }
     }
 }

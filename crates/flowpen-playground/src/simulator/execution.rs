@@ -5,6 +5,7 @@
 //! the simulator answers itself (sent messages, played audio).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use flowpen_engine::{
     Effect, EndReason, Engine, ExternalRequest, GatherRequest, HttpRequest, Input, InputError,
@@ -16,7 +17,9 @@ use serde_json::Value;
 use super::chat::{self, Bubble, ChatState};
 use super::Via;
 use super::{http, Command, Origin, SIMULATED_FAILURE};
+use crate::flowtest::StubResponse;
 use crate::functions::LogLine;
+use crate::project::WidgetStub;
 
 /// What an execution waits for now, as the simulator's controls need it.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,7 +55,10 @@ pub struct Pause {
 /// What the shell learnt about one request besides its response.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestNote {
+    /// Who performs it (`None` when the shell does not: a stub answers).
     pub via: Option<Via>,
+    /// The widget's stub answered it in the simulator: the real call was not made.
+    pub stubbed: bool,
     /// An in-browser Function's console output and the host's notes.
     pub logs: Vec<LogLine>,
     /// How long the request took (ms), once answered.
@@ -92,6 +98,8 @@ pub struct Execution {
     /// automatic ones too: sent messages, played audio, timeouts).
     inputs: Vec<(Input, u64)>,
     chat_state: ChatState,
+    /// The stubbed widgets, as the simulator has them now.
+    pub(super) stubs: Rc<Vec<WidgetStub>>,
 }
 
 impl Execution {
@@ -109,6 +117,7 @@ impl Execution {
             selected_step: None,
             inputs: Vec::new(),
             chat_state: ChatState::default(),
+            stubs: Rc::default(),
         }
     }
 
@@ -230,6 +239,15 @@ impl Execution {
             Trigger::Call(c) => format!("Incoming call from {}", c.from),
             Trigger::Conversation(m) => format!("Incoming conversation message \"{}\"", m.body),
             Trigger::Subflow(_) => "Started as a subflow".to_owned(),
+        }
+    }
+
+    /// Where it came from when it did not start with its trigger: a rewind or "Run from here".
+    pub fn origin_note(&self) -> Option<String> {
+        match &self.origin {
+            Origin::Rewind { from, step } => Some(format!("rewound from #{from} at step {step}")),
+            Origin::StartAt { widget } => Some(format!("run from {widget}")),
+            _ => None,
         }
     }
 
@@ -366,8 +384,48 @@ impl Execution {
         }
     }
 
-    /// A request for the shell to perform, with its note.
+    /// The stub that answers `request` instead of the real call: its widget's, when switched on
+    /// and of the flow that runs now.
+    fn stub_for(&self, request: &HttpRequest) -> Option<&StubResponse> {
+        self.stubs
+            .iter()
+            .find(|s| {
+                s.on && s.widget == request.widget && self.engine.runs_flow(s.subflow.as_deref())
+            })
+            .map(|s| &s.response)
+    }
+
+    /// Whether the request the execution waits for is a stubbed one.
+    pub fn waits_for_stub(&self) -> bool {
+        self.pending_request()
+            .and_then(|id| self.requests.get(&id.0))
+            .is_some_and(|n| n.stubbed)
+    }
+
+    /// A request for the shell to perform (or to answer with its stub), with its note.
     pub(super) fn request(&mut self, request: HttpRequest, commands: &mut Vec<Command>) {
+        if let Some(stub) = self.stub_for(&request) {
+            let (times_out, result, after_ms) =
+                (stub.times_out(&request), stub.result(), stub.delay_ms);
+            self.requests.insert(
+                request.id.0,
+                RequestNote {
+                    stubbed: true,
+                    ..RequestNote::default()
+                },
+            );
+            // A delay at or past the request's limit: no answer, the request times out at its
+            // deadline (the simulator's timer; Skip wait fires it at once).
+            if !times_out {
+                commands.push(Command::Answer {
+                    execution: self.id,
+                    request: request.id,
+                    result,
+                    after_ms,
+                });
+            }
+            return;
+        }
         let via = http::via(&request.url);
         self.requests.insert(
             request.id.0,

@@ -21,6 +21,7 @@
 //! list is full: the oldest other ended execution is dropped instead.
 
 use std::fmt;
+use std::rc::Rc;
 
 use flowpen_engine::replay::{self, ReplayError};
 use flowpen_engine::{HttpRequest, Input};
@@ -94,6 +95,7 @@ impl Simulator {
             step,
         };
         let mut e = Execution::rebuilt(id, rewound.engine, origin, flow_rev, inputs, (chat, state));
+        e.stubs = Rc::clone(&self.stubs);
         let mut head = opening(&e);
         head.append(&mut e.chat);
         e.chat = head;

@@ -686,6 +686,7 @@ fn rubber_band_selects_the_cards_it_touches() {
     assert_eq!(names, vec!["min_value", "max_value"]);
 }
 
+mod breakpoints;
 mod files;
 mod flows;
 mod keyboard;

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{add, example, index, run};
 
-fn child_text() -> String {
+pub(super) fn child_text() -> String {
     json!({
         "description": "Daily sit-down child",
         "states": [
@@ -24,7 +24,7 @@ fn child_text() -> String {
 }
 
 /// The random number example with a Run Subflow widget naming a SID no subflow has.
-fn parent() -> EditorState {
+pub(super) fn parent() -> EditorState {
     let mut s = example();
     let i = add(&mut s, WidgetType::RunSubflow);
     run(

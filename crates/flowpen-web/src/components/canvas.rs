@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, WheelEvent};
 use yew::prelude::*;
 
+use super::debug::CardMenu;
 use super::icons::{self, Glyph, TypeIcon};
 use super::palette::DRAG_TYPE;
 use super::{send, use_dispatch, Dispatch, Ptr};
@@ -27,7 +28,7 @@ use card::{DraggedCards, StaticCards};
 use edges::{LiveEdges, StaticEdges};
 use flowpen_playground::editor::cards::{type_class, CardModel, Edge};
 use flowpen_playground::editor::geometry::{Point, Rect, Viewport, GRID};
-use flowpen_playground::editor::{Action, Drag, Link, Marquee, SelectMode};
+use flowpen_playground::editor::{Action, Drag, Link, Marquee, Overlay, SelectMode};
 use minimap::Minimap;
 
 /// What the simulator shows on the canvas: the widget the selected execution is at, the widgets
@@ -36,9 +37,15 @@ use minimap::Minimap;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HighlightContext {
     pub current: Option<String>,
+    /// The current widget is where the execution paused (before it runs).
+    pub paused: bool,
     pub visited: Rc<Vec<String>>,
     /// Transitions followed: (widget, event, next widget).
     pub taken: Rc<Vec<(String, String, String)>>,
+    /// The widgets of the flow on the canvas that have a breakpoint (from the editor).
+    pub breakpoints: Rc<BTreeSet<String>>,
+    /// The widgets of the flow on the canvas the simulator answers with a stub.
+    pub stubbed: Rc<BTreeSet<String>>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -54,6 +61,8 @@ pub struct CanvasProps {
     pub link: Option<Link>,
     /// The "add a widget here" menu: where, and which port it connects.
     pub add_menu: Option<(Point, Option<(usize, usize)>)>,
+    /// A widget's menu: which, and where the pointer was (canvas pixels; `None`: beside it).
+    pub card_menu: Option<(usize, Option<Point>)>,
     pub space: bool,
 }
 
@@ -203,6 +212,14 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let at = local_point(&node, &e);
             let world = vp.to_world(at);
             let closest = |sel: &str| target.closest(sel).ok().flatten();
+            // A card's gutter: its breakpoint (a click, not a drag).
+            if button == 0 && closest("[data-breakpoint]").is_some() {
+                if let Some(index) = closest(".card").and_then(|c| attr_index(&c, "data-index")) {
+                    e.prevent_default();
+                    dispatch.dispatch(Action::ToggleBreakpoint(index));
+                }
+                return;
+            }
             let next = if space || button == 1 {
                 Gesture::Pan {
                     last: at,
@@ -436,6 +453,40 @@ pub fn canvas(props: &CanvasProps) -> Html {
             });
         })
     };
+    // A widget's menu. The context-menu key opens it too (the keyboard hook, beside the card):
+    // the event the browser sends after that key leaves the open menu where it is.
+    let oncontextmenu = {
+        let (node, dispatch) = (node.clone(), dispatch.clone());
+        let open = props.card_menu.map(|(i, _)| i);
+        Callback::from(move |e: MouseEvent| {
+            let Some(target) = e.target_dyn_into::<Element>() else {
+                return;
+            };
+            if target.closest(".canvas-ui").ok().flatten().is_some() {
+                return;
+            }
+            let Some(index) = target
+                .closest(".card")
+                .ok()
+                .flatten()
+                .and_then(|c| attr_index(&c, "data-index"))
+            else {
+                return;
+            };
+            e.prevent_default();
+            if open == Some(index) {
+                return;
+            }
+            dispatch.dispatch(Action::Select {
+                index,
+                mode: SelectMode::Only,
+            });
+            dispatch.dispatch(Action::ShowOverlay(Overlay::CardMenu {
+                index,
+                at: Some(local_point(&node, &e)),
+            }));
+        })
+    };
     let onfocusin = {
         let dispatch = dispatch.clone();
         let selection = props.selection.clone();
@@ -535,6 +586,18 @@ pub fn canvas(props: &CanvasProps) -> Html {
             </>
         }
     });
+    let card_menu = props.card_menu.and_then(|(index, at)| {
+        let card = props.cards.get(index)?;
+        let at = at.unwrap_or_else(|| {
+            vp.to_screen(Point::new(card.rect.x + card.rect.w + 8.0, card.rect.y))
+        });
+        let left = at.x.clamp(8.0, (props.size.x - 240.0).max(8.0));
+        let top = at.y.clamp(8.0, (props.size.y - 140.0).max(8.0));
+        Some(html! {
+            <CardMenu index={index} left={left} top={top}
+                breakpoint={highlight.breakpoints.contains(&card.name)} />
+        })
+    });
     let empty_hint = (props.cards.len() <= 1).then(|| html! {
         <div class="canvas-hint canvas-ui" aria-hidden="true">
             <strong>{ "Build a flow" }</strong>
@@ -547,7 +610,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 props.drag.is_some().then_some("dragging"), props.link.is_some().then_some("linking"))}
             data-testid="canvas" aria-label="Flow canvas" style={canvas_style} tabindex="-1"
             {onpointerdown} {onpointermove} {onpointerup} {onpointercancel}
-            {ondragover} {ondrop} {onfocusin}>
+            {ondragover} {ondrop} {onfocusin} {oncontextmenu}>
             <div class="viewport" data-testid="viewport" style={transform}>
                 <svg class="edges-layer" width="1" height="1" aria-hidden="true">
                     <defs>
@@ -596,6 +659,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             </div>
             <Minimap cards={props.cards.clone()} viewport={vp} size={props.size} />
             { for add_menu }
+            { for card_menu }
         </section>
     }
 }

@@ -7,6 +7,7 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use super::call::{speak_new, voice_bubble, CallControls, StartOptions};
+use super::debug::PausedBar;
 use super::icons::{self, Glyph};
 use super::inspector::fields::event_value;
 use crate::hooks::Sim;
@@ -145,7 +146,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                             deadline_ms: Some(_),
                             ..
                         }
-                )
+                ) || e.waits_for_stub()
             });
             let on_call = active.is_some_and(|e| e.on_call());
             let status = match (active, s.executions().last()) {
@@ -217,7 +218,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                         <Glyph d={icons::STOP} />{ "Stop" }
                     </button>
                     <button type="button" class="btn small" data-testid="sim-skip-wait" disabled={!waiting_reply}
-                        title="Fire the waiting widget's timeout now (Send & Wait For Reply, Gather, Record, an outside wait)" onclick={skip}>
+                        title="Fire the waiting widget's timeout now (Send & Wait For Reply, Gather, Record, an outside wait, a stubbed request)" onclick={skip}>
                         <Glyph d={icons::SKIP} />{ "Skip wait" }
                     </button>
                 </div>
@@ -255,6 +256,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                 }
                 { for bubbles }
             </div>
+            <PausedBar sim={sim.clone()} />
             <CallControls sim={sim.clone()} />
             if !on_call {
             <form class="chat-compose" onsubmit={send}>

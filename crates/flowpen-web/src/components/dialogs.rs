@@ -15,7 +15,7 @@ use crate::hooks::{browser, copy_text, storage};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
 use flowpen_playground::editor::geometry::Point;
 use flowpen_playground::editor::{Action, Level, Overlay};
-use flowpen_playground::project::{FunctionsProject, ProjectRef, Subflow};
+use flowpen_playground::project::{FunctionsProject, ProjectRef, Subflow, WidgetStub};
 use flowpen_playground::share;
 
 #[derive(Properties, PartialEq)]
@@ -420,6 +420,16 @@ pub fn help_dialog() -> Html {
         ("Space + drag, drag the background", "Pan"),
         ("Shift + drag the background", "Select with a rubber band"),
         ("Shift + click", "Add or remove a widget from the selection"),
+        ("B (on a widget)", "Add or remove a breakpoint"),
+        (
+            "R (on a widget)",
+            "Run from here: start an execution at the widget",
+        ),
+        (
+            "Context-menu key, Shift+F10, right-click",
+            "The widget's menu (Run from here, breakpoint, inspector)",
+        ),
+        ("F8, F10 (while paused)", "Continue, Step"),
     ];
     html! {
         <Modal title="Keyboard shortcuts" testid="help-dialog">
@@ -438,6 +448,7 @@ pub struct ShareDialogProps {
     pub functions: Ptr<FunctionsProject>,
     pub subflows: Ptr<Vec<Subflow>>,
     pub tests: Ptr<String>,
+    pub stubs: Ptr<Vec<WidgetStub>>,
 }
 
 /// `12345` as `12,345`.
@@ -473,13 +484,15 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
             props.functions.clone(),
             props.subflows.clone(),
             props.tests.clone(),
+            props.stubs.clone(),
         ),
-        |(flow, functions, subflows, tests)| {
+        |(flow, functions, subflows, tests, stubs)| {
             share::fragment(ProjectRef {
                 flow,
                 functions,
                 subflows,
                 tests,
+                stubs,
             })
         },
     );
@@ -574,10 +587,12 @@ pub struct OverlayViewProps {
     pub functions: Ptr<FunctionsProject>,
     pub subflows: Ptr<Vec<Subflow>>,
     pub tests: Ptr<String>,
+    pub stubs: Ptr<Vec<WidgetStub>>,
     pub cards: Ptr<Vec<Rc<CardModel>>>,
+    pub sim: crate::hooks::Sim,
 }
 
-/// The open dialog, if any (the canvas draws its own "add a widget here" menu).
+/// The open dialog, if any (the canvas draws its own menus: "add a widget here", a widget's).
 #[function_component(OverlayView)]
 pub fn overlay_view(props: &OverlayViewProps) -> Html {
     match &props.overlay {
@@ -591,11 +606,17 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
         Some(Overlay::Help) => html! { <HelpDialog /> },
         Some(Overlay::Share) => html! {
             <ShareDialog flow={props.main.clone()} functions={props.functions.clone()}
-                subflows={props.subflows.clone()} tests={props.tests.clone()} />
+                subflows={props.subflows.clone()} tests={props.tests.clone()} stubs={props.stubs.clone()} />
         },
         Some(Overlay::ConnectMenu { from, port }) => html! {
             <ConnectMenu flow={props.flow.clone()} cards={props.cards.clone()} from={*from} port={*port} />
         },
-        Some(Overlay::AddMenu { .. }) | None => Html::default(),
+        Some(Overlay::RunFromHere(index)) => html! {
+            <super::debug::RunFromHereDialog sim={props.sim.clone()} flow={props.flow.clone()} index={*index} />
+        },
+        Some(Overlay::EditFlowData) => {
+            html! { <super::debug::EditFlowDataDialog sim={props.sim.clone()} /> }
+        }
+        Some(Overlay::AddMenu { .. } | Overlay::CardMenu { .. }) | None => Html::default(),
     }
 }

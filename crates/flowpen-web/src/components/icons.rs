@@ -102,3 +102,6 @@ pub const LOG: &str = "M3 3.5h10M3 6.5h10M3 9.5h7M3 12.5h5";
 pub const PHONE: &str = "M3 2h3l1.5 3.5L5.5 7a8 8 0 0 0 3.5 3.5l1.5-2L14 10v3a1.5 1.5 0 0 1-1.5 1.5A11.5 11.5 0 0 1 1.5 3.5 1.5 1.5 0 0 1 3 2z";
 pub const HANG_UP: &str = "M1.5 9.5c3.5-3.5 9.5-3.5 13 0l-1.5 2-2.5-1v-2a8 8 0 0 0-5 0v2l-2.5 1z";
 pub const SPEAK: &str = "M2 6h3l4-3v10l-4-3H2zM11.5 5.5a3.5 3.5 0 0 1 0 5M13 3.5a6.5 6.5 0 0 1 0 9";
+pub const BREAKPOINT: &str = "M8 3.5a4.5 4.5 0 1 0 0 9 4.5 4.5 0 1 0 0-9z";
+pub const STEP: &str = "M2 8h9M8 4.5 11.5 8 8 11.5M13.5 3v10";
+pub const REWIND: &str = "M7.5 3v10l-6-5zM14.5 3v10l-6-5z";

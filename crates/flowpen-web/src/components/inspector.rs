@@ -4,6 +4,7 @@
 pub mod fields;
 pub mod form;
 pub mod split;
+pub mod stub;
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -11,13 +12,17 @@ use std::rc::Rc;
 use flowpen_flow::{Diagnostic, Flow, Severity, WidgetType};
 use yew::prelude::*;
 
+use super::canvas::HighlightContext;
 use super::icons::{self, Glyph, TypeIcon};
 use super::{send, use_dispatch, Ptr};
 use fields::{event_value, NameField, TextField};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
 use flowpen_playground::editor::clipboard::{parse_widget, state_json};
-use flowpen_playground::editor::Action;
+use flowpen_playground::editor::debug::stubbable;
+use flowpen_playground::editor::{Action, Overlay};
+use flowpen_playground::project::WidgetStub;
 use form::WidgetForm;
+use stub::StubSection;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
@@ -25,6 +30,8 @@ pub struct InspectorProps {
     pub cards: Ptr<Vec<Rc<CardModel>>>,
     pub selection: Ptr<BTreeSet<usize>>,
     pub diagnostics: Ptr<Vec<Diagnostic>>,
+    /// The selected widget's stub in the simulator, if it has one.
+    pub stub: Option<WidgetStub>,
 }
 
 /// The panel on the right.
@@ -38,7 +45,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
             let index = props.selection.iter().next().copied().unwrap_or_default();
             html! {
                 <WidgetPanel key={index} flow={props.flow.clone()} cards={props.cards.clone()}
-                    diagnostics={props.diagnostics.clone()} index={index} />
+                    diagnostics={props.diagnostics.clone()} index={index} stub={props.stub.clone()} />
             }
         }
         n => html! { <MultiPanel count={n} /> },
@@ -126,17 +133,20 @@ struct WidgetPanelProps {
     cards: Ptr<Vec<Rc<CardModel>>>,
     diagnostics: Ptr<Vec<Diagnostic>>,
     index: usize,
+    stub: Option<WidgetStub>,
 }
 
 /// One widget.
 #[function_component(WidgetPanel)]
 fn widget_panel(props: &WidgetPanelProps) -> Html {
     let dispatch = use_dispatch();
+    let highlight = use_context::<HighlightContext>();
     let Some(state) = props.flow.states.get(props.index) else {
         return Html::default();
     };
     let index = props.index;
     let trigger = state.kind == WidgetType::Trigger;
+    let breakpoint = highlight.is_some_and(|h| h.breakpoints.contains(&state.name));
     let problems: Vec<&Diagnostic> = props
         .diagnostics
         .iter()
@@ -148,6 +158,15 @@ fn widget_panel(props: &WidgetPanelProps) -> Html {
                 <TypeIcon kind={state.kind.clone()} />
                 <span data-testid="inspector-type">{ type_label(&state.kind) }</span>
                 <div class="row-actions">
+                    <button type="button" class="icon-btn" data-testid="inspector-run-from-here"
+                        title="Run from here… (R): start an execution at this widget with Flow Data you choose"
+                        aria-label="Run from here"
+                        onclick={send(&dispatch, Action::ShowOverlay(Overlay::RunFromHere(index)))}><Glyph d={icons::PLAY} /></button>
+                    <button type="button" class={classes!("icon-btn", "breakpoint-toggle", breakpoint.then_some("on"))}
+                        data-testid="inspector-breakpoint" aria-pressed={breakpoint.to_string()}
+                        title={if breakpoint { "Remove the breakpoint (B)" } else { "Add a breakpoint (B): executions pause before this widget" }}
+                        aria-label="Breakpoint"
+                        onclick={send(&dispatch, Action::ToggleBreakpoint(index))}><Glyph d={icons::BREAKPOINT} /></button>
                     if !trigger {
                         <button type="button" class="icon-btn" title="Duplicate (Ctrl+D)" aria-label="Duplicate"
                             onclick={send(&dispatch, Action::Duplicate)}><Glyph d={icons::COPY} /></button>
@@ -160,6 +179,9 @@ fn widget_panel(props: &WidgetPanelProps) -> Html {
             <WidgetForm index={index} state={state.clone()} />
             if let Some(card) = props.cards.get(index) {
                 <Transitions index={index} card={Ptr::new(card)} />
+            }
+            if stubbable(&state.kind) {
+                <StubSection key={format!("{index}/{}", state.name)} index={index} stub={props.stub.clone()} />
             }
             <section class="section" data-testid="widget-problems">
                 <h3>{ format!("Problems ({})", problems.len()) }</h3>

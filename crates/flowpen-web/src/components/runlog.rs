@@ -8,6 +8,7 @@ use flowpen_flow::{Flow, WidgetType};
 use serde_json::Value;
 use yew::prelude::*;
 
+use super::debug::PausedBar;
 use super::icons::{self, Glyph, TypeIcon};
 use super::inspector::fields::event_value;
 use super::{use_dispatch, Ptr};
@@ -57,9 +58,12 @@ pub fn run_log(props: &RunLogProps) -> Html {
         .view(|s| {
             s.selected().map(|e| {
                 format!(
-                    "#{} · {} · {} step{} · {}",
+                    "#{} · {}{} · {} step{} · {}",
                     e.id,
                     e.title(),
+                    e.origin_note()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default(),
                     e.steps().len(),
                     if e.steps().len() == 1 { "" } else { "s" },
                     e.status_text()
@@ -74,7 +78,13 @@ pub fn run_log(props: &RunLogProps) -> Html {
                 .iter()
                 .rev()
                 .map(|e| {
-                    let label = format!("#{} · {} · {}", e.id, e.title(), e.status_text());
+                    let label = format!(
+                        "#{} · {}{} · {}",
+                        e.id,
+                        e.title(),
+                        e.origin_note().map(|n| format!(" ({n})")).unwrap_or_default(),
+                        e.status_text()
+                    );
                     html! { <option value={e.id.to_string()} selected={selected == Some(e.id)}>{ label }</option> }
                 })
                 .collect::<Html>()
@@ -159,6 +169,10 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
         let sim = sim.clone();
         Callback::from(move |_: MouseEvent| sim.skip_wait())
     };
+    let rewind = {
+        let (sim, execution) = (sim.clone(), props.execution);
+        Callback::from(move |step: usize| sim.rewind(execution, step))
+    };
     sim.view(|s| {
         let Some(e) = s.execution(props.execution) else {
             return Html::default();
@@ -169,7 +183,8 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
             let is_sel = selected == Some(st.index);
             html! {
                 <li>
-                    <button type="button" class={classes!("step-row", is_sel.then_some("selected"))}
+                    <button type="button" class={classes!("step-row", is_sel.then_some("selected"),
+                            (!st.is_widget_run()).then_some("step-mark"))}
                         data-testid="step" data-index={st.index.to_string()} data-widget={st.widget.clone()}
                         data-event={st.event.clone().unwrap_or_default()} data-selected={is_sel.to_string()}
                         onclick={pick(Some(st.index), Some(st.widget.clone()))} title={st.outcome.clone()}>
@@ -195,6 +210,7 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
             Status::WaitingForSend { widget, .. } => Some((widget, "sending", false)),
             _ => None,
         };
+        let paused = e.paused().is_some() && e.is_active();
         let ended = e.end_reason().map(|r| {
             html! {
                 <li class={classes!("step-end", if r.is_normal() { "end-normal" } else { "end-problem" })} data-testid="step-end"
@@ -232,6 +248,11 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
                                 </span>
                             </li>
                         }
+                        if paused {
+                            <li class="step-waiting step-paused" data-testid="step-paused">
+                                <PausedBar sim={sim.clone()} />
+                            </li>
+                        }
                         { for ended }
                     </ol>
                     <button type="button" class={classes!("step-now", selected.is_none().then_some("selected"))}
@@ -241,7 +262,7 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
                 </div>
                 <div class="run-col detail-col" data-testid="step-detail">
                     { match selected.and_then(|i| e.steps().get(i)) {
-                        Some(st) => step_detail(e, st),
+                        Some(st) => step_detail(e, st, &rewind),
                         None => execution_summary(e),
                     } }
                 </div>
@@ -263,6 +284,9 @@ fn execution_summary(e: &Execution) -> Html {
             <div class="col-title">{ format!("Execution #{}", e.id) }</div>
             <dl class="kv-list">
                 <dt>{ "Trigger" }</dt><dd>{ e.title() }</dd>
+                if let Some(n) = e.origin_note() {
+                    <dt>{ "Began" }</dt><dd data-testid="execution-origin">{ n }</dd>
+                }
                 <dt>{ "Status" }</dt><dd>{ e.status_text() }</dd>
                 <dt>{ "Steps" }</dt><dd>{ e.steps().len() }</dd>
                 if let Some(r) = e.end_reason() {
@@ -299,7 +323,7 @@ fn headline(outcome: &str) -> String {
     }
 }
 
-fn step_detail(e: &Execution, st: &Step) -> Html {
+fn step_detail(e: &Execution, st: &Step, rewind: &Callback<usize>) -> Html {
     let kind = WidgetType::from_type(&st.widget_type);
     // What went wrong with a request, and what to know about it, come first.
     let explanation = match &st.detail {
@@ -348,12 +372,19 @@ fn step_detail(e: &Execution, st: &Step) -> Html {
         },
         StepDetail::Http { request, response } => {
             let note: Option<&RequestNote> = e.requests.get(&request.id.0);
-            let via = match note.and_then(|n| n.via) {
-                Some(Via::Function) => {
-                    "answered by this project's Function (in a sandboxed worker)"
+            let via = match note {
+                Some(n) if n.stubbed => {
+                    "answered by the widget's stub in the simulator (the real call was not made)"
                 }
-                Some(Via::Network) => "sent by the browser (fetch)",
-                None => "",
+                Some(RequestNote {
+                    via: Some(Via::Function),
+                    ..
+                }) => "answered by this project's Function (in a sandboxed worker)",
+                Some(RequestNote {
+                    via: Some(Via::Network),
+                    ..
+                }) => "sent by the browser (fetch)",
+                _ => "",
             };
             html! {
                 <div class="detail-block" data-testid="step-http">
@@ -405,6 +436,11 @@ fn step_detail(e: &Execution, st: &Step) -> Html {
                 <TypeIcon kind={kind.clone()} />
                 <strong>{ &st.widget }</strong>
                 <span class="muted">{ format!("step {}", st.index) }</span>
+                <button type="button" class="btn tiny rewind" data-testid="rewind"
+                    title="A new execution, as this one was after this step: answer differently and take another branch (this one stays in the list)"
+                    onclick={let (rewind, i) = (rewind.clone(), st.index); Callback::from(move |_: MouseEvent| rewind.emit(i))}>
+                    <Glyph d={icons::REWIND} />{ "Rewind to here" }
+                </button>
             </div>
             <p class="detail-outcome" data-testid="step-outcome" title={st.outcome.clone()}>
                 { headline(&st.outcome) }

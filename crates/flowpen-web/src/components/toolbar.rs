@@ -10,7 +10,9 @@ use super::{send, use_dispatch, Ptr};
 use crate::hooks::{browser, copy_flow};
 use flowpen_playground::editor::{Action, Level, Overlay, Theme};
 use flowpen_playground::project::examples::EXAMPLES;
-use flowpen_playground::project::{self, export_file_name, FunctionsProject, ProjectRef, Subflow};
+use flowpen_playground::project::{
+    self, export_file_name, FunctionsProject, ProjectRef, Subflow, WidgetStub,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
@@ -21,6 +23,7 @@ pub struct ToolbarProps {
     pub functions: Ptr<FunctionsProject>,
     pub subflows: Ptr<Vec<Subflow>>,
     pub tests: Ptr<String>,
+    pub stubs: Ptr<Vec<WidgetStub>>,
     /// An execution is running.
     pub running: bool,
     pub can_undo: bool,
@@ -79,6 +82,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let export_project = {
         let (flow, functions) = (props.main.clone(), props.functions.clone());
         let (subflows, tests) = (props.subflows.clone(), props.tests.clone());
+        let stubs = props.stubs.clone();
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| {
             let name = project::project_file_name(&flow);
@@ -87,6 +91,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 functions: &functions,
                 subflows: &subflows,
                 tests: &tests,
+                stubs: &stubs,
             });
             if !browser::download(&name, &text, "application/json") {
                 dispatch.dispatch(Action::Notify {

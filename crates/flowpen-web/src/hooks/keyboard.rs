@@ -8,7 +8,9 @@ use yew::prelude::*;
 use super::browser;
 use super::listener::Listener;
 use super::Latest;
-use flowpen_playground::editor::keys::{key_action, Focused, KeyPress};
+use flowpen_playground::editor::keys::{debug_key, key_action, DebugKey, Focused, KeyPress};
+
+use super::Sim;
 use flowpen_playground::editor::Action;
 
 /// What has the keyboard focus.
@@ -48,6 +50,17 @@ fn focused() -> Focused {
     Focused::Other
 }
 
+fn press(k: &KeyboardEvent, focused: Focused) -> KeyPress {
+    KeyPress {
+        key: k.key(),
+        command: k.ctrl_key() || k.meta_key(),
+        shift: k.shift_key(),
+        alt: k.alt_key(),
+        repeat: k.repeat(),
+        focused,
+    }
+}
+
 fn on_key_down(latest: &Latest, e: &Event) {
     let Some(k) = e.dyn_ref::<KeyboardEvent>() else {
         return;
@@ -57,14 +70,7 @@ fn on_key_down(latest: &Latest, e: &Event) {
     if k.is_composing() || e.default_prevented() {
         return;
     }
-    let press = KeyPress {
-        key: k.key(),
-        command: k.ctrl_key() || k.meta_key(),
-        shift: k.shift_key(),
-        alt: k.alt_key(),
-        repeat: k.repeat(),
-        focused: focused(),
-    };
+    let press = press(k, focused());
     let handle = latest.borrow().clone();
     if let Some(action) = key_action(&handle, &press) {
         e.prevent_default();
@@ -103,5 +109,36 @@ pub fn use_keyboard(latest: Latest) {
             (down, up, blur)
         });
         move || drop(listeners)
+    });
+}
+
+/// The debugger's keys (F8 Continue, F10 Step) while an execution is paused.
+#[hook]
+pub fn use_debug_keys(sim: Sim) {
+    use_effect_with((), move |_| {
+        let listener = browser::document().map(|doc| {
+            Listener::new(&doc, "keydown", false, move |e| {
+                let Some(k) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                if k.is_composing() || e.default_prevented() {
+                    return;
+                }
+                let Some(key) = debug_key(&press(k, Focused::Other)) else {
+                    return;
+                };
+                let paused = sim
+                    .view(|s| s.active().is_some_and(|x| x.paused().is_some()))
+                    .unwrap_or(false);
+                if paused {
+                    e.prevent_default();
+                    match key {
+                        DebugKey::Continue => sim.continue_(),
+                        DebugKey::Step => sim.step(),
+                    }
+                }
+            })
+        });
+        move || drop(listener)
     });
 }

@@ -14,10 +14,11 @@
 //! revision) after every change, and send inputs through its methods.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::{Rc, Weak};
 
-use flowpen_engine::Trigger;
+use flowpen_engine::{Breakpoint, Trigger, TriggerKind};
+use flowpen_playground::editor::{Action, Level};
 use gloo_timers::callback::Timeout;
 use web_sys::AbortController;
 use yew::prelude::*;
@@ -26,7 +27,7 @@ use super::fetch;
 use super::Latest;
 use crate::functions::FunctionsHost;
 use flowpen_playground::editor::liquid;
-use flowpen_playground::project::engine_subflows;
+use flowpen_playground::project::{engine_subflows, WidgetStub};
 use flowpen_playground::simulator::http::{self, Via};
 use flowpen_playground::simulator::{Answer, CallerInput, Command, Origin, Simulator, Timer};
 
@@ -38,6 +39,9 @@ struct Inner {
     inflight: RefCell<BTreeMap<(u32, u32), AbortController>>,
     rev: Cell<u64>,
     redraw: RefCell<Option<Callback<()>>>,
+    /// The key of the subflow the latest execution was started from (its tab), `None` for the
+    /// main flow: how the project's breakpoints map to the executions' flows.
+    runs: RefCell<Option<String>>,
 }
 
 /// The simulator as the page sees it: read it with [`Sim::view`], drive it with the methods.
@@ -97,6 +101,83 @@ impl Sim {
         self.apply(move |s, now| s.caller(input, now));
     }
 
+    /// Rewinds execution `execution` to step `step` (a new execution replayed to that point).
+    pub fn rewind(&self, execution: u32, step: usize) {
+        let dispatch = self.inner.editor.borrow().dispatcher();
+        self.apply(move |s, now| match s.rewind(execution, step, now) {
+            Ok(commands) => commands,
+            Err(e) => {
+                dispatch.dispatch(Action::Notify {
+                    level: Level::Error,
+                    text: format!("Could not rewind: {e}"),
+                });
+                Vec::new()
+            }
+        });
+    }
+
+    /// Starts an execution at `widget` of the flow on the canvas with `flow_data`.
+    pub fn start_at(&self, widget: String, flow_data: serde_json::Value, kind: TriggerKind) {
+        let (flow, rev) = self.flow();
+        let dispatch = self.inner.editor.borrow().dispatcher();
+        self.apply(
+            move |s, now| match s.start_at(&flow, rev, &widget, flow_data, kind, now) {
+                Ok(commands) => commands,
+                Err(e) => {
+                    dispatch.dispatch(Action::Notify {
+                        level: Level::Error,
+                        text: format!("Could not start at {widget}: {e}"),
+                    });
+                    Vec::new()
+                }
+            },
+        );
+    }
+
+    /// The paused execution goes on (to the next breakpoint or wait).
+    pub fn continue_(&self) {
+        self.apply(|s, now| s.continue_(now));
+    }
+
+    /// The paused execution runs one widget and pauses again.
+    pub fn step(&self) {
+        self.apply(|s, now| s.step(now));
+    }
+
+    /// Replaces the paused execution's Flow Data; says why when it cannot.
+    pub fn set_flow_data(&self, flow_data: serde_json::Value) {
+        let dispatch = self.inner.editor.borrow().dispatcher();
+        self.apply(move |s, now| {
+            if let Err(e) = s.set_flow_data(flow_data, now) {
+                dispatch.dispatch(Action::Notify {
+                    level: Level::Error,
+                    text: format!("Flow Data was not changed: {e}"),
+                });
+            }
+            Vec::new()
+        });
+    }
+
+    /// Gives the simulator the project's breakpoints and stubs (as the flow the executions run
+    /// sees them) when they changed; the active execution gets them at once.
+    pub fn sync_debugger(&self) {
+        let (breakpoints, stubs) = wanted(&self.inner);
+        let changed = self
+            .view(|s| *s.breakpoints() != breakpoints || **s.stubs() != stubs)
+            .unwrap_or(false);
+        if changed {
+            self.apply(|s, now| {
+                if *s.breakpoints() != breakpoints {
+                    s.set_breakpoints(breakpoints, now);
+                }
+                if **s.stubs() != stubs {
+                    s.set_stubs(Rc::new(stubs));
+                }
+                Vec::new()
+            });
+        }
+    }
+
     /// The outside world answers the waiting widget with `event` and `variables`.
     pub fn answer_external(&self, event: String, variables: Vec<(String, serde_json::Value)>) {
         self.apply(move |s, now| s.answer_external(&event, variables, now));
@@ -139,11 +220,21 @@ impl Sim {
     }
 
     /// The editor's flow and its revision, now; the simulator gets the project's subflows too.
+    /// The breakpoints and stubs follow: an execution started from a subflow's tab runs that
+    /// subflow.
     fn flow(&self) -> (Rc<flowpen_flow::Flow>, u64) {
         let editor = self.inner.editor.borrow();
         let subflows = engine_subflows(&editor.project.subflows);
+        *self.inner.runs.borrow_mut() = editor.open_subflow_key();
+        let (breakpoints, stubs) = wanted(&self.inner);
         if let Ok(mut s) = self.inner.sim.try_borrow_mut() {
             s.set_subflows(subflows);
+            if *s.breakpoints() != breakpoints {
+                s.set_breakpoints(breakpoints, now());
+            }
+            if **s.stubs() != stubs {
+                s.set_stubs(Rc::new(stubs));
+            }
         }
         (Rc::clone(&editor.doc.flow), editor.doc.flow_rev)
     }
@@ -151,6 +242,16 @@ impl Sim {
     fn apply(&self, f: impl FnOnce(&mut Simulator, u64) -> Vec<Command>) {
         apply(&self.inner, f);
     }
+}
+
+/// The project's breakpoints and stubs as the executions' flow sees them.
+fn wanted(inner: &Inner) -> (BTreeSet<Breakpoint>, Vec<WidgetStub>) {
+    let editor = inner.editor.borrow();
+    let runs = inner.runs.borrow();
+    (
+        editor.engine_breakpoints(runs.as_deref()),
+        editor.engine_stubs(runs.as_deref()),
+    )
 }
 
 /// Changes the simulator, carries out the commands, re-arms the timer, redraws.
@@ -222,6 +323,31 @@ fn perform(inner: &Rc<Inner>, command: Command) {
                 });
             });
         }
+        Command::Answer {
+            execution,
+            request,
+            result,
+            after_ms,
+        } => {
+            // A stale answer is ignored by the simulator, so the timer may simply run out.
+            let weak = Rc::downgrade(inner);
+            let delay = u32::try_from(after_ms).unwrap_or(u32::MAX);
+            Timeout::new(delay, move || {
+                if let Some(inner) = weak.upgrade() {
+                    let answer = Answer {
+                        logs: Vec::new(),
+                        duration_ms: after_ms as f64,
+                        note: Some(
+                            "Stubbed in the simulator: the real call was not made.".to_owned(),
+                        ),
+                    };
+                    apply(&inner, |s, now| {
+                        s.http_done(execution, request, result, answer, now)
+                    });
+                }
+            })
+            .forget();
+        }
         Command::Cancel { execution, request } => {
             if let Some(c) = inner.inflight.borrow_mut().remove(&(execution, request.0)) {
                 c.abort();
@@ -267,6 +393,7 @@ pub fn use_simulator(editor: Latest) -> Sim {
         inflight: RefCell::new(BTreeMap::new()),
         rev: Cell::new(0),
         redraw: RefCell::new(None),
+        runs: RefCell::new(None),
     });
     *inner.redraw.borrow_mut() = Some(Callback::from(move |()| redraw.force_update()));
     Sim {

@@ -33,6 +33,15 @@ pub struct CardViewProps {
     /// A widget the simulator went through.
     #[prop_or_default]
     pub visited: bool,
+    /// The execution is paused before this widget.
+    #[prop_or_default]
+    pub paused: bool,
+    /// The widget has a breakpoint.
+    #[prop_or_default]
+    pub breakpoint: bool,
+    /// The simulator answers the widget's request with a stub.
+    #[prop_or_default]
+    pub stubbed: bool,
     /// A connection being drawn would be dropped here.
     #[prop_or_default]
     pub drop_target: bool,
@@ -74,14 +83,30 @@ pub fn card_view(props: &CardViewProps) -> Html {
                 "card", type_class(&m.kind), props.selected.then_some("selected"),
                 props.dragging.then_some("dragging"), sev,
                 props.current.then_some("current"), props.visited.then_some("visited"),
+                props.paused.then_some("paused"), props.breakpoint.then_some("has-breakpoint"),
                 props.drop_target.then_some("drop-target"))}
             data-testid="card" data-index={m.index.to_string()} data-name={m.name.clone()}
             data-selected={props.selected.to_string()}
             data-current={props.current.then_some("true")} data-visited={props.visited.then_some("true")}
+            data-paused={props.paused.then_some("true")} data-breakpoint-set={props.breakpoint.then_some("true")}
             tabindex="0" role="group" aria-label={format!("{label} {}", m.name)} style={style}>
+            // The gutter: a click sets or clears the breakpoint (the canvas routes it; B on the
+            // keyboard). Out of the tab order: the card's own keys reach it.
+            <button type="button" class="card-gutter" data-breakpoint="" data-testid="card-breakpoint"
+                tabindex="-1" aria-pressed={props.breakpoint.to_string()}
+                title={if props.breakpoint { "Remove the breakpoint (B)" } else { "Pause here: add a breakpoint (B)" }}
+                aria-label="Breakpoint">
+                <span class="gutter-dot"></span>
+            </button>
+            if props.paused {
+                <span class="card-paused" data-testid="card-paused">{ "paused" }</span>
+            }
             <div class="card-head">
                 <TypeIcon kind={m.kind.clone()} />
                 <span class="card-type">{ label }</span>
+                if props.stubbed {
+                    <span class="card-stub" data-testid="card-stub" title="The simulator answers with a stubbed response">{ "stub" }</span>
+                }
                 { for badge }
             </div>
             <div class="card-body">
@@ -137,6 +162,9 @@ pub fn static_cards(props: &StaticCardsProps) -> Html {
                         selected={props.selection.contains(&c.index)}
                         selected_port={props.selected_edge.filter(|(i, _)| *i == c.index).map(|(_, p)| p)}
                         current={hl.current.as_deref() == Some(c.name.as_str())}
+                        paused={hl.paused && hl.current.as_deref() == Some(c.name.as_str())}
+                        breakpoint={hl.breakpoints.contains(&c.name)}
+                        stubbed={hl.stubbed.contains(&c.name)}
                         visited={hl.visited.iter().any(|v| *v == c.name)}
                         drop_target={props.drop_target == Some(c.index)} />
                 }) }
