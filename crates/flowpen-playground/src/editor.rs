@@ -296,6 +296,9 @@ pub enum Action {
     },
     /// Forgets widget `usize`'s stub.
     RemoveStub(usize),
+    /// Replaces the project's flow tests (the text of a `.test.yaml` file; refused, with a
+    /// notice, past [`crate::flowtest::MAX_TEXT_BYTES`]).
+    SetTests(String),
 }
 
 /// Which part of the editor an action belongs to.
@@ -398,7 +401,8 @@ impl Action {
             | A::ToggleBreakpoint(_)
             | A::SetStub { .. }
             | A::SwitchStub { .. }
-            | A::RemoveStub(_) => Concern::Project,
+            | A::RemoveStub(_)
+            | A::SetTests(_) => Concern::Project,
         }
     }
 }
@@ -429,8 +433,7 @@ impl Default for EditorState {
     fn default() -> EditorState {
         let flow = Flow::parse(examples::FIRST.json).unwrap_or_default();
         let mut s = EditorState::new(flow);
-        s.project
-            .set(ProjectParts::functions(examples::FIRST.project()));
+        s.project.set(examples::FIRST.parts());
         s
     }
 }

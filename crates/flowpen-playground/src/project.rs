@@ -319,6 +319,14 @@ pub fn project_file_name(flow: &Flow) -> String {
     format!("{stem}.flowpen.json")
 }
 
+/// A file name for the project's flow tests exported for CI (`random-number-generator.test.yaml`,
+/// beside the project file whose name its `flow:` gives).
+pub fn test_file_name(flow: &Flow) -> String {
+    let flow_name = export_file_name(flow);
+    let stem = flow_name.strip_suffix(".json").unwrap_or(&flow_name);
+    format!("{stem}.test.yaml")
+}
+
 /// What an opened text holds.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Document {

@@ -109,6 +109,11 @@ pub enum Origin {
     StartAt {
         widget: String,
     },
+    /// A flow test's case run by the Tests panel, shown in the log (never active: it took its
+    /// inputs from the test file, not from the user).
+    Test {
+        case: String,
+    },
 }
 
 /// Why the REST trigger form's parameters cannot be used.
@@ -342,6 +347,27 @@ impl Simulator {
         execution.drain(&mut self.fail_next_send, now, &mut commands);
         self.add(execution);
         Ok(commands)
+    }
+
+    /// Shows a flow test's run in the log: `engine` as the case left it (its steps and Flow
+    /// Data), selected at `step` when given. It is never active.
+    pub fn add_test_run(
+        &mut self,
+        engine: Engine,
+        case: &str,
+        flow_rev: u64,
+        step: Option<usize>,
+    ) -> u32 {
+        let id = self.new_id();
+        let started = engine.started_ms();
+        let origin = Origin::Test {
+            case: case.to_owned(),
+        };
+        let mut execution = Execution::new(id, engine, origin, flow_rev, started);
+        execution.chat = opening(&execution);
+        execution.selected_step = step;
+        self.add(execution);
+        id
     }
 
     /// Adds an execution to the list, selected.
@@ -691,6 +717,7 @@ fn opening(e: &Execution) -> Vec<Bubble> {
             }
         ),
         (_, Origin::Restart) => "restarted with the same trigger".to_owned(),
+        (_, Origin::Test { case }) => format!("is the flow test \"{case}\""),
         (Entry::Trigger(t), _) => match t {
             Trigger::Message(_) => "started by an incoming message".to_owned(),
             Trigger::Rest { from, to, .. } => {

@@ -248,6 +248,7 @@ fn the_project_file_round_trips_and_keeps_the_flow_exact() {
         Ok(Document::Project(Box::new(Project {
             flow: (*s.doc.flow).clone(),
             functions: (*s.project.functions).clone(),
+            tests: examples::FIRST.tests.to_owned(),
             ..Project::default()
         })))
     );
@@ -438,8 +439,12 @@ fn subflows_tests_and_stubs_travel_in_the_project_file() {
     assert_eq!(restored.state.project.tests, s.project.tests);
     assert_eq!(*restored.state.project.stubs, project.stubs);
     s.update(Action::Undo);
-    assert!(s.project.subflows.is_empty() && s.project.tests.is_empty());
-    assert!(s.project.stubs.is_empty());
+    assert!(s.project.subflows.is_empty() && s.project.stubs.is_empty());
+    assert_eq!(
+        *s.project.tests,
+        examples::FIRST.tests,
+        "back to the example, its tests too"
+    );
     // Broken parts say where.
     let broken = text.replace("\"sid\": \"FW", "\"sid\": 7, \"x\": \"FW");
     let e = project::parse_document(&broken).expect_err("a number is not a SID");

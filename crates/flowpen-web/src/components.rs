@@ -15,6 +15,7 @@ pub mod notice;
 pub mod palette;
 pub mod problems;
 pub mod runlog;
+pub mod tests;
 pub mod toolbar;
 
 use std::ops::Deref;

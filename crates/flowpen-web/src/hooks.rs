@@ -13,6 +13,7 @@ pub mod listener;
 pub mod share;
 pub mod simulator;
 pub mod storage;
+pub mod tests;
 
 use std::rc::Rc;
 

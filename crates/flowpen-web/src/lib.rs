@@ -25,6 +25,7 @@ use yew::prelude::*;
 
 use components::canvas::Canvas;
 pub use components::canvas::HighlightContext;
+use components::canvas::Uncovered;
 use components::chat::ChatPanel;
 use components::dialogs::OverlayView;
 use components::flow_tabs::FlowTabs;
@@ -35,9 +36,11 @@ use components::notice::NoticeView;
 use components::palette::Palette;
 use components::problems::Problems;
 use components::runlog::RunLog;
+use components::tests::TestsPanel;
 use components::toolbar::Toolbar;
 use components::{send, Dispatch, FunctionsContext, Ptr};
 use flowpen_playground::editor::{Action, Overlay, Panel, Theme};
+use flowpen_playground::flowtest::Target;
 
 /// Where the selected execution is paused, as the canvas shows it (with the execution and step
 /// count, so every new pause is one change).
@@ -67,6 +70,7 @@ pub fn app() -> Html {
     hooks::use_notice_timeout(state.chrome.notice.clone(), state.dispatcher());
     let sim = hooks::use_simulator(latest.clone());
     hooks::use_debug_keys(sim.clone());
+    let tests = hooks::tests::use_tests(latest.clone(), sim.clone());
 
     let s = &*state;
     let add_menu = match &s.chrome.overlay {
@@ -112,6 +116,41 @@ pub fn app() -> Html {
             }
         });
     }
+    // The coverage view: what the Tests panel's results did not reach in the flow on the canvas.
+    let project_key = hooks::tests::project_key(s);
+    let show_coverage = tests.view(|t| t.show_coverage).unwrap_or(false);
+    let uncovered = {
+        let (latest, tests) = (latest.clone(), tests.clone());
+        use_memo(
+            (tests.rev, show_coverage, project_key, s.project.open),
+            move |_| -> Option<Rc<Uncovered>> {
+                if !show_coverage {
+                    return None;
+                }
+                let editor = latest.borrow();
+                let target = Target::from_project(editor.project_ref());
+                let coverage = tests.view(|t| t.coverage(&target)).flatten()?;
+                let flow = match editor
+                    .project
+                    .open
+                    .and_then(|i| editor.project.subflows.get(i))
+                {
+                    None => Some(coverage.main()),
+                    Some(sub) => coverage
+                        .flows
+                        .iter()
+                        .find(|f| f.subflow.as_deref() == Some(sub.name.as_str())),
+                }?;
+                Some(Rc::new(Uncovered {
+                    widgets: flow.unreached().map(|w| w.name.clone()).collect(),
+                    transitions: flow
+                        .untaken()
+                        .map(|t| (t.widget.clone(), t.index))
+                        .collect(),
+                }))
+            },
+        )
+    };
     let (highlight, running) = sim
         .view(|sm| {
             let h = sm.selected().map(|e| e.highlight()).unwrap_or_default();
@@ -123,6 +162,7 @@ pub fn app() -> Html {
                     taken: Rc::new(h.taken),
                     breakpoints: Rc::clone(&marks.0),
                     stubbed: Rc::clone(&marks.1),
+                    uncovered: (*uncovered).clone(),
                 },
                 sm.active().is_some(),
             )
@@ -141,6 +181,17 @@ pub fn app() -> Html {
         }
     };
     let functions_count = s.project.functions.functions.len();
+    // The Tests tab says how the last run went.
+    let tests_badge = tests
+        .view(|t| {
+            let ran: Vec<bool> = t.results.iter().flatten().map(|r| r.passed()).collect();
+            match ran.iter().filter(|p| !**p).count() {
+                _ if ran.is_empty() => None,
+                0 => Some("✓".to_owned()),
+                n => Some(format!("{n} ✗")),
+            }
+        })
+        .flatten();
     html! {
         <ContextProvider<Dispatch> context={state.dispatcher()}>
         <ContextProvider<HighlightContext> context={highlight}>
@@ -167,6 +218,7 @@ pub fn app() -> Html {
                             { tab(Panel::Inspector, "Inspector", None) }
                             { tab(Panel::Simulator, "Simulator", running.then(|| "●".to_owned())) }
                             { tab(Panel::Functions, "Functions", Some(functions_count.to_string())) }
+                            { tab(Panel::Tests, "Tests", tests_badge) }
                         </nav>
                         <div class="side-body">
                             <div class="side-slot" hidden={s.chrome.panel != Panel::Inspector}>
@@ -175,6 +227,8 @@ pub fn app() -> Html {
                                     stub={s.selected_stub().cloned()} />
                             </div>
                             <ChatPanel sim={sim.clone()} flow_rev={s.doc.flow_rev} hidden={s.chrome.panel != Panel::Simulator} />
+                            <TestsPanel tests={tests.clone()} text={Ptr::new(&s.project.tests)} main={Ptr::new(s.main_flow())}
+                                project={project_key} hidden={s.chrome.panel != Panel::Tests} />
                             <FunctionsPanel functions={Ptr::new(&s.project.functions)} selected={s.project.selected_function}
                                 flow={Ptr::new(&s.doc.flow)} hidden={s.chrome.panel != Panel::Functions} />
                         </div>

@@ -63,6 +63,8 @@ pub enum Overlay {
     RunFromHere(usize),
     /// Edit the Flow Data of the execution paused at a breakpoint.
     EditFlowData,
+    /// Name the selected execution's conversation and add it to the flow tests.
+    SaveAsTest,
 }
 
 /// What the panel on the right shows.
@@ -75,6 +77,8 @@ pub enum Panel {
     Simulator,
     /// The project's Functions and environment variables.
     Functions,
+    /// The project's flow tests.
+    Tests,
 }
 
 impl Panel {
@@ -83,6 +87,7 @@ impl Panel {
             Panel::Inspector => "inspector",
             Panel::Simulator => "simulator",
             Panel::Functions => "functions",
+            Panel::Tests => "tests",
         }
     }
 }

@@ -273,10 +273,12 @@ pub fn parse_header_lines(text: &str) -> Result<Vec<(String, String)>, String> {
             Some((name, value)) if !name.trim().is_empty() && !name.trim().contains(' ') => {
                 out.push((name.trim().to_owned(), value.trim().to_owned()));
             }
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "line {}: a header is written Name: value (like Content-Type: application/json)",
                 i + 1
-            )),
+            ))
+            }
         }
     }
     Ok(out)

@@ -311,7 +311,7 @@ impl EditorState {
         match Flow::parse(ex.json) {
             Ok(flow) => {
                 self.chrome.overlay = None;
-                self.replace(flow, Some(ProjectParts::functions(ex.project())));
+                self.replace(flow, Some(ex.parts()));
                 let paths: Vec<&str> = ex.functions.iter().map(|(p, _)| *p).collect();
                 self.notify(
                     Level::Info,

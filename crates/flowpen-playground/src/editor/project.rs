@@ -203,6 +203,20 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
                 Ok::<_, Never>(found)
             });
         }
+        Action::SetTests(text) => {
+            if text.len() > crate::flowtest::MAX_TEXT_BYTES {
+                s.notify(
+                    Level::Error,
+                    format!(
+                        "The flow tests were not changed: a test file holds at most {} KiB.",
+                        crate::flowtest::MAX_TEXT_BYTES / 1024
+                    ),
+                );
+            } else if *p.tests != text {
+                p.tests = Rc::new(text);
+                p.functions_rev += 1;
+            }
+        }
         other => super::tabs::update(s, other),
     }
 }

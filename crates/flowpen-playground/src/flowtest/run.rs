@@ -386,8 +386,13 @@ impl CaseRun {
 
     /// The result, once [`CaseRun::poll`] said `Done` (before that, the result so far).
     pub fn into_result(self) -> CaseResult {
+        self.into_parts().0
+    }
+
+    /// The result with the engine as the case left it (the browser shows its log).
+    pub fn into_parts(self) -> (CaseResult, Engine) {
         let waiting = self.waiting_at();
-        CaseResult {
+        let result = CaseResult {
             name: self.case.name.clone(),
             index: self.index,
             at: self.case.at,
@@ -398,7 +403,8 @@ impl CaseRun {
             flow_data: main_flow_data(&self.engine),
             steps: self.engine.steps().to_vec(),
             transcript: self.transcript,
-        }
+        };
+        (result, self.engine)
     }
 
     fn waiting_at(&self) -> Option<WaitingAt> {

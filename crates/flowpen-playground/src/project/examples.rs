@@ -12,9 +12,19 @@ pub struct Example {
     pub json: &'static str,
     pub functions: &'static [(&'static str, &'static str)],
     pub env: &'static [(&'static str, &'static str)],
+    /// Its flow tests (`www/examples/NAME.test.yaml`, also run by `flowpen test`): the Tests
+    /// panel shows them when the example opens.
+    pub tests: &'static str,
 }
 
 impl Example {
+    /// The example's Functions, environment variables and flow tests, as the editor opens them.
+    pub fn parts(&self) -> crate::editor::project::ProjectParts {
+        let mut parts = crate::editor::project::ProjectParts::functions(self.project());
+        parts.tests = std::rc::Rc::new(self.tests.to_owned());
+        parts
+    }
+
     /// The example's Functions and environment variables as a project.
     pub fn project(&self) -> FunctionsProject {
         FunctionsProject {
@@ -50,6 +60,7 @@ pub const EXAMPLES: &[Example] = &[
         json: include_str!("../../../../www/examples/random-number.json"),
         functions: &[("/random", RANDOM_JS)],
         env: &[],
+        tests: include_str!("../../../../www/examples/random-number.test.yaml"),
     },
     Example {
         file: "dog-breed.json",
@@ -57,6 +68,7 @@ pub const EXAMPLES: &[Example] = &[
         json: include_str!("../../../../www/examples/dog-breed.json"),
         functions: &[("/get-doge", GET_DOGE_JS)],
         env: &[],
+        tests: include_str!("../../../../www/examples/dog-breed.test.yaml"),
     },
     Example {
         file: "retry-counter.json",
@@ -64,6 +76,7 @@ pub const EXAMPLES: &[Example] = &[
         json: include_str!("../../../../www/examples/retry-counter.json"),
         functions: &[("/flaky", FLAKY_JS)],
         env: &[("SUCCEEDS_AT", "3")],
+        tests: include_str!("../../../../www/examples/retry-counter.test.yaml"),
     },
 ];
 

@@ -218,8 +218,9 @@ impl Execution {
         self.engine.status()
     }
 
+    /// Whether it goes on (not ended; a flow test's run never does here, even when it waits).
     pub fn is_active(&self) -> bool {
-        self.engine.end_reason().is_none()
+        self.engine.end_reason().is_none() && !matches!(self.origin, Origin::Test { .. })
     }
 
     pub fn end_reason(&self) -> Option<&EndReason> {
@@ -247,6 +248,7 @@ impl Execution {
         match &self.origin {
             Origin::Rewind { from, step } => Some(format!("rewound from #{from} at step {step}")),
             Origin::StartAt { widget } => Some(format!("run from {widget}")),
+            Origin::Test { case } => Some(format!("flow test \"{case}\"")),
             _ => None,
         }
     }

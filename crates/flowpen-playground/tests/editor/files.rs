@@ -147,7 +147,13 @@ fn the_project_is_saved_under_one_key_and_restored_whole() {
     assert_eq!(r.state.project.functions, s.project.functions);
     assert_eq!(*r.state.doc.selection, *s.doc.selection);
     assert_eq!(r.state.saved_project_text(), project);
-    // Without it, an older autosave's flow and Functions are read.
+    assert_eq!(
+        r.state.project.tests, s.project.tests,
+        "the example's tests too"
+    );
+    // Without it, an older autosave's flow and Functions are read (it had no tests).
+    s.update(Action::SetTests(String::new()));
+    let project = s.saved_project_text();
     let flow_text = s.doc.flow.to_json().to_compact();
     let functions = flowpen_playground::project::saved_text(&s.project.functions);
     let r = EditorState::restore_saved(None, None, Some(&flow_text), Some(&functions));

@@ -287,3 +287,61 @@ fn every_shipped_test_file_writes_back_to_the_same_cases() {
         }
     }
 }
+
+/// The Tests panel's path: a case run step by step (as the browser does, answering the shell),
+/// its engine shown in the simulator's log at the failing step, never as the active execution;
+/// the project keeps its tests text (bounded) and names the exported file.
+#[test]
+fn a_case_run_goes_to_the_log_at_its_failing_step_and_never_becomes_active() {
+    use flowpen_playground::editor::{Action, EditorState};
+    use flowpen_playground::flowtest::Progress;
+    let target = example_target("random-number.json");
+    let shipped = crate::example_tests("random-number.json");
+    assert!(shipped.contains("Your random number is 4."));
+    let text = shipped.replace("Your random number is 4.", "Your random number is 44.");
+    let file = flowtest::parse(&text).expect("reads");
+    let runner = Runner::new(&target, &file, RunOptions::default());
+    let failing = (0..file.cases.len()).find_map(|i| {
+        let mut run = runner.start(i, &file.cases[i]);
+        while let Progress::Request(r) = run.poll() {
+            run.answer(crate::example_functions(&r));
+        }
+        let (result, engine) = run.into_parts();
+        result.failure.clone().map(|f| (result, f, engine))
+    });
+    let Some((result, failure, engine)) = failing else {
+        panic!("the edited text has a failing case");
+    };
+    assert_eq!(result.steps, engine.steps().to_vec(), "the same log");
+    let mut sim = Simulator::new(Rc::new(Liquid::studio()));
+    let id = sim.add_test_run(engine, &result.name, 1, failure.log_step);
+    let e = sim.selected().expect("selected");
+    assert_eq!(e.id, id);
+    assert_eq!(
+        e.origin,
+        Origin::Test {
+            case: result.name.clone()
+        }
+    );
+    assert_eq!(e.selected_step, failure.log_step);
+    assert!(e.origin_note().is_some_and(|n| n.contains(&result.name)));
+    assert!(
+        sim.active().is_none(),
+        "a test run takes no input from the user"
+    );
+    // The project's tests: kept as written, bounded, named for export.
+    let mut s = EditorState::default();
+    s.update(Action::SetTests(text.clone()));
+    assert_eq!(*s.project.tests, text);
+    s.update(Action::SetTests("x".repeat(flowtest::MAX_TEXT_BYTES + 1)));
+    assert_eq!(*s.project.tests, text, "too large: refused");
+    assert!(s
+        .chrome
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.contains("at most")));
+    assert_eq!(
+        flowpen_playground::project::test_file_name(s.main_flow()),
+        "random-number-generator.test.yaml"
+    );
+}

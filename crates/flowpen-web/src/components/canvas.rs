@@ -46,6 +46,16 @@ pub struct HighlightContext {
     pub breakpoints: Rc<BTreeSet<String>>,
     /// The widgets of the flow on the canvas the simulator answers with a stub.
     pub stubbed: Rc<BTreeSet<String>>,
+    /// The coverage view (Tests panel): what no flow test case reached.
+    pub uncovered: Option<Rc<Uncovered>>,
+}
+
+/// What no flow test case reached in the flow on the canvas.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Uncovered {
+    pub widgets: BTreeSet<String>,
+    /// (widget, position in its `transitions`)
+    pub transitions: BTreeSet<(String, usize)>,
 }
 
 #[derive(Properties, PartialEq)]

@@ -11,6 +11,7 @@ use super::debug::PausedBar;
 use super::icons::{self, Glyph};
 use super::inspector::fields::event_value;
 use crate::hooks::Sim;
+use flowpen_playground::editor::{Action, Overlay};
 use flowpen_playground::simulator::{parse_parameters, Bubble, Tone, CONTACT, FLOW_ADDRESS};
 
 #[derive(Properties, PartialEq)]
@@ -87,6 +88,7 @@ fn bubble(b: &Bubble) -> Html {
 #[function_component(ChatPanel)]
 pub fn chat_panel(props: &ChatPanelProps) -> Html {
     let sim = &props.sim;
+    let dispatch = super::use_dispatch();
     let draft = use_state(String::new);
     let log = use_node_ref();
     let read_aloud = use_state(|| false);
@@ -216,6 +218,11 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                     <button type="button" class="btn small" data-testid="sim-stop" disabled={!active}
                         title="Stop the execution" onclick={stop}>
                         <Glyph d={icons::STOP} />{ "Stop" }
+                    </button>
+                    <button type="button" class="btn small" data-testid="sim-save-test" disabled={!any}
+                        title="Keep the selected execution's conversation as a flow test (Tests panel)"
+                        onclick={super::send(&dispatch, Action::ShowOverlay(Overlay::SaveAsTest))}>
+                        <Glyph d={icons::LOG} />{ "Save as test" }
                     </button>
                     <button type="button" class="btn small" data-testid="sim-skip-wait" disabled={!waiting_reply}
                         title="Fire the waiting widget's timeout now (Send & Wait For Reply, Gather, Record, an outside wait, a stubbed request)" onclick={skip}>

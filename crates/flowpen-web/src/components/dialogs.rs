@@ -617,6 +617,10 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
         Some(Overlay::EditFlowData) => {
             html! { <super::debug::EditFlowDataDialog sim={props.sim.clone()} /> }
         }
+        Some(Overlay::SaveAsTest) => html! {
+            <super::tests::SaveAsTestDialog sim={props.sim.clone()} main={props.main.clone()} functions={props.functions.clone()}
+                subflows={props.subflows.clone()} tests={props.tests.clone()} stubs={props.stubs.clone()} />
+        },
         Some(Overlay::AddMenu { .. } | Overlay::CardMenu { .. }) | None => Html::default(),
     }
 }

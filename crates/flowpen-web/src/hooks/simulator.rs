@@ -183,6 +183,27 @@ impl Sim {
         self.apply(move |s, now| s.answer_external(&event, variables, now));
     }
 
+    /// The Functions host (one sandbox for the page): the Tests panel runs Functions in it too.
+    pub fn functions_host(&self) -> FunctionsHost {
+        self.inner.host.clone()
+    }
+
+    /// Shows a flow test's run in the log, selected (at `step`); returns its execution's id.
+    pub fn show_test_run(
+        &self,
+        engine: flowpen_engine::Engine,
+        case: &str,
+        flow_rev: u64,
+        step: Option<usize>,
+    ) -> u32 {
+        let mut id = 0;
+        self.apply(|s, _| {
+            id = s.add_test_run(engine, case, flow_rev, step);
+            Vec::new()
+        });
+        id
+    }
+
     pub fn stop(&self) {
         self.apply(|s, now| s.stop(now));
     }

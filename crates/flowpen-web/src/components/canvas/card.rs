@@ -42,6 +42,9 @@ pub struct CardViewProps {
     /// The simulator answers the widget's request with a stub.
     #[prop_or_default]
     pub stubbed: bool,
+    /// The coverage view is on and no flow test case reached the widget.
+    #[prop_or_default]
+    pub uncovered: bool,
     /// A connection being drawn would be dropped here.
     #[prop_or_default]
     pub drop_target: bool,
@@ -84,11 +87,13 @@ pub fn card_view(props: &CardViewProps) -> Html {
                 props.dragging.then_some("dragging"), sev,
                 props.current.then_some("current"), props.visited.then_some("visited"),
                 props.paused.then_some("paused"), props.breakpoint.then_some("has-breakpoint"),
+                props.uncovered.then_some("uncovered"),
                 props.drop_target.then_some("drop-target"))}
             data-testid="card" data-index={m.index.to_string()} data-name={m.name.clone()}
             data-selected={props.selected.to_string()}
             data-current={props.current.then_some("true")} data-visited={props.visited.then_some("true")}
             data-paused={props.paused.then_some("true")} data-breakpoint-set={props.breakpoint.then_some("true")}
+            data-uncovered={props.uncovered.then_some("true")}
             tabindex="0" role="group" aria-label={format!("{label} {}", m.name)} style={style}>
             // The gutter: a click sets or clears the breakpoint (the canvas routes it; B on the
             // keyboard). Out of the tab order: the card's own keys reach it.
@@ -165,6 +170,7 @@ pub fn static_cards(props: &StaticCardsProps) -> Html {
                         paused={hl.paused && hl.current.as_deref() == Some(c.name.as_str())}
                         breakpoint={hl.breakpoints.contains(&c.name)}
                         stubbed={hl.stubbed.contains(&c.name)}
+                        uncovered={hl.uncovered.as_ref().is_some_and(|u| u.widgets.contains(&c.name))}
                         visited={hl.visited.iter().any(|v| *v == c.name)}
                         drop_target={props.drop_target == Some(c.index)} />
                 }) }

@@ -78,6 +78,7 @@ pub fn edge_html(
     moved: Option<&Drag>,
     selected: bool,
     visited: bool,
+    uncovered: bool,
 ) -> Html {
     let Some((a, b)) = ends(cards, e, moved) else {
         return Html::default();
@@ -109,7 +110,8 @@ pub fn edge_html(
         "url(#fp-arrow)"
     };
     html! {
-        <g class={classes!("edge", selected.then_some("selected"), visited.then_some("visited"))}
+        <g class={classes!("edge", selected.then_some("selected"), visited.then_some("visited"),
+                uncovered.then_some("uncovered"))}
             data-testid="edge" data-edge={format!("{}:{}", e.from, e.port)}
             data-taken={visited.then_some("true")}
             data-from={from.name.clone()} data-event={event} data-to={cards[e.to].name.clone()}>
@@ -117,6 +119,20 @@ pub fn edge_html(
             <path class="edge-line" d={d} marker-end={marker} />
         </g>
     }
+}
+
+/// Whether the coverage view is on and no flow test case took this transition.
+fn is_uncovered(hl: &HighlightContext, cards: &[Rc<CardModel>], e: &Edge) -> bool {
+    let Some(u) = &hl.uncovered else {
+        return false;
+    };
+    let Some(from) = cards.get(e.from) else {
+        return false;
+    };
+    from.ports
+        .get(e.port)
+        .and_then(|p| p.transition)
+        .is_some_and(|t| u.transitions.contains(&(from.name.clone(), t)))
 }
 
 /// Whether the execution followed this transition.
@@ -155,7 +171,8 @@ pub fn static_edges(props: &StaticEdgesProps) -> Html {
             { for props.edges.iter().filter(|e| !touches(e)).map(|e| edge_html(
                 &props.cards, e, None,
                 props.selected_edge == Some((e.from, e.port)),
-                !props.highlight.taken.is_empty() && is_visited(&props.highlight, &props.cards, e))) }
+                !props.highlight.taken.is_empty() && is_visited(&props.highlight, &props.cards, e),
+                is_uncovered(&props.highlight, &props.cards, e))) }
         </g>
     }
 }
@@ -175,7 +192,7 @@ pub fn live_edges(props: &LiveEdgesProps) -> Html {
         <g class="edges live">
             { for props.edges.iter()
                 .filter(|e| d.ids.contains(&e.from) || d.ids.contains(&e.to))
-                .map(|e| edge_html(&props.cards, e, Some(d), false, false)) }
+                .map(|e| edge_html(&props.cards, e, Some(d), false, false, false)) }
         </g>
     }
 }
