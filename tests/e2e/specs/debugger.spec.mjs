@@ -17,6 +17,12 @@ async function pick(sim, min, max, messages) {
   await sim.say(String(max));
 }
 
+/// Waits until the card `name` has attribute `attr` = `value` (a render follows each key and click).
+async function waitCard(page, name, attr, value) {
+  await page.waitForFunction(([n, a, v]) => document.querySelector(`[data-testid=card][data-name="${n}"]`)?.getAttribute(a) === v,
+    [name, attr, value]);
+}
+
 /// The values of the execution list, newest first.
 async function executions(page) {
   return page.getByTestId('execution-select').locator('option').evaluateAll((os) => os.map((o) => o.innerText));
@@ -90,10 +96,10 @@ export const tests = [
     // get_num by the gutter (mouse), send_result by B on the focused card (keyboard).
     await ed.card('get_num').hover();
     await ed.card('get_num').getByTestId('card-breakpoint').click();
-    assert.equal(await ed.card('get_num').getAttribute('data-breakpoint-set'), 'true');
+    await waitCard(page, 'get_num', 'data-breakpoint-set', 'true');
     await ed.card('send_result').focus();
     await page.keyboard.press('b');
-    assert.equal(await ed.card('send_result').getAttribute('data-breakpoint-set'), 'true');
+    await waitCard(page, 'send_result', 'data-breakpoint-set', 'true');
     // The same keys again would clear them; the inspector's toggle shows the state.
     await ed.select('get_num');
     assert.equal(await page.getByTestId('inspector-breakpoint').getAttribute('aria-pressed'), 'true');
@@ -103,7 +109,7 @@ export const tests = [
     const bar = page.getByTestId('simulator').getByTestId('paused-bar');
     await bar.waitFor();
     assert.equal(await bar.getAttribute('data-widget'), 'get_num');
-    assert.equal(await ed.card('get_num').getAttribute('data-paused'), 'true');
+    await waitCard(page, 'get_num', 'data-paused', 'true');
     assert.match(await sim.status(), /paused at the breakpoint before get_num/);
     await page.screenshot({ path: join(shots, 'debugger-paused.png') });
     // Continue: the Function answers, then the second breakpoint.
@@ -134,7 +140,7 @@ export const tests = [
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await menu.waitFor({ state: 'detached' });
-    assert.equal(await ed.card('get_num').getAttribute('data-breakpoint-set'), 'true');
+    await waitCard(page, 'get_num', 'data-breakpoint-set', 'true');
     // The keyboard's way: Shift+F10 on the focused card, Escape back to it.
     await ed.card('max_value').focus();
     await page.keyboard.press('Shift+F10');
@@ -159,7 +165,7 @@ export const tests = [
     await page.getByTestId('stub-status').fill('20');
     assert.match(await page.getByTestId('stub-status-error').innerText(), /from 100 to 999/);
     await page.getByTestId('stub-status').fill('200');
-    assert.equal(await ed.card('get_num').getByTestId('card-stub').count(), 1);
+    await ed.card('get_num').getByTestId('card-stub').waitFor();
     const sim = new Simulator(page);
     await sim.open();
     await pick(sim, 1, 3, 0);
@@ -171,7 +177,7 @@ export const tests = [
     await ed.select('get_num');
     await page.getByTestId('tab-inspector').click();
     await page.getByTestId('stub-real').check();
-    assert.equal(await ed.card('get_num').getByTestId('card-stub').count(), 0);
+    await ed.card('get_num').getByTestId('card-stub').waitFor({ state: 'detached' });
     await sim.open();
     await pick(sim, 1, 1, 3);
     assert.equal(await sim.waitForFlowMessage(6), 'Your random number is 1.');
