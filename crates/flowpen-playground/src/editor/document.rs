@@ -355,7 +355,7 @@ impl EditorState {
     fn open_shared(&mut self, fragment: &str) {
         match share::decode(fragment) {
             Ok(doc) => {
-                self.open_document(doc);
+                self.open_document(doc.document);
                 let mut msg = "Opened a shared flow — Undo brings yours back".to_owned();
                 msg.push_str(&self.problems_note());
                 msg.push('.');

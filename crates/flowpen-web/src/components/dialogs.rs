@@ -449,12 +449,17 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
             props.tests.clone(),
         ),
         |(flow, functions, subflows, tests)| {
-            share::fragment(ProjectRef {
-                flow,
-                functions,
-                subflows,
-                tests,
-            })
+            share::fragment(
+                ProjectRef {
+                    flow,
+                    functions,
+                    subflows,
+                    tests,
+                },
+                share::LinkKind::Edit,
+                share::Options::default(),
+            )
+            .unwrap_or_default()
         },
     );
     let link = Rc::new(share::link(&page, &fragment));
