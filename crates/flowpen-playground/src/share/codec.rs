@@ -1,4 +1,4 @@
-//! The bytes of a link: base64url (the `base64` crate), and for format 2 raw deflate with a preset
+//! The bytes of a link: base64url (RustCrypto's `base64ct`, the smallest maintained one), and for format 2 raw deflate with a preset
 //! dictionary (`miniz_oxide`), followed by a 3-byte check of the text (SHA-256).
 //!
 //! The dictionary ([`DICTIONARY`], `dictionary-v2.txt`) is text deflate may refer back to before
@@ -10,10 +10,7 @@
 //! Decompression is bounded: it stops as soon as the text would pass `cap` bytes, having
 //! allocated at most about `cap` (the buffer doubles from a size proportional to the input).
 
-use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine as _;
+use base64ct::{Base64UrlUnpadded, Encoding as _};
 use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
@@ -25,19 +22,25 @@ use sha2::{Digest, Sha256};
 /// (`tests/share.rs` pins its length and checksum).
 pub const DICTIONARY: &[u8] = include_bytes!("dictionary-v2.txt");
 
-/// base64url (RFC 4648 §5) without padding when writing; padding optional and bits left over
-/// after the last whole byte ignored when reading.
-const BASE64URL: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true),
-);
-
-/// Encodes bytes as base64url without padding.
+/// Encodes bytes as base64url (RFC 4648 §5) without padding.
 pub fn encode(bytes: &[u8]) -> String {
-    BASE64URL.encode(bytes)
+    Base64UrlUnpadded::encode_string(bytes)
+}
+
+/// The value of a base64url character (the caller checked it is one).
+fn sextet(c: u8) -> u8 {
+    match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'-' => 62,
+        _ => 63,
+    }
+}
+
+/// The base64url character of a value below 64.
+fn letter(v: u8) -> u8 {
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[usize::from(v & 63)]
 }
 
 /// Why base64url text could not be read.
@@ -49,7 +52,8 @@ pub(crate) enum Base64Error {
     Length(usize),
 }
 
-/// Decodes base64url (padding optional).
+/// Decodes base64url: padding optional, bits left over after the last whole byte ignored (as
+/// format 1 always read them).
 pub(crate) fn decode(text: &str) -> Result<Vec<u8>, Base64Error> {
     let unpadded = text
         .strip_suffix("==")
@@ -66,9 +70,18 @@ pub(crate) fn decode(text: &str) -> Result<Vec<u8>, Base64Error> {
     if unpadded.len() % 4 == 1 {
         return Err(Base64Error::Length(unpadded.len()));
     }
-    BASE64URL
-        .decode(unpadded)
-        .map_err(|_| Base64Error::Length(unpadded.len()))
+    // The strict decoder refuses unused bits that are set: clear them.
+    let mut canonical = unpadded.as_bytes().to_vec();
+    let unused = match canonical.len() % 4 {
+        2 => 0b1111,
+        3 => 0b11,
+        _ => 0,
+    };
+    if let Some(last) = canonical.last_mut() {
+        *last = letter(sextet(*last) & !unused);
+    }
+    let canonical = String::from_utf8(canonical).unwrap_or_default();
+    Base64UrlUnpadded::decode_vec(&canonical).map_err(|_| Base64Error::Length(unpadded.len()))
 }
 
 /// The check appended to a format 2 link: the first 3 bytes of the text's SHA-256 (4 base64
