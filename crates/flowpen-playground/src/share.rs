@@ -32,7 +32,6 @@ use flowpen_flow::json::{self, ParseError};
 use crate::project::{self, Document, FunctionsProject, ProjectRef};
 
 pub use codec::{encode, DICTIONARY};
-pub use pack::PackError;
 
 /// What an editable share fragment starts with (after the `#`).
 pub(crate) const PREFIX: &str = "share=";
@@ -192,8 +191,9 @@ pub enum ShareError {
     Utf8 { at: usize },
     /// The text is not JSON.
     Json(ParseError),
-    /// JSON, but its packed states cannot be read back.
-    Packed(PackError),
+    /// JSON, but its packed states do not fit together (only a link made by hand can do that:
+    /// the check covers the text).
+    Packed,
     /// JSON, but neither a project file nor a Studio flow.
     NotProject(ParseError),
 }
@@ -249,9 +249,9 @@ impl fmt::Display for ShareError {
                 "its data is not JSON (line {}, column {}: {}): the link was cut short or altered",
                 e.line, e.column, e.message
             ),
-            ShareError::Packed(e) => write!(
+            ShareError::Packed => write!(
                 f,
-                "its data is not a Flowpen project ({e}): the link was altered"
+                "its data is not a Flowpen project (the packed widgets do not fit together): the link was altered"
             ),
             ShareError::NotProject(e) => write!(
                 f,
@@ -312,9 +312,7 @@ pub fn decode(hash: &str) -> Result<Shared, ShareError> {
                 codec::InflateError::Check => ShareError::Check,
             })?;
             let packed = json::parse(&utf8(text)?).map_err(ShareError::Json)?;
-            pack::unpack(packed)
-                .map_err(ShareError::Packed)?
-                .to_compact()
+            pack::unpack(packed).ok_or(ShareError::Packed)?.to_compact()
         }
     };
     json::parse(&text).map_err(ShareError::Json)?;

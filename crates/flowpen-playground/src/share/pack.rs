@@ -28,9 +28,9 @@
 //! **This is a link format:** the event table and every rule here are frozen for format 2. A new
 //! rule is a new format number; old links must keep opening.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
-use flowpen_flow::json::{Json, Number, Object};
+use flowpen_flow::json::{self, write_string, Json, Object};
 
 /// The events of each widget type, for format 2: the events a new widget has, in order, and the
 /// event that may repeat (a split's `match`). Frozen: it deliberately does not read
@@ -200,7 +200,7 @@ fn pack_flow(flow: &mut Object) {
     let Some(Json::Array(states)) = flow.get("states") else {
         return;
     };
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, s) in states.iter().enumerate() {
         if let Some(name) = s.as_object().and_then(|o| o.str("name")) {
             index.entry(name).or_insert(i);
@@ -269,7 +269,7 @@ fn parts(state: &Json) -> Option<Parts<'_>> {
 /// Fills the columns with a regular state; `false` (and nothing added) for any other.
 fn pack_state(
     state: &Json,
-    index: &BTreeMap<&str, usize>,
+    index: &HashMap<&str, usize>,
     prev: &mut (i64, i64),
     c: &mut Columns,
 ) -> bool {
@@ -358,7 +358,7 @@ fn pack_transition(
     pos: usize,
     events: &[&str],
     repeatable: Option<&str>,
-    index: &BTreeMap<&str, usize>,
+    index: &HashMap<&str, usize>,
     input: Option<&str>,
 ) -> Option<(Json, String)> {
     let o = t.as_object()?;
@@ -435,334 +435,233 @@ fn pack_condition(c: &Json, input: Option<&str>) -> Json {
     packed.unwrap_or_else(|| c.clone())
 }
 
-/// Why packed states could not be read back.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PackError {
-    /// Where (`$.flow.states.x[3][1]`).
-    pub path: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for PackError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} at {}", self.message, self.path)
-    }
-}
-
-/// The document [`pack`] was given, from its packed form. Flows whose `states` is an array are
-/// left alone (a link may hold a project that is not packed).
-pub(crate) fn unpack(mut doc: Json) -> Result<Json, PackError> {
-    each_flow(&mut doc, |flow, at| {
+/// The document [`pack`] was given, from its packed form; `None` when the packed states do not
+/// fit together (only a link made by hand can do that: the link's check covers the text). Flows
+/// whose `states` is an array are left alone (a link may hold a project that is not packed).
+pub(crate) fn unpack(mut doc: Json) -> Option<Json> {
+    each_flow(&mut doc, |flow, _| {
         if let Some(Json::Object(cols)) = flow.get_mut("states") {
-            let cols = std::mem::take(cols);
-            let states = unpack_states(cols, &format!("{at}.states"))?;
-            flow.set("states", Json::Array(states));
+            let text = unpack_states(std::mem::take(cols)).ok_or(())?;
+            flow.set("states", json::parse(&text).map_err(|_| ())?);
         }
-        Ok(())
-    })?;
-    Ok(doc)
-}
-
-/// Reads columns in order, checking that each is used up.
-struct Reader {
-    at: String,
-    items: std::vec::IntoIter<Json>,
-    taken: usize,
-}
-
-impl Reader {
-    fn new(at: &str, key: &str, v: Option<Json>) -> Result<Option<Reader>, PackError> {
-        match v {
-            None => Ok(None),
-            Some(Json::Array(a)) => Ok(Some(Reader {
-                at: format!("{at}.{key}"),
-                items: a.into_iter(),
-                taken: 0,
-            })),
-            Some(other) => Err(PackError {
-                path: format!("{at}.{key}"),
-                message: format!("a column is an array, found {}", other.kind()),
-            }),
-        }
-    }
-
-    fn next(&mut self) -> Result<(Json, String), PackError> {
-        let at = format!("{}[{}]", self.at, self.taken);
-        self.taken += 1;
-        match self.items.next() {
-            Some(v) => Ok((v, at)),
-            None => Err(PackError {
-                path: at,
-                message: "the column ends too soon".into(),
-            }),
-        }
-    }
-
-    fn finish(mut self) -> Result<(), PackError> {
-        match self.items.next() {
-            None => Ok(()),
-            Some(_) => Err(PackError {
-                path: format!("{}[{}]", self.at, self.taken),
-                message: "the column is longer than the states".into(),
-            }),
-        }
-    }
-}
-
-fn err<T>(path: &str, message: impl Into<String>) -> Result<T, PackError> {
-    Err(PackError {
-        path: path.to_owned(),
-        message: message.into(),
+        Ok::<(), ()>(())
     })
+    .ok()?;
+    Some(doc)
 }
 
-/// A state being rebuilt: the raw one, or the parts of a regular one.
+/// A state being rebuilt: kept whole, or the parts of a regular one.
 enum Pending {
     Raw(Json),
     Regular {
         name: String,
         kind: String,
-        items: Vec<(Json, String)>,
+        items: Vec<Json>,
         properties: Object,
-        layout: (String, Vec<String>, bool),
+        state_order: String,
+        orders: Vec<String>,
     },
 }
 
-fn unpack_states(mut cols: Object, at: &str) -> Result<Vec<Json>, PackError> {
+/// The entries of an optional column (`Some(None)`: absent; `None`: not an array).
+fn column(cols: &mut Object, key: &str) -> Option<Option<std::vec::IntoIter<Json>>> {
+    match cols.remove(key) {
+        None => Some(None),
+        Some((_, Json::Array(items))) => Some(Some(items.into_iter())),
+        Some(_) => None,
+    }
+}
+
+/// The states, as compact JSON text, from packed columns.
+fn unpack_states(mut cols: Object) -> Option<String> {
     let keys: Vec<&str> = cols.keys().collect();
     let expected: Vec<&str> = ["n", "t", "x", "o", "k", "p", "l"]
         .into_iter()
         .filter(|k| !matches!(*k, "k" | "l") || keys.contains(k))
         .collect();
     if keys != expected {
-        return err(
-            at,
-            format!(
-                "packed states have the columns n, t, x, o, (k), p, (l) in this order, found {}",
-                keys.join(", ")
-            ),
-        );
+        return None;
     }
-    let mut take = |k: &str| cols.remove(k).map(|(_, v)| v);
-    let column = |r: Option<Reader>, k: &str| {
-        r.ok_or_else(|| PackError {
-            path: format!("{at}.{k}"),
-            message: "a column is missing".into(),
-        })
-    };
-    let mut names = column(Reader::new(at, "n", take("n"))?, "n")?;
-    let mut types = column(Reader::new(at, "t", take("t"))?, "t")?;
-    let mut trans = column(Reader::new(at, "x", take("x"))?, "x")?;
-    let mut offsets = column(Reader::new(at, "o", take("o"))?, "o")?;
-    let mut positions = Reader::new(at, "k", take("k"))?;
-    let props = column(Reader::new(at, "p", take("p"))?, "p")?;
-    let mut layouts = Reader::new(at, "l", take("l"))?;
+    let mut names = column(&mut cols, "n")??;
+    let mut types = column(&mut cols, "t")??;
+    let mut trans = column(&mut cols, "x")??;
+    let mut offsets = column(&mut cols, "o")??;
+    let mut positions = column(&mut cols, "k")?;
+    let props = column(&mut cols, "p")??;
+    let mut layouts = column(&mut cols, "l")?;
 
     let mut pending = Vec::new();
     let mut prev = (0i64, 0i64);
-    for (i, p) in props.items.enumerate() {
-        let p_at = format!("{at}.p[{i}]");
-        match p {
-            Json::Array(mut raw) if raw.len() == 1 => pending.push(Pending::Raw(raw.remove(0))),
-            Json::Object(mut properties) => {
-                let (name, n_at) = names.next()?;
-                let Json::String(name) = name else {
-                    return err(&n_at, "a name is a string");
-                };
-                let (kind, t_at) = types.next()?;
-                let Json::String(kind) = kind else {
-                    return err(&t_at, "a type is a string");
-                };
-                let (items, x_at) = trans.next()?;
-                let Json::Array(items) = items else {
-                    return err(&x_at, "transitions are an array");
-                };
-                let items = items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(j, v)| (v, format!("{x_at}[{j}]")))
-                    .collect();
-                let position = match positions.as_mut() {
-                    Some(r) => {
-                        let (v, k_at) = r.next()?;
-                        match plain_int(&v).and_then(|k| usize::try_from(k).ok()) {
-                            Some(k) => k,
-                            None => return err(&k_at, "a position is a whole number"),
-                        }
-                    }
-                    None => 0,
-                };
-                let layout = match layouts.as_mut() {
-                    Some(r) => {
-                        let (v, l_at) = r.next()?;
-                        match v {
-                            Json::String(s) => parse_layout(&s, &l_at)?,
-                            _ => return err(&l_at, "a layout is a string"),
-                        }
-                    }
-                    None => (String::new(), Vec::new(), false),
-                };
-                let (dx, o_at) = offsets.next()?;
-                if !matches!(dx, Json::Null) {
-                    let (dy, dy_at) = offsets.next()?;
-                    let (Some(dx), Some(dy)) = (plain_int(&dx), plain_int(&dy)) else {
-                        return err(&o_at, "an offset is two whole numbers or null");
-                    };
-                    let (Some(x), Some(y)) = (prev.0.checked_add(dx), prev.1.checked_add(dy))
-                    else {
-                        return err(&dy_at, "the offset is too large");
-                    };
-                    if x.abs() > MAX_COORD || y.abs() > MAX_COORD {
-                        return err(&dy_at, "the offset is too large");
-                    }
-                    prev = (x, y);
-                    if position > properties.len() {
-                        return err(&p_at, "the offset's position is past the properties");
-                    }
-                    let mut off = Object::new();
-                    let (first, second) = if layout.2 {
-                        (("y", y), ("x", x))
-                    } else {
-                        (("x", x), ("y", y))
-                    };
-                    off.set(first.0, Json::Number(Number::from_i64(first.1)));
-                    off.set(second.0, Json::Number(Number::from_i64(second.1)));
-                    properties.insert(position, "offset", Json::Object(off));
-                } else if position != 0 || layout.2 {
-                    return err(
-                        &o_at,
-                        "a state without an offset taken out has no offset position or order",
-                    );
-                }
-                pending.push(Pending::Regular {
-                    name,
-                    kind,
-                    items,
-                    properties,
-                    layout,
-                });
+    for p in props {
+        let mut properties = match p {
+            Json::Array(mut raw) if raw.len() == 1 => {
+                pending.push(Pending::Raw(raw.remove(0)));
+                continue;
             }
-            _ => {
-                return err(
-                    &p_at,
-                    "properties are an object, or [state] for a state kept whole",
-                )
+            Json::Object(o) => o,
+            _ => return None,
+        };
+        let (Json::String(name), Json::String(kind), Json::Array(items)) =
+            (names.next()?, types.next()?, trans.next()?)
+        else {
+            return None;
+        };
+        let position = match positions.as_mut() {
+            None => 0,
+            Some(c) => usize::try_from(plain_int(&c.next()?)?).ok()?,
+        };
+        let (state_order, orders, yx) = match layouts.as_mut() {
+            None => (String::new(), Vec::new(), false),
+            Some(c) => parse_layout(c.next()?.as_str()?)?,
+        };
+        let dx = offsets.next()?;
+        if dx == Json::Null {
+            if position != 0 || yx {
+                return None;
             }
+        } else {
+            let (dx, dy) = (plain_int(&dx)?, plain_int(&offsets.next()?)?);
+            let (x, y) = (prev.0.checked_add(dx)?, prev.1.checked_add(dy)?);
+            if x.abs() > MAX_COORD || y.abs() > MAX_COORD || position > properties.len() {
+                return None;
+            }
+            prev = (x, y);
+            let mut off = Object::new();
+            for (k, v) in if yx {
+                [("y", y), ("x", x)]
+            } else {
+                [("x", x), ("y", y)]
+            } {
+                off.set(k, Json::int(v));
+            }
+            properties.insert(position, "offset", Json::Object(off));
+        }
+        pending.push(Pending::Regular {
+            name,
+            kind,
+            items,
+            properties,
+            state_order,
+            orders,
+        });
+    }
+    for mut c in [
+        Some(names),
+        Some(types),
+        Some(trans),
+        Some(offsets),
+        positions,
+        layouts,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if c.next().is_some() {
+            return None;
         }
     }
-    names.finish()?;
-    types.finish()?;
-    trans.finish()?;
-    offsets.finish()?;
-    if let Some(r) = positions {
-        r.finish()?;
-    }
-    if let Some(r) = layouts {
-        r.finish()?;
-    }
 
-    // References may point forward: resolve them once every name is known.
-    let all_names: Vec<Option<String>> = pending
+    // References may point forward: write the states once every name is known.
+    let names: Vec<Option<String>> = pending
         .iter()
         .map(|p| match p {
-            Pending::Raw(state) => state
-                .as_object()
-                .and_then(|o| o.str("name"))
-                .map(str::to_owned),
+            Pending::Raw(state) => state.as_object()?.str("name").map(str::to_owned),
             Pending::Regular { name, .. } => Some(name.clone()),
         })
         .collect();
-    let mut states = Vec::with_capacity(pending.len());
-    for p in pending {
-        states.push(match p {
-            Pending::Raw(state) => state,
+    let mut out = String::from("[");
+    for (i, p) in pending.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let (name, kind, items, mut properties, state_order, orders) = match p {
+            Pending::Raw(state) => {
+                out.push_str(&state.to_compact());
+                continue;
+            }
             Pending::Regular {
                 name,
                 kind,
                 items,
                 properties,
-                layout,
-            } => {
-                let (state_order, transition_orders, _) = layout;
-                if !transition_orders.is_empty() && transition_orders.len() != items.len() {
-                    return err(
-                        at,
-                        format!(
-                            "a layout lists {} transitions for {} transitions",
-                            transition_orders.len(),
-                            items.len()
-                        ),
-                    );
-                }
-                let input = properties.str("input").map(str::to_owned);
-                let (events, repeatable) = events_of(&kind);
-                let mut transitions = Vec::with_capacity(items.len());
-                for (pos, (item, i_at)) in items.into_iter().enumerate() {
-                    let order = transition_orders.get(pos).map_or("", String::as_str);
-                    transitions.push(unpack_transition(
-                        item,
-                        &i_at,
-                        pos,
-                        events,
-                        repeatable,
-                        &all_names,
-                        input.as_deref(),
-                        order,
-                    )?);
-                }
-                let order = if state_order.is_empty() {
-                    "ntTp"
-                } else {
-                    &state_order
-                };
-                let mut members = [
-                    Some(("name", Json::String(name))),
-                    Some(("type", Json::String(kind))),
-                    Some(("transitions", Json::Array(transitions))),
-                    Some(("properties", Json::Object(properties))),
-                ];
-                let mut o = Object::new();
-                for letter in order.chars() {
-                    let slot = match letter {
-                        'n' => 0,
-                        't' => 1,
-                        'T' => 2,
-                        _ => 3,
-                    };
-                    if let Some((k, v)) = members[slot].take() {
-                        o.set(k, v);
-                    }
-                }
-                Json::Object(o)
+                state_order,
+                orders,
+            } => (name, kind, items, properties, state_order, orders),
+        };
+        if !orders.is_empty() && orders.len() != items.len() {
+            return None;
+        }
+        let input = properties.str("input").map(str::to_owned);
+        let (events, repeatable) = events_of(&kind);
+        let order = if state_order.is_empty() {
+            "ntTp"
+        } else {
+            &state_order
+        };
+        out.push('{');
+        for (j, letter) in order.chars().enumerate() {
+            if j > 0 {
+                out.push(',');
             }
-        });
+            match letter {
+                'n' => {
+                    out.push_str("\"name\":");
+                    write_string(&mut out, &name);
+                }
+                't' => {
+                    out.push_str("\"type\":");
+                    write_string(&mut out, &kind);
+                }
+                'T' => {
+                    out.push_str("\"transitions\":[");
+                    for (pos, item) in items.iter().enumerate() {
+                        if pos > 0 {
+                            out.push(',');
+                        }
+                        let spot = Spot {
+                            pos,
+                            events,
+                            repeatable,
+                            names: &names,
+                            input: input.as_deref(),
+                            order: orders.get(pos).map_or("", String::as_str),
+                        };
+                        write_transition(&mut out, item, &spot)?;
+                    }
+                    out.push(']');
+                }
+                _ => {
+                    out.push_str("\"properties\":");
+                    out.push_str(&Json::Object(std::mem::take(&mut properties)).to_compact());
+                }
+            }
+        }
+        out.push('}');
     }
-    Ok(states)
+    out.push(']');
+    Some(out)
 }
 
-/// The parts of a layout code: the state's member order, each transition's, and `yx`.
-fn parse_layout(code: &str, at: &str) -> Result<(String, Vec<String>, bool), PackError> {
+/// The layout code's parts: the state's member order, each transition's, and whether the offset
+/// is written `y` first. `None` when it is not a layout code.
+fn parse_layout(code: &str) -> Option<(String, Vec<String>, bool)> {
     let mut parts = code.split('/');
     let state = parts.next().unwrap_or_default();
     let trans = parts.next().unwrap_or_default();
-    let off = parts.next().unwrap_or_default();
-    if parts.next().is_some() {
-        return err(at, "a layout has at most three parts");
-    }
-    if !state.is_empty() && !is_permutation(state, "ntTp") {
-        return err(at, format!("\"{state}\" is not an order of n, t, T and p"));
+    let yx = match parts.next().unwrap_or_default() {
+        "" => false,
+        "yx" => true,
+        _ => return None,
+    };
+    if parts.next().is_some() || !(state.is_empty() || is_permutation(state, "ntTp")) {
+        return None;
     }
     let transitions = if trans.is_empty() {
         Vec::new()
     } else {
         trans.split(',').map(str::to_owned).collect()
     };
-    let yx = match off {
-        "" => false,
-        "yx" => true,
-        other => return err(at, format!("\"{other}\" is not an offset order")),
-    };
-    Ok((state.to_owned(), transitions, yx))
+    Some((state.to_owned(), transitions, yx))
 }
 
 /// Whether `s` has each letter of `of` exactly once.
@@ -770,81 +669,36 @@ fn is_permutation(s: &str, of: &str) -> bool {
     s.len() == of.len() && of.chars().all(|c| s.matches(c).count() == 1)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn unpack_transition(
-    item: Json,
-    at: &str,
+/// Where a transition item is: its position, its widget type's events, the state names, the
+/// split's input and the layout's member order.
+struct Spot<'a> {
     pos: usize,
-    events: &[&str],
-    repeatable: Option<&str>,
-    names: &[Option<String>],
-    input: Option<&str>,
-    order: &str,
-) -> Result<Json, PackError> {
+    events: &'a [&'a str],
+    repeatable: Option<&'a str>,
+    names: &'a [Option<String>],
+    input: Option<&'a str>,
+    order: &'a str,
+}
+
+/// Writes a transition item as Studio's transition object.
+fn write_transition(out: &mut String, item: &Json, spot: &Spot<'_>) -> Option<()> {
     let (reference, event, conditions) = match item {
-        scalar @ (Json::Number(_) | Json::String(_)) => match events.get(pos) {
-            Some(e) => (scalar, (*e).to_owned(), None),
-            None => {
-                return err(
-                    at,
-                    format!("no event is implied at position {pos} of this widget type"),
-                )
-            }
+        Json::Number(_) | Json::String(_) => (item, *spot.events.get(spot.pos)?, None),
+        Json::Array(parts) => match parts.as_slice() {
+            [r] => (r, spot.repeatable?, None),
+            [r, Json::Array(c)] => (r, spot.repeatable?, Some(c)),
+            [r, Json::String(e)] => (r, e.as_str(), None),
+            [r, Json::String(e), Json::Array(c)] => (r, e.as_str(), Some(c)),
+            _ => return None,
         },
-        Json::Array(parts) => {
-            let mut parts = parts.into_iter();
-            let reference = parts.next();
-            let second = parts.next();
-            let third = parts.next();
-            if parts.next().is_some() {
-                return err(at, "a transition is [ref, event, conditions] at most");
-            }
-            let Some(reference) = reference else {
-                return err(at, "a transition names its next widget");
-            };
-            let rep = || match repeatable {
-                Some(e) => Ok(e.to_owned()),
-                None => err(at, "this widget type has no repeatable event"),
-            };
-            match (second, third) {
-                (None, _) => (reference, rep()?, None),
-                (Some(Json::Array(c)), None) => (reference, rep()?, Some(c)),
-                (Some(Json::String(e)), None) => (reference, e, None),
-                (Some(Json::String(e)), Some(Json::Array(c))) => (reference, e, Some(c)),
-                _ => return err(at, "a transition is [ref], [ref, conditions], [ref, event] or [ref, event, conditions]"),
-            }
-        }
-        other => {
-            return err(
-                at,
-                format!(
-                    "a transition is a reference or an array, found {}",
-                    other.kind()
-                ),
-            )
-        }
+        _ => return None,
     };
     let next = match reference {
-        Json::String(name) => Some(name),
-        n @ Json::Number(_) => match plain_int(&n).and_then(|k| usize::try_from(k).ok()) {
-            Some(0) => None,
-            Some(k) => match names.get(k - 1) {
-                Some(Some(name)) => Some(name.clone()),
-                _ => return err(at, format!("no widget {k} to lead to")),
-            },
-            None => return err(at, "a reference is a whole number or a name"),
+        Json::String(name) => Some(name.as_str()),
+        n => match usize::try_from(plain_int(n)?).ok()? {
+            0 => None,
+            k => Some(spot.names.get(k - 1)?.as_deref()?),
         },
-        _ => return err(at, "a reference is a whole number or a name"),
-    };
-    let conditions = match conditions {
-        None => None,
-        Some(list) => {
-            let mut out = Vec::with_capacity(list.len());
-            for (i, c) in list.into_iter().enumerate() {
-                out.push(unpack_condition(c, &format!("{at}[c{i}]"), input)?);
-            }
-            Some(Json::Array(out))
-        }
     };
     let present: String = [
         next.is_some().then_some('n'),
@@ -854,67 +708,64 @@ fn unpack_transition(
     .into_iter()
     .flatten()
     .collect();
-    let order = if order.is_empty() {
+    let order = if spot.order.is_empty() {
         present.as_str()
     } else {
-        order
+        spot.order
     };
     if !is_permutation(order, &present) {
-        return err(
-            at,
-            format!("\"{order}\" is not an order of this transition's members"),
-        );
+        return None;
     }
-    let mut members = [
-        next.map(|n| ("next", Json::String(n))),
-        Some(("event", Json::String(event))),
-        conditions.map(|c| ("conditions", c)),
-    ];
-    let mut o = Object::new();
-    for letter in order.chars() {
-        let slot = match letter {
-            'n' => 0,
-            'e' => 1,
-            _ => 2,
-        };
-        if let Some((k, v)) = members[slot].take() {
-            o.set(k, v);
+    out.push('{');
+    for (j, letter) in order.chars().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        match letter {
+            'n' => {
+                out.push_str("\"next\":");
+                write_string(out, next.unwrap_or_default());
+            }
+            'e' => {
+                out.push_str("\"event\":");
+                write_string(out, event);
+            }
+            _ => {
+                out.push_str("\"conditions\":[");
+                for (i, c) in conditions.into_iter().flatten().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_condition(out, c, spot.input)?;
+                }
+                out.push(']');
+            }
         }
     }
-    Ok(Json::Object(o))
+    out.push('}');
+    Some(())
 }
 
-fn unpack_condition(c: Json, at: &str, input: Option<&str>) -> Result<Json, PackError> {
+/// Writes a condition: `[type, value]` or `[type, value, friendly_name]` as Studio's object,
+/// anything else as it is.
+fn write_condition(out: &mut String, c: &Json, input: Option<&str>) -> Option<()> {
     let Json::Array(parts) = c else {
-        return Ok(c);
+        out.push_str(&c.to_compact());
+        return Some(());
     };
-    let texts: Option<Vec<String>> = parts
-        .into_iter()
-        .map(|p| match p {
-            Json::String(s) => Some(s),
-            _ => None,
-        })
-        .collect();
-    let Some(mut texts) = texts.filter(|t| (2..=3).contains(&t.len())) else {
-        return err(
-            at,
-            "a condition is [type, value] or [type, value, friendly name]",
-        );
+    let (kind, value, friendly) = match parts.as_slice() {
+        [Json::String(k), Json::String(v)] => (k, v, auto_friendly_name(k, v)),
+        [Json::String(k), Json::String(v), Json::String(f)] => (k, v, f.clone()),
+        _ => return None,
     };
-    let Some(input) = input else {
-        return err(at, "a packed condition needs the split's input");
-    };
-    let friendly = if texts.len() == 3 {
-        texts.pop().unwrap_or_default()
-    } else {
-        auto_friendly_name(&texts[0], &texts[1])
-    };
-    let value = texts.pop().unwrap_or_default();
-    let kind = texts.pop().unwrap_or_default();
-    let mut o = Object::new();
-    o.set("friendly_name", Json::String(friendly));
-    o.set("arguments", Json::Array(vec![Json::str(input)]));
-    o.set("type", Json::String(kind));
-    o.set("value", Json::String(value));
-    Ok(Json::Object(o))
+    out.push_str("{\"friendly_name\":");
+    write_string(out, &friendly);
+    out.push_str(",\"arguments\":[");
+    write_string(out, input?);
+    out.push_str("],\"type\":");
+    write_string(out, kind);
+    out.push_str(",\"value\":");
+    write_string(out, value);
+    out.push('}');
+    Some(())
 }
