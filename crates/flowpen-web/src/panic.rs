@@ -22,9 +22,10 @@ pub fn happened() -> bool {
     HAPPENED.with(Cell::get)
 }
 
-/// Installs the panic hook (and, on test pages, the test hook).
+/// Installs the panic hook (and, on test pages, the test hook). Through Yew, so that its
+/// `Renderer` keeps this hook instead of installing its own console-only one.
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         HAPPENED.with(|h| h.set(true));
         let message = info.to_string();
         web_sys::console::error_1(&JsValue::from_str(&message));
