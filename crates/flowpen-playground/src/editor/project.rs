@@ -7,6 +7,8 @@ use std::rc::Rc;
 use super::{Action, EditorState, Level, Panel};
 use crate::project::functions::{self as rules, FunctionsProject};
 use crate::project::{Project, Subflow};
+use crate::recent::Outgoing;
+use crate::trust::{self, Pending};
 
 /// What a project holds besides its main flow, as the editor shares it (an opened project
 /// replaces all of it in one undo step).
@@ -15,6 +17,9 @@ pub struct ProjectParts {
     pub functions: Rc<FunctionsProject>,
     pub subflows: Rc<Vec<Subflow>>,
     pub tests: Rc<String>,
+    /// The project came from a link, and its code (or its flow calling this browser's
+    /// Functions) waits for consent (see [`crate::trust`]). Undo and redo carry it.
+    pub untrusted: Option<Pending>,
 }
 
 impl ProjectParts {
@@ -24,6 +29,7 @@ impl ProjectParts {
             functions: Rc::new(project.functions),
             subflows: Rc::new(project.subflows),
             tests: Rc::new(project.tests),
+            untrusted: None,
         }
     }
 
@@ -48,6 +54,17 @@ pub struct ProjectState {
     pub functions_rev: u64,
     /// The Function the Functions panel shows.
     pub selected_function: Option<usize>,
+    /// What waits for consent (the project came from a link).
+    pub untrusted: Option<Pending>,
+    /// The keys of link contents the user consented to run (the shell keeps them in
+    /// localStorage under [`trust::KEY`]).
+    pub trusted: Rc<Vec<String>>,
+    /// Projects put aside when something replaced them, for the shell to keep in Recent (the
+    /// last few; the shell remembers which serial it handled).
+    pub outgoing: Rc<Vec<Outgoing>>,
+    /// The revisions (flow, Functions) at which the project was last opened from or written to
+    /// a file (or a link, an example, New); `None`: it has changes no file holds.
+    pub saved_at: Option<(u64, u64)>,
 }
 
 impl ProjectState {
@@ -57,6 +74,7 @@ impl ProjectState {
         self.functions = parts.functions;
         self.subflows = parts.subflows;
         self.tests = parts.tests;
+        self.untrusted = parts.untrusted;
     }
 
     /// The parts as they are (cheap: shared pointers).
@@ -65,6 +83,27 @@ impl ProjectState {
             functions: Rc::clone(&self.functions),
             subflows: Rc::clone(&self.subflows),
             tests: Rc::clone(&self.tests),
+            untrusted: self.untrusted.clone(),
+        }
+    }
+
+    /// What still waits for consent: the link's content, unless the user consented to it.
+    pub fn blocked(&self) -> Option<&Pending> {
+        self.untrusted
+            .as_ref()
+            .filter(|p| !self.trusted.contains(&p.key))
+    }
+
+    /// How many projects put aside are kept for the shell (it handles them at the next render).
+    const OUTGOING_KEPT: usize = 8;
+
+    /// Hands a project put aside to the shell.
+    pub(super) fn put_aside(&mut self, mut outgoing: Outgoing) {
+        let list = Rc::make_mut(&mut self.outgoing);
+        outgoing.serial = list.last().map_or(1, |o| o.serial + 1);
+        list.push(outgoing);
+        if list.len() > Self::OUTGOING_KEPT {
+            list.remove(0);
         }
     }
 
@@ -84,6 +123,7 @@ impl ProjectState {
         self.functions = parts.functions;
         self.subflows = parts.subflows;
         self.tests = parts.tests;
+        self.untrusted = parts.untrusted;
         let n = self.functions.functions.len();
         self.selected_function = (n > 0).then(|| selected.unwrap_or(0).min(n - 1));
         self.functions_rev += 1;
@@ -113,6 +153,21 @@ type Never = std::convert::Infallible;
 pub(super) fn update(s: &mut EditorState, action: Action) {
     let p = &mut s.project;
     match action {
+        Action::TrustFunctions => {
+            let Some(pending) = p.blocked().cloned() else {
+                return;
+            };
+            p.trusted = Rc::new(trust::with_key(&p.trusted, &pending.key));
+            let text = if pending.shared_code {
+                "Trusted: the shared Functions run from now on (and the next time this link opens)."
+            } else {
+                "Trusted: the shared flow may call your Functions from now on."
+            };
+            s.notify(Level::Info, text.into());
+        }
+        Action::SavedToFile => {
+            p.saved_at = Some((s.doc.flow_rev, p.functions_rev));
+        }
         Action::AddFunction => {
             let mut added = 0;
             let _ = p.change(|f| {

@@ -7,6 +7,9 @@
 mod broken;
 mod codec;
 mod links;
+mod recent;
+mod reducer;
+mod trust;
 
 use flowpen_flow::Flow;
 use flowpen_playground::project::{Document, Project, ProjectRef};
