@@ -344,4 +344,41 @@ export const tests = [
     assert.equal(await page.getByTestId('env-0-value').inputValue(), '3');
     await page.getByTestId('trust-banner').waitFor();
   }],
+
+  ['when the browser refuses to keep a project in Recent, the user hears it and the old project stays saved', async ({ page, url }) => {
+    const ed = new Editor(page);
+    await ed.open(url);
+    await ed.rename('get_num', 'mine');
+    await savedWith(page, '"mine"');
+    // Storage takes everything but the Recent list.
+    await page.evaluate(() => {
+      const real = Storage.prototype.setItem;
+      window.__refuseRecent = (refuse) => {
+        Storage.prototype.setItem = function (k, v) {
+          if (refuse && k === 'flowpen.recent') throw new DOMException('full', 'QuotaExceededError');
+          return real.call(this, k, v);
+        };
+      };
+      window.__refuseRecent(true);
+    });
+    await openExample(page, 'dog-breed.json');
+    await ed.card('get-doge-image').waitFor();
+    const notice = await noticeMatching(page, /could not be kept in Recent/);
+    assert.equal(notice.level, 'error');
+    assert.match(notice.text, /It is still saved as it was, and this one is not autosaved until there is room/);
+    assert.ok((await page.evaluate(() => localStorage.getItem('flowpen.project'))).includes('"mine"'), 'the old project stays saved');
+    // Undo goes back to it: nothing is lost, autosave goes on.
+    await page.getByTestId('undo').click();
+    await ed.card('mine').waitFor();
+    await ed.rename('mine', 'mine_again');
+    await savedWith(page, '"mine_again"');
+    // With room again, the next replacement keeps it.
+    await page.evaluate(() => window.__refuseRecent(false));
+    await openExample(page, 'retry-counter.json');
+    await ed.card('check_count').waitFor();
+    await savedWith(page, 'check_count');
+    const recent = await recentEntries(page);
+    assert.equal(recent.length, 1);
+    assert.ok((await page.evaluate(() => localStorage.getItem('flowpen.recent'))).includes('mine_again'));
+  }],
 ];

@@ -129,6 +129,12 @@ fn keep_in_recent(state: &EditorState, current: &str) -> Result<(), ()> {
     let Some(last) = pending.last().map(|o| o.serial) else {
         return Ok(());
     };
+    // A project put aside that is the current one again (Undo went back to it) is not lost.
+    let pending: Vec<_> = pending.into_iter().filter(|o| o.text != current).collect();
+    if pending.is_empty() {
+        KEPT.with(|k| k.set(last));
+        return Ok(());
+    }
     let storage = browser::local_storage().ok_or(())?;
     let stored = storage.get_item(recent::KEY).map_err(|_| ())?;
     let mut list = match stored.as_deref().map(Recent::parse) {
@@ -146,7 +152,7 @@ fn keep_in_recent(state: &EditorState, current: &str) -> Result<(), ()> {
         }
     };
     let now = js_sys::Date::now().max(0.0) as u64;
-    for o in pending.into_iter().filter(|o| o.text != current) {
+    for o in pending {
         list.remember(Entry::of(o, now));
     }
     storage
