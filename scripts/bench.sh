@@ -39,6 +39,14 @@ printf '| build | steps | median time | throughput |\n|---|---:|---:|---:|\n'
 cargo run --quiet --profile bench -p flowpen-engine --example bench
 node tests/bench/engine.mjs
 
+# --- Share links (crates/flowpen-playground) ----------------------------------------------------
+# Link lengths of format 1, format 2 and lz-string on the same text, in one run. See
+# `## Share links` in BENCHMARKS.md.
+echo
+echo "## Share link lengths (share_lengths example, then node tests/bench/share.mjs)"
+cargo run --quiet --profile bench -p flowpen-playground --example share_lengths
+node tests/bench/share.mjs
+
 # --- Editor (crates/flowpen-web) -----------------------------------------------------------------
 # Opening the largest corpus flow and a generated 1,000-widget flow, and dragging a widget, in
 # headless Chromium against the release build in dist/ (above). See `## Editor` in BENCHMARKS.md.
