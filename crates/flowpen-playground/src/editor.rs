@@ -495,9 +495,8 @@ impl EditorState {
             unreadable_functions: None,
             unreadable_project: None,
         };
-        match files::parse_document(text) {
-            Ok(doc) => {
-                let meta = persist::read_meta(text);
+        match persist::read_saved(text) {
+            Ok((doc, meta)) => {
                 let (flow, mut parts) = match doc {
                     files::Document::Project(p) => {
                         let mut p = *p;

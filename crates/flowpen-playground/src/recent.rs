@@ -1,18 +1,24 @@
 //! Recent projects: the last few projects the user had, so that opening something never costs
 //! the current one. Whenever a project replaces the current one (Open…, New, an example, a share
 //! link, a recent project, another tab's version), the reducer hands the outgoing project to the
-//! shell as an [`Outgoing`]; the shell stamps the time and [`Recent::remember`]s it under
-//! [`KEY`] in localStorage **before** autosave writes the new project over the old one (and
-//! holds autosave when that fails). The *Recent* menu reopens one, itself through this list.
+//! shell as an [`Outgoing`]; the shell stamps the time and keeps it in localStorage **before**
+//! autosave writes the new project over the old one (and holds autosave when that fails). The
+//! *Recent* menu reopens one, itself through this list.
 //!
-//! Pure decisions live here: what is worth keeping, deduplication, order (newest first), the
-//! limits, the stored text and how old an entry is in words. The shell only reads and writes.
+//! Storage: the list ([`KEY`]) is a small index (title, why, when, size); each project's text has
+//! a key of its own ([`text_key`]: `flowpen.recent.` and the text's [`id_of`]), so that keeping
+//! one more project writes that project and the index only, and the menu reads the index only.
+//!
+//! Pure decisions live here: what is worth keeping, deduplication (one entry per text), order
+//! (newest first), the limits, the stored index and how old an entry is in words. The shell only
+//! reads and writes.
 
 use flowpen_flow::json::{self, Json, Object, ParseError};
+use sha2::{Digest, Sha256};
 
-/// localStorage key of the list.
+/// localStorage key of the index.
 pub const KEY: &str = "flowpen.recent";
-/// Where an unreadable list is copied before a new one is written.
+/// Where an unreadable index is copied before a new one is written.
 pub const UNREADABLE_KEY: &str = "flowpen.recent.unreadable";
 /// How many projects are kept.
 pub const LIMIT: usize = 10;
@@ -20,7 +26,7 @@ pub const LIMIT: usize = 10;
 /// million for the whole page). The newest entry is always kept, whatever its size.
 pub const MAX_CHARS: usize = 2_000_000;
 
-/// A project the reducer put aside, for the shell to remember.
+/// A project the reducer put aside, for the shell to keep.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outgoing {
     /// Increases with every project put aside (the shell remembers which it handled).
@@ -33,27 +39,44 @@ pub struct Outgoing {
     pub text: String,
 }
 
-/// One remembered project.
+/// One remembered project (its text is stored under [`text_key`] of its `id`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
+    /// [`id_of`] its text.
+    pub id: String,
     pub title: String,
     pub reason: String,
     /// When it was put aside, in milliseconds since the epoch (the shell's clock).
     pub at_ms: u64,
-    /// The project as autosave writes it (`EditorState::saved_project_text`).
-    pub text: String,
+    /// The length of its text.
+    pub chars: usize,
 }
 
 impl Entry {
     /// The entry for an outgoing project, put aside at `now_ms`.
     pub fn of(outgoing: &Outgoing, now_ms: u64) -> Entry {
         Entry {
+            id: id_of(&outgoing.text),
             title: outgoing.title.clone(),
             reason: outgoing.reason.clone(),
             at_ms: now_ms,
-            text: outgoing.text.clone(),
+            chars: outgoing.text.len(),
         }
     }
+}
+
+/// The id of a project text: 16 hex digits of its SHA-256 (equal texts, one entry).
+pub fn id_of(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The localStorage key of an entry's text.
+pub fn text_key(id: &str) -> String {
+    format!("{KEY}.{id}")
 }
 
 /// The list, newest first.
@@ -62,12 +85,12 @@ pub struct Recent {
     pub entries: Vec<Entry>,
 }
 
-/// The stored list's format version.
+/// The stored index's format version.
 const VERSION: i64 = 1;
 
 impl Recent {
-    /// Reads the stored list. Entries that are not readable are left out; a text that is not a
-    /// list at all is an error (the shell copies it aside before writing a new one).
+    /// Reads the stored index. Entries that are not readable are left out; a text that is not an
+    /// index at all is an error (the shell copies it aside before writing a new one).
     pub fn parse(text: &str) -> Result<Recent, ParseError> {
         let doc = json::parse(text)?;
         let entries = doc
@@ -81,19 +104,24 @@ impl Recent {
                 path: "$".into(),
                 message: "not a list of recent projects".into(),
             })?;
+        let number = |o: &Object, k: &str| {
+            o.get(k)
+                .and_then(Json::as_number_lenient)
+                .filter(|n| *n >= 0.0)
+                .map_or(0, |n| n as u64)
+        };
         let entries = entries
             .iter()
             .filter_map(|e| {
                 let o = e.as_object()?;
+                let id = o.str("id")?;
+                let hex = id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit());
                 Some(Entry {
+                    id: hex.then(|| id.to_owned())?,
                     title: o.str("title")?.to_owned(),
                     reason: o.str("reason").unwrap_or_default().to_owned(),
-                    at_ms: o
-                        .get("at")
-                        .and_then(Json::as_number_lenient)
-                        .filter(|n| *n >= 0.0)
-                        .map_or(0, |n| n as u64),
-                    text: o.str("text")?.to_owned(),
+                    at_ms: number(o, "at"),
+                    chars: usize::try_from(number(o, "chars")).unwrap_or(usize::MAX),
                 })
             })
             .take(LIMIT)
@@ -101,17 +129,21 @@ impl Recent {
         Ok(Recent { entries })
     }
 
-    /// The stored text.
+    /// The stored index.
     pub fn to_text(&self) -> String {
         let entries = self
             .entries
             .iter()
             .map(|e| {
                 let mut o = Object::new();
+                o.set("id", Json::str(e.id.clone()));
                 o.set("title", Json::str(e.title.clone()));
                 o.set("reason", Json::str(e.reason.clone()));
                 o.set("at", Json::int(i64::try_from(e.at_ms).unwrap_or(i64::MAX)));
-                o.set("text", Json::str(e.text.clone()));
+                o.set(
+                    "chars",
+                    Json::int(i64::try_from(e.chars).unwrap_or(i64::MAX)),
+                );
                 Json::Object(o)
             })
             .collect();
@@ -121,23 +153,26 @@ impl Recent {
         Json::Object(o).to_compact()
     }
 
-    /// Puts `entry` first. An older entry with the same project text is dropped (the new one
-    /// says when and why it was last put aside); past [`LIMIT`] entries or [`MAX_CHARS`] of text
-    /// the oldest go, never the new one.
-    pub fn remember(&mut self, entry: Entry) {
-        self.entries.retain(|e| e.text != entry.text);
+    /// Puts `entry` first. An older entry of the same text is dropped (the new one says when and
+    /// why it was last put aside); past [`LIMIT`] entries or [`MAX_CHARS`] of text the oldest go,
+    /// never the new one. Returns the ids no longer listed (their texts can be removed).
+    pub fn remember(&mut self, entry: Entry) -> Vec<String> {
+        self.entries.retain(|e| e.id != entry.id);
         self.entries.insert(0, entry);
-        self.entries.truncate(LIMIT);
-        let mut total = 0;
+        let mut total = 0usize;
         let mut keep = 0;
         for (i, e) in self.entries.iter().enumerate() {
-            total += e.text.len();
-            if i > 0 && total > MAX_CHARS {
+            total = total.saturating_add(e.chars);
+            if i > 0 && (i >= LIMIT || total > MAX_CHARS) {
                 break;
             }
             keep = i + 1;
         }
-        self.entries.truncate(keep);
+        self.entries
+            .split_off(keep)
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
     }
 
     /// Removes entry `index` (the menu's ×).

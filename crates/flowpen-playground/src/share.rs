@@ -302,8 +302,11 @@ pub fn decode(hash: &str) -> Result<Shared, ShareError> {
         });
     }
     let bytes = decode_base64url(data)?;
-    let text = match format {
-        1 => utf8(bytes)?,
+    let (doc, text) = match format {
+        1 => {
+            let text = utf8(bytes)?;
+            (json::parse(&text).map_err(ShareError::Json)?, text)
+        }
         _ => {
             let text = codec::inflate(&bytes, MAX_TEXT).map_err(|e| match e {
                 codec::InflateError::Truncated => ShareError::Truncated,
@@ -312,11 +315,12 @@ pub fn decode(hash: &str) -> Result<Shared, ShareError> {
                 codec::InflateError::Check => ShareError::Check,
             })?;
             let packed = json::parse(&utf8(text)?).map_err(ShareError::Json)?;
-            pack::unpack(packed).ok_or(ShareError::Packed)?.to_compact()
+            let doc = pack::unpack(packed).ok_or(ShareError::Packed)?;
+            let text = doc.to_compact();
+            (doc, text)
         }
     };
-    json::parse(&text).map_err(ShareError::Json)?;
-    let document = project::parse_document(&text).map_err(ShareError::NotProject)?;
+    let document = project::document_from_json(doc, &text).map_err(ShareError::NotProject)?;
     Ok(Shared {
         kind,
         format,

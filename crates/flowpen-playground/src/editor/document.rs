@@ -290,6 +290,15 @@ impl EditorState {
         if self.chrome.view_only {
             return false;
         }
+        // The examples are small: a larger flow is none of them (and is not printed for nothing).
+        let largest = examples::EXAMPLES
+            .iter()
+            .map(|ex| ex.json.matches("\"name\":").count())
+            .max()
+            .unwrap_or(0);
+        if self.doc.flow.states.len() > largest {
+            return true;
+        }
         let now = project::project_json(self.project_ref()).to_compact();
         let new_flow = edit::new_flow();
         let empty = project::FunctionsProject::default();
@@ -372,10 +381,10 @@ impl EditorState {
     }
 
     fn open(&mut self, text: &str, source: &str) {
-        match project::parse_document(text) {
-            Ok(doc) => {
+        match persist::read_saved(text) {
+            Ok((doc, meta)) => {
                 let n = doc.flow().states.len();
-                let untrusted = persist::read_meta(text).untrusted;
+                let untrusted = meta.untrusted;
                 let with_functions =
                     self.open_document(doc, untrusted, &format!("before opening {source}"));
                 let mut msg = format!(
@@ -466,9 +475,8 @@ impl EditorState {
 
     /// Reopens a project from Recent (the current one goes to Recent in its place).
     fn open_recent(&mut self, text: &str, title: &str) {
-        match project::parse_document(text) {
-            Ok(doc) => {
-                let meta = persist::read_meta(text);
+        match persist::read_saved(text) {
+            Ok((doc, meta)) => {
                 let kept_before = self.project.outgoing.last().map(|o| o.serial);
                 self.open_document(
                     doc,

@@ -65,10 +65,20 @@ pub fn with_meta(mut project: Json, meta: &Meta) -> Json {
 
 /// The [`Meta`] of a saved project text (nothing noted when it has none or it is unreadable).
 pub fn read_meta(text: &str) -> Meta {
-    let Ok(Json::Object(top)) = json::parse(text) else {
-        return Meta::default();
-    };
-    let Some(Json::Object(m)) = top.get(META_KEY) else {
+    json::parse(text).map_or_else(|_| Meta::default(), |doc| meta_of(&doc))
+}
+
+/// A saved project's text, parsed once: its document (see `crate::project::parse_document`)
+/// and its [`Meta`].
+pub fn read_saved(text: &str) -> Result<(crate::project::Document, Meta), json::ParseError> {
+    let doc = json::parse(text)?;
+    let meta = meta_of(&doc);
+    Ok((crate::project::document_from_json(doc, text)?, meta))
+}
+
+/// The [`Meta`] of a parsed saved project.
+pub fn meta_of(doc: &Json) -> Meta {
+    let Some(Json::Object(m)) = doc.as_object().and_then(|top| top.get(META_KEY)) else {
         return Meta::default();
     };
     Meta {

@@ -56,10 +56,17 @@ pub fn recent_menu(dispatch: &Dispatch, (open, list): &RecentState) -> Html {
             { for r.entries.iter().enumerate().map(|(i, e)| {
                 let reopen = {
                     let (dispatch, open) = (dispatch.clone(), open.clone());
-                    let (text, title) = (e.text.clone(), e.title.clone());
+                    let (id, title) = (e.id.clone(), e.title.clone());
                     Callback::from(move |_: MouseEvent| {
                         open.set(false);
-                        dispatch.dispatch(Action::OpenRecent { text: text.clone(), title: title.clone() });
+                        let action = match storage::recent_text(&id) {
+                            Some(text) => Action::OpenRecent { text, title: title.clone() },
+                            None => Action::Notify {
+                                level: Level::Error,
+                                text: format!("The text of \"{title}\" is no longer in this browser's storage (removed in another tab?)."),
+                            },
+                        };
+                        dispatch.dispatch(action);
                     })
                 };
                 let remove = {

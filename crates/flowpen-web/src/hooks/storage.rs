@@ -117,7 +117,8 @@ fn may_write(state: &EditorState) -> bool {
 const KEEP_FAILED: &str = "Your previous project could not be kept in Recent: the browser refused to store it (storage full or disabled). It is still saved as it was, and this one is not autosaved until there is room: remove projects from Recent, Export project, or Undo to go back.";
 
 /// Keeps the projects the reducer put aside (and not kept yet) in Recent, before `current` (the
-/// project about to be written) replaces them in storage. `Err` when the browser refused.
+/// project about to be written) replaces them in storage: each text under its own key, then the
+/// index. `Err` when the browser refused (what was written of it is taken back).
 fn keep_in_recent(state: &EditorState, current: &str) -> Result<(), ()> {
     let kept = KEPT.with(Cell::get);
     let pending: Vec<_> = state
@@ -140,7 +141,7 @@ fn keep_in_recent(state: &EditorState, current: &str) -> Result<(), ()> {
     let mut list = match stored.as_deref().map(Recent::parse) {
         None => Recent::default(),
         Some(Ok(list)) => list,
-        // Unreadable: keep its text aside before writing a new list over it.
+        // Unreadable: keep its text aside before writing a new index over it.
         Some(Err(_)) => {
             if !copy_aside(
                 recent::UNREADABLE_KEY,
@@ -152,12 +153,33 @@ fn keep_in_recent(state: &EditorState, current: &str) -> Result<(), ()> {
         }
     };
     let now = js_sys::Date::now().max(0.0) as u64;
+    let mut written: Vec<String> = Vec::new();
+    let mut dropped = Vec::new();
     for o in pending {
-        list.remember(Entry::of(o, now));
+        let entry = Entry::of(o, now);
+        let key = recent::text_key(&entry.id);
+        let listed = list.entries.iter().any(|e| e.id == entry.id);
+        if storage.set_item(&key, &o.text).is_err() {
+            for key in &written {
+                let _ = storage.remove_item(key);
+            }
+            return Err(());
+        }
+        // Only a text this call added is taken back on failure.
+        if !listed {
+            written.push(key);
+        }
+        dropped.extend(list.remember(entry));
     }
-    storage
-        .set_item(recent::KEY, &list.to_text())
-        .map_err(|_| ())?;
+    if storage.set_item(recent::KEY, &list.to_text()).is_err() {
+        for key in &written {
+            let _ = storage.remove_item(key);
+        }
+        return Err(());
+    }
+    for id in dropped {
+        let _ = storage.remove_item(&recent::text_key(&id));
+    }
     KEPT.with(|k| k.set(last));
     Ok(())
 }
@@ -173,13 +195,26 @@ pub fn recent_list() -> Result<Recent, String> {
     }
 }
 
-/// Removes entry `index` from the Recent list; whether the browser stored the shorter list.
+/// The text of a Recent project.
+pub fn recent_text(id: &str) -> Option<String> {
+    browser::local_storage()?
+        .get_item(&recent::text_key(id))
+        .ok()
+        .flatten()
+}
+
+/// Removes entry `index` from the Recent list (and its text); whether the browser stored the
+/// shorter list.
 pub fn remove_recent(index: usize) -> bool {
     let Ok(mut list) = recent_list() else {
         return false;
     };
-    list.remove(index);
-    save(recent::KEY, &list.to_text())
+    let removed = list.remove(index);
+    let ok = save(recent::KEY, &list.to_text());
+    if let (true, Some(e), Some(storage)) = (ok, removed, browser::local_storage()) {
+        let _ = storage.remove_item(&recent::text_key(&e.id));
+    }
+    ok
 }
 
 /// Saves the project whenever it changes and the view whenever that changes; watches other tabs.
