@@ -24,7 +24,7 @@ cargo run --quiet --profile bench -p flowpen-liquid --example bench
 echo
 echo "## Liquid, wasm vs liquidjs (node tests/bench/liquid.mjs)"
 cargo build --quiet --release --target wasm32-unknown-unknown -p flowpen-bindings
-wasm-bindgen --target nodejs --out-dir target/bench-wasm target/wasm32-unknown-unknown/release/flowpen_bindings.wasm
+wasm-bindgen --target nodejs --out-dir target/bench-wasm "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/flowpen_bindings.wasm"
 node tests/bench/liquid.mjs
 
 # --- Flow model (crates/flowpen-flow) ------------------------------------------------------------
