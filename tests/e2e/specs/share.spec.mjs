@@ -273,6 +273,14 @@ export const tests = [
     const recent = await recentEntries(page);
     assert.equal(recent.length, 1, JSON.stringify(recent));
     assert.match(recent[0].detail, /before opening a shared link/);
+    // The Recent menu from the keyboard: Enter opens it, Tab reaches its project, Esc closes it.
+    await page.getByTestId('recent').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('recent-menu').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'recent-open');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('recent-menu').waitFor({ state: 'detached' });
     assert.ok((await recentTexts(page)).includes('mine'));
 
     // A long link is made all the same, with a warning.
