@@ -24,7 +24,7 @@ cargo run --quiet --profile bench -p flowpen-liquid --example liquid_bench
 echo
 echo "## Liquid, wasm vs liquidjs (node tests/bench/liquid.mjs)"
 cargo build --quiet --release --target wasm32-unknown-unknown -p flowpen-bindings
-wasm-bindgen --target nodejs --out-dir target/bench-wasm target/wasm32-unknown-unknown/release/flowpen_bindings.wasm
+wasm-bindgen --target nodejs --out-dir target/bench-wasm "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/flowpen_bindings.wasm"
 node tests/bench/liquid.mjs
 
 # --- Flow model (crates/flowpen-flow) ------------------------------------------------------------
@@ -58,6 +58,13 @@ for jobs in "" "--jobs 1"; do
   printf '%s\n' "${times[@]}" | sort -n | awk -v jobs="${jobs:-one per core}" \
     '{t[NR]=$1} END {printf "| flowpen test, 200 cases (%s) | median %d ms (min %d, max %d) |\n", jobs, t[int(NR/2)+1], t[1], t[NR]}'
 done
+# --- Share links (crates/flowpen-playground) ----------------------------------------------------
+# Link lengths of format 1, format 2 and lz-string on the same text, in one run. See
+# `## Share links` in BENCHMARKS.md.
+echo
+echo "## Share link lengths (share_lengths example, then node tests/bench/share.mjs)"
+cargo run --quiet --profile bench -p flowpen-playground --example share_lengths
+node tests/bench/share.mjs
 
 # --- Editor (crates/flowpen-web) -----------------------------------------------------------------
 # Opening the largest corpus flow and a generated 1,000-widget flow, and dragging a widget, in

@@ -40,7 +40,9 @@ use flowpen_flow::json::Json;
 use flowpen_flow::{Diagnostic, Flow, WidgetType};
 
 pub use canvas::{CanvasState, Drag, Link, Marquee};
-pub use chrome::{ChromeState, FocusRequest, FocusTarget, Level, Notice, Overlay, Panel, Theme};
+pub use chrome::{
+    ChromeState, FocusRequest, FocusTarget, Level, Notice, Overlay, Panel, PendingLink, Theme,
+};
 pub use document::{DocState, SelectMode};
 pub use flowpen_flow::edit::{CondField, KvField};
 pub use project::{ProjectParts, ProjectState};
@@ -62,9 +64,26 @@ pub enum Action {
         text: String,
         source: String,
     },
-    /// Opens a share link's fragment (`#share=1.…`, see [`crate::share`]) as Open… opens a
-    /// project file: one undo step. A broken link shows why and keeps the current flow.
+    /// Opens a share link's fragment (`#share=2.…` or `#view=2.…`, see [`crate::share`]) as
+    /// Open… opens a project file: one undo step, the current project put aside for Recent. When
+    /// the current project has changes no file holds, asks first ([`Overlay::ConfirmShared`]).
+    /// A view link opens read-only. A broken link shows why and keeps everything.
     OpenShared(String),
+    /// Opens the shared project the open question is about.
+    ConfirmShared,
+    /// Reopens a project from Recent (its text as autosave wrote it; `title` for the notice).
+    OpenRecent {
+        text: String,
+        title: String,
+    },
+    /// Makes the read-only project of a view link an editable one (the project autosave had goes
+    /// to Recent).
+    Fork,
+    /// The user looked at what a link brought and lets it run.
+    TrustFunctions,
+    /// The project was written to a file (Export project, or Export of a project that is just a
+    /// flow).
+    SavedToFile,
     /// Opens a bundled example (by file name) with its Functions.
     OpenExample(String),
     /// Asks before discarding the flow.
@@ -321,6 +340,8 @@ impl Action {
         match self {
             A::Open { .. }
             | A::OpenShared(_)
+            | A::ConfirmShared
+            | A::OpenRecent { .. }
             | A::OpenExample(_)
             | A::ConfirmNewFlow
             | A::AddWidget { .. }
@@ -382,8 +403,11 @@ impl Action {
             | A::DismissNotice
             | A::SetTheme(_)
             | A::ShowPanel(_)
+            | A::Fork
             | A::Run => Concern::Chrome,
-            A::AddFunction
+            A::TrustFunctions
+            | A::SavedToFile
+            | A::AddFunction
             | A::SelectFunction(_)
             | A::RenameFunction { .. }
             | A::SetFunctionCode { .. }
@@ -403,6 +427,51 @@ impl Action {
             | A::SwitchStub { .. }
             | A::RemoveStub(_)
             | A::SetTests(_) => Concern::Project,
+        }
+    }
+}
+
+impl Action {
+    /// Whether the action may run in a read-only view (a `#view=` link): looking, selecting,
+    /// running the simulator, sharing, trusting and forking; nothing that edits.
+    pub fn allowed_in_view(&self) -> bool {
+        use Action as A;
+        match self {
+            A::ShowOverlay(o) => matches!(o, Overlay::Search | Overlay::Help | Overlay::Share),
+            A::ShowPanel(p) => *p != Panel::Inspector,
+            A::OpenShared(_)
+            | A::ConfirmShared
+            | A::Fork
+            | A::TrustFunctions
+            | A::SealHistory
+            | A::Select { .. }
+            | A::SelectAll
+            | A::ClearSelection
+            | A::SelectEdge { .. }
+            | A::Reveal(_)
+            | A::CancelGesture
+            | A::BeginMarquee { .. }
+            | A::MarqueeTo(_)
+            | A::EndMarquee
+            | A::Pan { .. }
+            | A::ZoomAt { .. }
+            | A::ZoomBy(_)
+            | A::SetZoom(_)
+            | A::FitView
+            | A::SetViewport(_)
+            | A::SetCanvasSize(_)
+            | A::EnsureVisible(_)
+            | A::ToggleSnap
+            | A::SetSpace(_)
+            | A::CloseOverlay
+            | A::FocusCanvas
+            | A::FocusCard(_)
+            | A::Notify { .. }
+            | A::DismissNotice
+            | A::SetTheme(_)
+            | A::Run
+            | A::SelectFunction(_) => true,
+            _ => false,
         }
     }
 }
@@ -434,6 +503,7 @@ impl Default for EditorState {
         let flow = Flow::parse(examples::FIRST.json).unwrap_or_default();
         let mut s = EditorState::new(flow);
         s.project.set(examples::FIRST.parts());
+        s.mark_saved();
         s
     }
 }
@@ -476,18 +546,22 @@ impl EditorState {
             unreadable_functions: None,
             unreadable_project: None,
         };
-        match files::parse_document(text) {
-            Ok(doc) => {
-                let (flow, parts) = match doc {
+        match persist::read_saved(text) {
+            Ok((doc, meta)) => {
+                let (flow, mut parts) = match doc {
                     files::Document::Project(p) => {
                         let mut p = *p;
                         (std::mem::take(&mut p.flow), ProjectParts::of(p))
                     }
                     files::Document::Flow(flow) => (flow, ProjectParts::default()),
                 };
+                parts.untrusted = meta.untrusted;
                 restored.state = EditorState::new(flow);
                 restored.state.project.set(parts);
                 restored.state.apply_view(view_text, true);
+                if meta.saved_to_file {
+                    restored.state.mark_saved();
+                }
             }
             Err(e) => {
                 restored.state.notify(
@@ -598,9 +672,40 @@ impl EditorState {
         }
     }
 
-    /// What autosave writes under [`persist::PROJECT_KEY`]: the project file, compact.
+    /// What autosave writes under [`persist::PROJECT_KEY`] (and Recent keeps): the project
+    /// file, compact, with the playground's notes about it (see [`persist::Meta`]).
     pub fn saved_project_text(&self) -> String {
-        files::project_json(self.project_ref()).to_compact()
+        let meta = persist::Meta {
+            untrusted: self.project.untrusted.clone(),
+            saved_to_file: !self.unsaved_to_file(),
+        };
+        persist::with_meta(files::project_json(self.project_ref()), &meta).to_compact()
+    }
+
+    /// Whether the project has changes that no file holds (it was edited since it was opened
+    /// from a file, a link, an example or New, or since Export project wrote it).
+    pub fn unsaved_to_file(&self) -> bool {
+        self.project.saved_at != Some((self.doc.flow_rev, self.project.functions_rev))
+    }
+
+    /// Notes that the project as it is now is held by a file (or a link, an example, New).
+    pub(crate) fn mark_saved(&mut self) {
+        self.project.saved_at = Some((self.doc.flow_rev, self.project.functions_rev));
+    }
+
+    /// What a link brought that waits for consent before it runs, if anything.
+    pub fn untrusted(&self) -> Option<&crate::trust::Pending> {
+        self.project.blocked()
+    }
+
+    /// Whether Export of the flow alone writes the whole project (no Functions, environment,
+    /// subflows or tests besides it).
+    pub fn is_just_a_flow(&self) -> bool {
+        let p = &self.project;
+        p.functions.functions.is_empty()
+            && p.functions.env.is_empty()
+            && p.subflows.is_empty()
+            && p.tests.is_empty()
     }
 
     /// The project file: the flow with its Functions and environment variables.
@@ -666,6 +771,31 @@ impl EditorState {
     /// was, so a shell can keep its old state).
     pub fn update(&mut self, action: Action) -> bool {
         let before = Stamp::of(self);
+        if self.chrome.view_only && !action.allowed_in_view() {
+            // Gestures and navigation that would lead to an edit are refused quietly.
+            if matches!(
+                action,
+                Action::OpenInspector(_)
+                    | Action::StartConnect { .. }
+                    | Action::BeginDrag { .. }
+                    | Action::DragTo { .. }
+                    | Action::EndDrag
+                    | Action::BeginLink { .. }
+                    | Action::LinkTo(_)
+                    | Action::EndLink(_)
+                    | Action::ShowOverlay(_)
+                    | Action::ShowPanel(_)
+                    | Action::SealHistory
+            ) {
+                return false;
+            }
+            self.notify(
+                Level::Info,
+                "This is a read-only view of a shared project: Fork makes a copy you can edit."
+                    .into(),
+            );
+            return Stamp::of(self) != before;
+        }
         match action.concern() {
             Concern::Document => document::update(self, action),
             Concern::Canvas => canvas::update(self, action),
@@ -676,11 +806,21 @@ impl EditorState {
     }
 }
 
+/// The project's part of a [`Stamp`]: Functions revision, the Function shown, the flow on the
+/// canvas, what waits for consent, when a file last held it.
+type ProjectStamp = (
+    u64,
+    Option<usize>,
+    Option<usize>,
+    Option<String>,
+    Option<(u64, u64)>,
+);
+
 /// What tells two states apart cheaply: the shared parts by pointer (every change replaces them),
 /// the small ones by value.
 #[derive(PartialEq)]
 struct Stamp {
-    shared: [*const (); 10],
+    shared: [*const (); 12],
     doc: (u64, Option<(usize, usize)>),
     canvas: (
         Viewport,
@@ -691,8 +831,16 @@ struct Stamp {
         bool,
         bool,
     ),
-    chrome: (Option<Overlay>, Option<u64>, Option<u64>, Theme, Panel, u64),
-    project: (u64, Option<usize>, Option<usize>),
+    chrome: (
+        Option<Overlay>,
+        Option<u64>,
+        Option<u64>,
+        Theme,
+        Panel,
+        u64,
+        bool,
+    ),
+    project: ProjectStamp,
 }
 
 impl Stamp {
@@ -712,6 +860,8 @@ impl Stamp {
                 ptr(&s.project.functions),
                 ptr(&s.project.subflows),
                 ptr(&s.project.breakpoints),
+                ptr(&s.project.trusted),
+                ptr(&s.project.outgoing),
             ],
             doc: (s.doc.flow_rev, s.doc.selected_edge),
             canvas: (
@@ -730,11 +880,14 @@ impl Stamp {
                 s.chrome.theme,
                 s.chrome.panel,
                 s.chrome.serial,
+                s.chrome.view_only,
             ),
             project: (
                 s.project.functions_rev,
                 s.project.selected_function,
                 s.project.open,
+                s.project.untrusted.as_ref().map(|p| p.key.clone()),
+                s.project.saved_at,
             ),
         }
     }

@@ -5,6 +5,8 @@
 //! - [`project`] is what travels with the flow: its Functions and environment variables, the
 //!   bundled examples, the saved texts and the project file.
 //! - [`share`] is the share link: the project in the URL's fragment.
+//! - [`recent`] is the list of recent projects (what the user had before something replaced it).
+//! - [`trust`] is consent before code: what a link brought that may not run until the user agrees.
 //! - [`simulator`] is the simulator's session model: executions driven by the engine, with the
 //!   commands a shell carries out (HTTP requests, timers).
 //! - [`functions`] is the pure half of the Functions runtime (routing, `event`/`context`, the
@@ -20,8 +22,10 @@ pub mod editor;
 pub mod flowtest;
 pub mod functions;
 pub mod project;
+pub mod recent;
 pub mod share;
 pub mod simulator;
+pub mod trust;
 mod url;
 
 #[cfg(test)]

@@ -353,7 +353,12 @@ fn is_project(doc: &Json) -> bool {
 
 /// Reads a Studio flow or a project file. Errors carry a line, a column and a path.
 pub fn parse_document(text: &str) -> Result<Document, ParseError> {
-    let doc = json::parse(text)?;
+    document_from_json(json::parse(text)?, text)
+}
+
+/// [`parse_document`] of `text` already parsed into `doc` (errors still point into `text`), for
+/// callers that read more from the same JSON.
+pub fn document_from_json(doc: Json, text: &str) -> Result<Document, ParseError> {
     if !is_project(&doc) {
         return Flow::parse(text).map(Document::Flow);
     }

@@ -14,6 +14,7 @@ pub mod inspector;
 pub mod notice;
 pub mod palette;
 pub mod problems;
+pub mod recent;
 pub mod runlog;
 pub mod tests;
 pub mod toolbar;

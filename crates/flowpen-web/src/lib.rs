@@ -199,9 +199,10 @@ pub fn app() -> Html {
             <div class={classes!("app", theme)} data-testid="app" data-theme={s.chrome.theme.as_str()}>
                 <Toolbar flow={Ptr::new(&s.doc.flow)} main={Ptr::new(s.main_flow())} functions={Ptr::new(&s.project.functions)}
                     subflows={Ptr::new(&s.project.subflows)} tests={Ptr::new(&s.project.tests)} stubs={Ptr::new(&s.project.stubs)} running={running}
-                    can_undo={s.doc.history.can_undo()} can_redo={s.doc.history.can_redo()} theme={s.chrome.theme} snap={s.canvas.snap} />
-                <main class={classes!("workspace", format!("panel-{}", s.chrome.panel.as_str()))}>
-                    <Palette />
+                    can_undo={s.doc.history.can_undo()} can_redo={s.doc.history.can_redo()} theme={s.chrome.theme} snap={s.canvas.snap}
+                    view_only={s.chrome.view_only} just_a_flow={s.is_just_a_flow()} />
+                <main class={classes!("workspace", format!("panel-{}", s.chrome.panel.as_str()), s.chrome.view_only.then_some("view-only"))}>
+                    if !s.chrome.view_only { <Palette /> }
                     <div class="center">
                         <FlowTabs main={Ptr::new(s.main_flow())} subflows={Ptr::new(&s.project.subflows)}
                             open={s.project.open} />
@@ -215,7 +216,7 @@ pub fn app() -> Html {
                     </div>
                     <div class="side">
                         <nav class="side-tabs" role="tablist" aria-label="Panels">
-                            { tab(Panel::Inspector, "Inspector", None) }
+                            if !s.chrome.view_only { { tab(Panel::Inspector, "Inspector", None) } }
                             { tab(Panel::Simulator, "Simulator", running.then(|| "●".to_owned())) }
                             { tab(Panel::Functions, "Functions", Some(functions_count.to_string())) }
                             { tab(Panel::Tests, "Tests", tests_badge) }
@@ -230,7 +231,8 @@ pub fn app() -> Html {
                             <TestsPanel tests={tests.clone()} text={Ptr::new(&s.project.tests)} main={Ptr::new(s.main_flow())}
                                 project={project_key} hidden={s.chrome.panel != Panel::Tests} />
                             <FunctionsPanel functions={Ptr::new(&s.project.functions)} selected={s.project.selected_function}
-                                flow={Ptr::new(&s.doc.flow)} hidden={s.chrome.panel != Panel::Functions} />
+                                flow={Ptr::new(&s.doc.flow)} hidden={s.chrome.panel != Panel::Functions}
+                                readonly={s.chrome.view_only} untrusted={s.untrusted().cloned()} />
                         </div>
                         if s.chrome.panel == Panel::Inspector && running {
                             <button type="button" class="side-running" data-testid="back-to-simulator"

@@ -1,13 +1,27 @@
-// Share links: Share makes a link with the project in the fragment (#share=1.<base64url>); the
-// link opens in another browser (no autosave there) with the flow and its edited Function, the
-// simulator runs it, and Undo brings back that browser's own flow. A link pasted into an open tab
-// (hashchange) opens too; a broken link shows why and keeps the current flow; the fragment is
-// removed once read, so a reload does not open the link again.
+// Share links v2: Share makes short links (#share=2.… and #view=2.…, the packed project deflated
+// with the frozen dictionary); opening one never costs the opener's project (it asks first when
+// that project has changes no file holds, and keeps it in Recent); shared code runs only after
+// Trust and run; environment values stay home unless included; a view link is read-only until
+// Fork; a tampered, truncated or oversized link shows its error and keeps everything.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { launch } from '../lib/browser.mjs';
-import { Editor } from '../lib/editor.mjs';
+import { Editor, ROOT } from '../lib/editor.mjs';
 import { Functions, Simulator } from '../lib/simulator.mjs';
+
+/// Format 2's preset dictionary, to read links independently of the app (Node's zlib).
+const DICTIONARY = readFileSync(join(ROOT, 'crates/flowpen-playground/src/share/dictionary-v2.txt'));
+
+/// The packed project inside a format 2 link: base64url, raw deflate with the dictionary, then a
+/// 3-byte check.
+function packedOf(link) {
+  const m = /#(?:share|view)=2\.([A-Za-z0-9_-]+)$/.exec(link);
+  assert.ok(m, `a format 2 link: ${link.slice(0, 80)}…`);
+  const data = Buffer.from(m[1], 'base64url');
+  return JSON.parse(inflateRawSync(data.subarray(0, data.length - 3), { dictionary: DICTIONARY }).toString('utf8'));
+}
 
 /// Opens an example from the Examples menu.
 async function openExample(page, file) {
@@ -37,43 +51,67 @@ async function noticeMatching(page, re) {
   return { level: await n.getAttribute('data-level'), text: await n.innerText() };
 }
 
-/// The project inside a link, decoded independently of the app (Node's base64url).
-function projectOf(link) {
-  const m = /#share=1\.([A-Za-z0-9_-]+)$/.exec(link);
-  assert.ok(m, `a share link: ${link.slice(0, 80)}…`);
-  return JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8'));
+/// Opens the Share dialog and returns { link, view } (closing it again).
+async function shareLinks(page) {
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-dialog').waitFor();
+  const link = await page.getByTestId('share-link').inputValue();
+  const view = await page.getByTestId('share-view-link').inputValue();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('share-dialog').waitFor({ state: 'detached' });
+  return { link, view };
+}
+
+/// The titles and details of the Recent menu (opened and closed again).
+async function recentEntries(page) {
+  await page.getByTestId('recent').click();
+  await page.getByTestId('recent-menu').waitFor();
+  const entries = await page.locator('[data-testid=recent-open]').evaluateAll((els) => els.map((e) => ({
+    title: e.dataset.title, detail: e.querySelector('.recent-detail')?.innerText ?? '',
+  })));
+  await page.keyboard.press('Escape');
+  await page.getByTestId('recent-menu').waitFor({ state: 'detached' });
+  return entries;
+}
+
+/// The texts of the Recent projects in storage (each under a key of its own), joined.
+async function recentTexts(page) {
+  return page.evaluate(() => Object.keys(localStorage).filter((k) => /^flowpen\.recent\.[0-9a-f]{16}$/.test(k))
+    .map((k) => localStorage.getItem(k)).join('\n'));
+}
+
+/// Waits until autosave has stored a project containing `text`.
+async function savedWith(page, text) {
+  await page.waitForFunction((t) => (localStorage.getItem('flowpen.project') ?? '').includes(t), text);
 }
 
 export const tests = [
-  ['a link to the dog breed example with an edited Function opens in another browser, runs, and Undo brings that browser\'s flow back', async ({ page, url, shots }) => {
+  ['the random number example shared, opened in a browser with its own work: declined, accepted, the old project in Recent, trust and run', async ({ page, url, shots }) => {
     const ed = new Editor(page);
     await ed.open(url);
-    await openExample(page, 'dog-breed.json');
-    await ed.card('get-doge-image').waitFor();
-    const fns = new Functions(page);
-    await fns.open();
-    await fns.select('/get-doge');
-    const code = (await fns.code()).replace("Here's an image of a ${event.breed}! 🐶", 'Shared pup: a ${event.breed} 🐾');
-    assert.ok(code.includes('Shared pup'));
-    await fns.setCode(code);
+    await ed.card('get_num').waitFor();
 
-    // Share, from the keyboard: the link is selected in the dialog, Tab reaches Copy link.
+    // Share, from the keyboard: the link is selected in the dialog, Tab reaches Copy.
     await page.getByTestId('share').focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByTestId('share-dialog');
     await dialog.waitFor();
     const field = page.getByTestId('share-link');
     const link = await field.inputValue();
-    assert.ok(link.startsWith(`${url}/#share=1.`), link.slice(0, 60));
+    assert.ok(link.startsWith(`${url}/#share=2.`), link.slice(0, 60));
+    assert.ok(link.length <= 800, `${link.length} characters`);
     assert.ok(await field.evaluate((e) => document.activeElement === e && e.selectionStart === 0 && e.selectionEnd === e.value.length));
     assert.equal(await page.getByTestId('share-length').innerText(), `${link.length.toLocaleString('en-US')} characters`);
     assert.equal(await page.getByTestId('share-warning').count(), 0);
-    assert.match(await dialog.innerText(), /It holds this flow, 1 Function and no environment variables\./);
-    // The link holds the project file that Export project writes.
-    const project = projectOf(link);
-    assert.equal(project.flowpen, 1);
-    assert.equal(project.flow.description, 'Dog breed pictures');
-    assert.deepEqual(project.functions, [{ path: '/get-doge', code }]);
+    assert.match(await dialog.innerText(), /It holds this flow, 1 Function and no environment variables\. .*They see its Functions and choose whether to run them\./s);
+    const viewLink = await page.getByTestId('share-view-link').inputValue();
+    assert.ok(viewLink.startsWith(`${url}/#view=2.`), viewLink.slice(0, 60));
+    // The link holds the packed project file, read here with Node's zlib and the dictionary.
+    const packed = packedOf(link);
+    assert.equal(packed.flowpen, 1);
+    assert.equal(packed.flow.description, 'Random number generator');
+    assert.deepEqual(packed.flow.states.n, ['Trigger', 'min_value', 'max_value', 'get_num', 'send_result', 'send_error']);
+    assert.equal(packed.functions[0].path, '/random');
     await page.evaluate(() => {
       document.addEventListener('copy', (e) => { window.__copied = e.clipboardData.getData('text/plain'); });
     });
@@ -84,135 +122,277 @@ export const tests = [
     assert.match((await noticeMatching(page, /share link/)).text, /Copied the share link/);
     await page.screenshot({ path: join(shots, 'share-dialog.png') });
     await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
 
-    // Another browser, nothing saved: it shows the random number example until the link opens.
     const other = await otherBrowser();
     try {
       const p2 = other.page;
       const ed2 = new Editor(p2);
-      await ed2.open(link);
-      await ed2.card('get-doge-image').waitFor();
-      const notice = await noticeMatching(p2, /shared flow/);
-      assert.equal(notice.level, 'info');
-      assert.match(notice.text, /Opened a shared flow — Undo brings yours back\./);
+      // That browser has its own work, which no file holds.
+      await ed2.open(url);
+      await ed2.rename('get_num', 'my_number');
+      await savedWith(p2, '"my_number"');
+      // The link opens in a new page load: it asks first.
+      await p2.goto('about:blank');
+      await p2.goto(link);
+      const ask = p2.getByTestId('confirm-shared');
+      await ask.waitFor();
+      assert.match(await ask.innerText(), /Open the shared project\? Yours stays in Recent/);
+      assert.match(await ask.innerText(), /The link holds “Random number generator”: 6 widgets and 1 Function\./);
+      assert.equal(await p2.evaluate(() => document.activeElement?.dataset.testid), 'confirm-shared-open');
       assert.equal(await p2.evaluate(() => location.hash), '', 'the fragment is removed');
-      assert.equal(await p2.evaluate(() => location.href), `${url}/`);
-      const fns2 = new Functions(p2);
-      await fns2.open();
-      assert.deepEqual(await fns2.paths(), ['/get-doge']);
-      await fns2.select('/get-doge');
-      assert.equal(await fns2.code(), code);
+      await p2.screenshot({ path: join(shots, 'share-ask.png') });
+      // Declined: everything stays, nothing went to Recent.
+      await p2.getByTestId('confirm-shared-keep').click();
+      await ask.waitFor({ state: 'detached' });
+      await ed2.card('my_number').waitFor();
+      assert.equal(await ed2.card('get_num').count(), 0);
+      assert.equal(await p2.getByTestId('recent-menu').count(), 0);
+      await p2.getByTestId('recent').click();
+      await p2.getByTestId('recent-empty').waitFor();
+      await p2.keyboard.press('Escape');
+
+      // The same link again (pasted into the address bar): accepted this time.
+      await p2.evaluate((hash) => { location.hash = hash; }, link.slice(link.indexOf('#')));
+      await ask.waitFor();
+      await p2.getByTestId('confirm-shared-open').click();
+      await ed2.card('get_num').waitFor();
+      assert.equal(await ed2.card('my_number').count(), 0);
+      const notice = await noticeMatching(p2, /shared project/);
+      assert.equal(notice.level, 'info');
+      assert.match(notice.text, /Opened a shared project — yours is in Recent, and Undo brings it back\. Its Function does not run until you look at it in the Functions tab and choose Trust and run\./);
+      // The old project is in Recent.
+      await savedWith(p2, '"untrusted"');
+      const recent = await recentEntries(p2);
+      assert.equal(recent.length, 1);
+      assert.equal(recent[0].title, 'Random number generator');
+      assert.match(recent[0].detail, /^just now, before opening a shared link$/);
+      assert.ok((await recentTexts(p2)).includes('my_number'));
+
+      // Shared code does not run before consent: the step says why, the flow takes Fail.
       const sim = new Simulator(p2);
       await sim.open();
       await sim.say('hi');
-      assert.equal(await sim.waitForFlowMessage(1), 'Which dog breed would you like to see?');
-      await sim.say('beagle');
-      assert.equal(await sim.waitForFlowMessage(2), 'Shared pup: a beagle 🐾');
+      await sim.waitForFlowMessage(1);
+      await sim.say('1');
+      await sim.waitForFlowMessage(2);
+      await sim.say('6');
+      assert.match(await sim.waitForFlowMessage(3), /^Sorry, I could not pick a number/);
+      await sim.openLog();
+      await sim.step('get_num').click();
+      assert.match(await sim.detailText(), /not run: \/random is a Function that came with a shared link, and shared code runs only after you look at it and choose Trust and run/);
+      await p2.screenshot({ path: join(shots, 'share-untrusted-step.png') });
 
-      // Undo: that browser's own flow (the example it opened with) and its Function.
-      await p2.getByTestId('undo').click();
-      await ed2.card('get_num').waitFor();
-      assert.equal(await ed2.card('get-doge-image').count(), 0);
-      await fns2.open();
-      assert.deepEqual(await fns2.paths(), ['/random']);
-      // A reload keeps what was saved since: the link is not opened again.
-      await p2.waitForFunction(() => (localStorage.getItem('flowpen.project') ?? '').includes('get_num'));
+      // Look, then trust and run.
+      const fns = new Functions(p2);
+      await fns.open();
+      const banner = p2.getByTestId('trust-banner');
+      assert.match(await banner.innerText(), /These Functions came with a shared link\./);
+      assert.equal(await fns.code(), packed.functions[0].code);
+      await p2.screenshot({ path: join(shots, 'share-trust.png') });
+      await p2.getByTestId('trust-run').click();
+      await banner.waitFor({ state: 'detached' });
+      await sim.open();
+      // A new execution; the conversation goes on below the first one.
+      await sim.say('hi');
+      await sim.waitForFlowMessage(4);
+      await sim.say('1');
+      await sim.waitForFlowMessage(5);
+      await sim.say('6');
+      assert.match(await sim.waitForFlowMessage(6), /^Your random number is [1-6]\.$/);
+
+      // A reload keeps the shared project (autosaved) and the consent (per link content).
       await p2.reload();
       await ed2.card('get_num').waitFor();
-      assert.equal(await ed2.card('get-doge-image').count(), 0);
+      await fns.open();
+      assert.equal(await p2.getByTestId('trust-banner').count(), 0);
+
+      // Recent brings the old project back. The shared one was the untouched example, which the
+      // app always has: it is not kept (an edited one would be, as the next test shows).
+      await p2.getByTestId('recent').click();
+      await p2.locator('[data-testid=recent-open][data-title="Random number generator"]').first().click();
+      await ed2.card('my_number').waitFor();
+      assert.match((await noticeMatching(p2, /from Recent/)).text, /^Opened "Random number generator" from Recent\.$/);
+      const after = await recentEntries(p2);
+      assert.equal(after.length, 1);
+      await p2.screenshot({ path: join(shots, 'share-recent.png') });
     } finally {
       await other.close();
     }
   }],
 
-  ['a link pasted into an open tab opens (hashchange), and the same tab can share it back', async ({ page, url }) => {
+  ['a link pasted into an open tab opens at once when nothing would be lost; environment values stay home unless included; a view link is read-only until Fork', async ({ page, url, shots }) => {
     const ed = new Editor(page);
     await ed.open(url);
     await openExample(page, 'retry-counter.json');
     await ed.card('check_count').waitFor();
     await page.getByTestId('share').click();
+    assert.match(await page.getByTestId('share-env-note').innerText(), /travel by name only, with empty values/);
     const link = await page.getByTestId('share-link').inputValue();
+    assert.deepEqual(packedOf(link).env, { SUCCEEDS_AT: '' });
+    // Include values: a warning, and the value travels.
+    await page.getByTestId('share-include-values').check();
+    assert.match(await page.getByTestId('share-env-warning').innerText(), /anyone who has it can read them/);
+    const withValues = await page.getByTestId('share-link').inputValue();
+    assert.deepEqual(packedOf(withValues).env, { SUCCEEDS_AT: '3' });
     await page.keyboard.press('Escape');
+
+    // An example is not lost by opening a link: no question.
     await openExample(page, 'dog-breed.json');
     await ed.card('get-doge-image').waitFor();
-
-    // As if pasted into the address bar: the same page with a new fragment.
     await page.evaluate((hash) => { location.hash = hash; }, link.slice(link.indexOf('#')));
     await ed.card('check_count').waitFor();
-    assert.match((await noticeMatching(page, /shared flow/)).text, /Undo brings yours back/);
+    assert.equal(await page.getByTestId('confirm-shared').count(), 0);
     await page.waitForFunction(() => location.hash === '');
     const fns = new Functions(page);
     await fns.open();
-    assert.deepEqual(await fns.paths(), ['/flaky']);
-    assert.equal(await page.getByTestId('env-0-value').inputValue(), '3');
-    // The environment variable travels in the link, and the dialog says so.
-    await page.getByTestId('share').click();
-    assert.equal(await page.getByTestId('share-link').inputValue(), link);
-    assert.match(await page.getByTestId('share-env-note').innerText(), /leave secrets out/);
-    await page.keyboard.press('Escape');
-    await page.getByTestId('undo').click();
-    await ed.card('get-doge-image').waitFor();
+    assert.equal(await page.getByTestId('env-0-name').inputValue(), 'SUCCEEDS_AT');
+    assert.equal(await page.getByTestId('env-0-value').inputValue(), '', 'the value stayed home');
 
-    // A very long link is made all the same, with a warning.
+    // The view link: read-only, then Fork.
+    const { view } = await shareLinks(page);
+    await page.getByTestId('tab-inspector').click();
+    await ed.rename('check_count', 'mine');
+    await page.evaluate((hash) => { location.hash = hash; }, view.slice(view.indexOf('#')));
+    await page.getByTestId('view-only').waitFor();
+    await ed.card('check_count').waitFor();
+    assert.equal(await page.getByTestId('confirm-shared').count(), 0, 'a view replaces nothing the user keeps');
+    assert.equal(await page.locator('[data-testid=palette-item]').count(), 0);
+    assert.equal(await page.getByTestId('tab-inspector').count(), 0);
+    await page.screenshot({ path: join(shots, 'share-view.png') });
+    await page.getByTestId('canvas').focus();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+    await ed.card('check_count').waitFor();
+    assert.match((await noticeMatching(page, /read-only/)).text, /read-only view of a shared project: Fork makes a copy you can edit/);
+    // Nothing of the view was saved: the stored project is still the user's.
+    assert.ok((await page.evaluate(() => localStorage.getItem('flowpen.project'))).includes('"mine"'));
+    await page.getByTestId('fork').click();
+    await page.getByTestId('view-only').waitFor({ state: 'detached' });
+    await ed.rename('check_count', 'forked');
+    await savedWith(page, '"forked"');
+    const recent = await recentEntries(page);
+    assert.equal(recent.length, 1, JSON.stringify(recent));
+    assert.match(recent[0].detail, /before opening a shared link/);
+    // The Recent menu from the keyboard: Enter opens it, Tab reaches its project, Esc closes it.
+    await page.getByTestId('recent').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('recent-menu').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'recent-open');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('recent-menu').waitFor({ state: 'detached' });
+    assert.ok((await recentTexts(page)).includes('mine'));
+
+    // A long link is made all the same, with a warning.
     await fns.open();
-    await fns.select('/get-doge');
-    const big = `exports.handler = (c, e, cb) => cb(null, {});\n// ${'long '.repeat(16_000)}\n`;
-    await fns.setCode(big);
+    await fns.select('/flaky');
+    let noise = '';
+    for (let i = 0; noise.length < 12_000; i++) noise += ((i * 2654435761) >>> 0).toString(36);
+    await fns.setCode(`exports.handler = (c, e, cb) => cb(null, {});\n// ${noise}\n`);
     await page.getByTestId('share').click();
     const long = await page.getByTestId('share-link').inputValue();
-    assert.ok(long.length > 100_000, `${long.length}`);
-    assert.match(await page.getByTestId('share-warning').innerText(), /very long \(over 100 kB\): some chat apps/);
-    assert.equal(projectOf(long).functions[0].code, big);
+    assert.ok(long.length > 8_000, `${long.length}`);
+    assert.match(await page.getByTestId('share-warning').innerText(), /This link is long \(over 8,000 characters\): some chat apps, sites and proxies cut or refuse long links/);
   }],
 
-  ['a broken link shows what is wrong and keeps the current flow', async ({ page, url }) => {
+  ['a tampered, truncated or oversized link shows its error and keeps everything; a format 1 link still opens', async ({ page, url }) => {
     const ed = new Editor(page);
     await ed.open(url);
     await openExample(page, 'dog-breed.json');
     await ed.card('get-doge-image').waitFor();
+    await ed.rename('get-doge-image', 'mine');
+    await savedWith(page, '"mine"');
     const names = await ed.cardNames();
-    await page.getByTestId('share').click();
-    const good = await page.getByTestId('share-link').inputValue();
-    await page.keyboard.press('Escape');
-    const data = good.slice(good.indexOf('#share=1.') + '#share=1.'.length);
-    const b64 = (text) => Buffer.from(text).toString('base64url');
+    const { link: good } = await shareLinks(page);
+    const data = good.slice(good.indexOf('#share=2.') + '#share=2.'.length);
+    const bytes = Buffer.from(data, 'base64url');
+    const tampered = Buffer.from(bytes);
+    tampered[Math.floor(bytes.length / 2)] ^= 0x10;
+    const bomb = Buffer.concat([deflateRawSync(Buffer.alloc(8 << 20, 32), { level: 9 }), Buffer.from([0, 0, 0])]);
+    const b64 = (buf) => buf.toString('base64url');
     const cases = [
-      ['#share=2.' + data, /format 2 link, and this Flowpen reads format 1 links only/],
+      ['#share=3.' + data, /format 3 link, and this Flowpen reads format 1 and 2 links only/],
       ['#share=' + data, /does not say its format/],
-      ['#share=1.', /holds nothing after #share=1\./],
-      ['#share=1.abc$def', /character 4 of its data, "\$", is not base64url/],
-      ['#share=1.' + data.slice(0, -40), /cut short/],
-      ['#share=1.' + Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url'), /not UTF-8 text/],
-      ['#share=1.' + b64('{"flowpen": 1, "flow": '), /not JSON/],
-      ['#share=1.' + b64('{"flowpen": 1, "flow": {"states": [{"name": 7}]}}'), /no Flowpen project or Studio flow .*at \$\.flow\.states\[0\]\.name/],
+      ['#share=2.', /holds nothing after the format/],
+      ['#share=2.abc$def', /character 4 of its data, "\$", is not base64url/],
+      ['#share=2.' + data.slice(0, -40), /ends too soon: the link was cut short/],
+      ['#share=2.' + b64(tampered), /altered/],
+      ['#share=2.' + b64(bomb), /expands to more than 4 MB/],
+      ['#share=1.' + b64(Buffer.from('{"flowpen": 1, "flow": ')), /not JSON/],
     ];
+    const recentBefore = await page.evaluate(() => localStorage.getItem('flowpen.recent')) + await recentTexts(page);
     for (const [hash, says] of cases) {
       await page.evaluate((h) => { location.hash = h; }, hash);
       const notice = await noticeMatching(page, /Could not open the shared link/);
-      assert.equal(notice.level, 'error', hash);
-      assert.match(notice.text, says, hash);
-      assert.match(notice.text, /Your flow was kept\.$/);
-      assert.deepEqual(await ed.cardNames(), names, hash);
+      assert.equal(notice.level, 'error', hash.slice(0, 40));
+      assert.match(notice.text, says, hash.slice(0, 40));
+      assert.match(notice.text, /Your project was kept\.$/);
+      assert.deepEqual(await ed.cardNames(), names, hash.slice(0, 40));
+      assert.equal(await page.getByTestId('confirm-shared').count(), 0);
       await page.waitForFunction(() => location.hash === '');
       await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
     }
-    // Nothing was replaced, so there is nothing new to undo: Undo goes back past the example.
-    await page.getByTestId('undo').click();
-    await ed.card('get_num').waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('flowpen.recent')) + await recentTexts(page), recentBefore, 'Recent untouched');
+    await savedWith(page, '"mine"');
 
-    // A page opened with a broken link keeps the saved flow too.
-    await page.getByTestId('redo').click();
-    await ed.card('get-doge-image').waitFor();
-    await page.waitForFunction(() => (localStorage.getItem('flowpen.project') ?? '').includes('get-doge-image'));
+    // A page opened with a broken link keeps the saved project too.
     await page.goto('about:blank');
-    await page.goto(`${url}/#share=1.${data.slice(0, -3)}!`);
-    await ed.card('get-doge-image').waitFor();
+    await page.goto(`${url}/#share=2.${data.slice(0, -3)}!`);
+    await ed.card('mine').waitFor();
     assert.equal((await noticeMatching(page, /Could not open the shared link/)).level, 'error');
     assert.deepEqual(await ed.cardNames(), names);
-    assert.equal(await page.getByTestId('undo').isDisabled(), true, 'a fresh page with nothing to undo');
+
+    // A format 1 link (what earlier versions wrote) still opens, after the same question.
+    const project = {
+      flowpen: 1,
+      flow: JSON.parse(readFileSync(join(ROOT, 'www/examples/retry-counter.json'), 'utf8')),
+      functions: [{ path: '/flaky', code: readFileSync(join(ROOT, 'www/examples/functions/flaky.js'), 'utf8') }],
+      env: { SUCCEEDS_AT: '3' },
+    };
+    await page.evaluate((h) => { location.hash = h; }, `#share=1.${b64(Buffer.from(JSON.stringify(project)))}`);
+    await page.getByTestId('confirm-shared-open').click();
+    await ed.card('check_count').waitFor();
     const fns = new Functions(page);
     await fns.open();
-    assert.deepEqual(await fns.paths(), ['/get-doge']);
+    assert.deepEqual(await fns.paths(), ['/flaky']);
+    assert.equal(await page.getByTestId('env-0-value').inputValue(), '3');
+    await page.getByTestId('trust-banner').waitFor();
+  }],
+
+  ['when the browser refuses to keep a project in Recent, the user hears it and the old project stays saved', async ({ page, url }) => {
+    const ed = new Editor(page);
+    await ed.open(url);
+    await ed.rename('get_num', 'mine');
+    await savedWith(page, '"mine"');
+    // Storage takes everything but the Recent list.
+    await page.evaluate(() => {
+      const real = Storage.prototype.setItem;
+      window.__refuseRecent = (refuse) => {
+        Storage.prototype.setItem = function (k, v) {
+          if (refuse && k.startsWith('flowpen.recent')) throw new DOMException('full', 'QuotaExceededError');
+          return real.call(this, k, v);
+        };
+      };
+      window.__refuseRecent(true);
+    });
+    await openExample(page, 'dog-breed.json');
+    await ed.card('get-doge-image').waitFor();
+    const notice = await noticeMatching(page, /could not be kept in Recent/);
+    assert.equal(notice.level, 'error');
+    assert.match(notice.text, /It is still saved as it was, and this one is not autosaved until there is room/);
+    assert.ok((await page.evaluate(() => localStorage.getItem('flowpen.project'))).includes('"mine"'), 'the old project stays saved');
+    // Undo goes back to it: nothing is lost, autosave goes on.
+    await page.getByTestId('undo').click();
+    await ed.card('mine').waitFor();
+    await ed.rename('mine', 'mine_again');
+    await savedWith(page, '"mine_again"');
+    // With room again, the next replacement keeps it.
+    await page.evaluate(() => window.__refuseRecent(false));
+    await openExample(page, 'retry-counter.json');
+    await ed.card('check_count').waitFor();
+    await savedWith(page, 'check_count');
+    const recent = await recentEntries(page);
+    assert.equal(recent.length, 1);
+    assert.ok((await recentTexts(page)).includes('mine_again'));
   }],
 ];

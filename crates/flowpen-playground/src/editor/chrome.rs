@@ -2,9 +2,11 @@
 //! and the theme, with the actions that change them. Nothing here edits the flow.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use super::geometry::Point;
 use super::{Action, EditorState};
+use crate::share::Shared;
 
 /// Light or dark.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -65,6 +67,26 @@ pub enum Overlay {
     EditFlowData,
     /// Name the selected execution's conversation and add it to the flow tests.
     SaveAsTest,
+    /// A share link arrived while the project has changes no file holds: open it (the current
+    /// project stays in Recent) or keep the current one.
+    ConfirmShared(PendingLink),
+}
+
+/// A decoded link waiting for an answer. Compared by pointer: the reducer compares overlays after
+/// every action, and a deep comparison of a whole project there would cost time and code size.
+#[derive(Clone)]
+pub struct PendingLink(pub Rc<Shared>);
+
+impl PartialEq for PendingLink {
+    fn eq(&self, other: &PendingLink) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for PendingLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PendingLink")
+    }
 }
 
 /// What the panel on the right shows.
@@ -139,6 +161,9 @@ pub struct ChromeState {
     pub focus: Option<FocusRequest>,
     pub theme: Theme,
     pub panel: Panel,
+    /// A read-only view of a shared project (`#view=`): nothing edits it, autosave does not
+    /// write it, *Fork* makes it an editable project.
+    pub view_only: bool,
     /// Numbers notices and focus requests.
     pub(super) serial: u64,
 }
@@ -186,6 +211,16 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
         Action::Run => {
             s.chrome.panel = Panel::Simulator;
             s.request_focus(FocusTarget::Chat);
+        }
+        Action::Fork if s.chrome.view_only => {
+            s.chrome.view_only = false;
+            s.project.saved_at = None;
+            s.chrome.panel = Panel::Inspector;
+            s.notify(
+                Level::Info,
+                "Forked: this copy is yours to edit and autosaves; the project you had is in Recent."
+                    .into(),
+            );
         }
         _ => {}
     }

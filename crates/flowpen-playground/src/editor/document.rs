@@ -14,9 +14,12 @@ use super::cards::{self, CardModel, Edge};
 use super::geometry::{self, snap, Point, Rect};
 use super::history::{Change, Entry, History};
 use super::project::ProjectParts;
-use super::{capitalize, clipboard, liquid, Action, EditorState, FocusTarget, Level};
-use crate::project::{self, examples, functions::missing_paths, Document};
-use crate::share;
+use super::{capitalize, clipboard, liquid, persist, Action, EditorState, FocusTarget, Level};
+use super::{Overlay, Panel, PendingLink};
+use crate::project::{self, examples, functions::missing_paths, Document, ProjectRef};
+use crate::recent::Outgoing;
+use crate::share::{self, LinkKind, Shared};
+use crate::trust;
 
 /// The flow and what derives from it.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,10 +76,16 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
     match action {
         Action::Open { text, source } => s.open(&text, &source),
         Action::OpenShared(fragment) => s.open_shared(&fragment),
+        Action::ConfirmShared => {
+            if let Some(Overlay::ConfirmShared(pending)) = s.chrome.overlay.take() {
+                s.open_shared_now(Shared::clone(&pending.0));
+            }
+        }
+        Action::OpenRecent { text, title } => s.open_recent(&text, &title),
         Action::OpenExample(file) => s.open_example(&file),
         Action::ConfirmNewFlow => {
             s.chrome.overlay = None;
-            s.replace_flow(edit::new_flow());
+            s.replace_flow(edit::new_flow(), "before New");
             s.notify(
                 Level::Info,
                 "New flow: drag widgets from the palette to begin.".into(),
@@ -275,12 +284,65 @@ impl EditorState {
     }
 
     /// Replaces the whole flow (import, example, new) as one undo step.
-    fn replace_flow(&mut self, flow: Flow) {
-        self.replace(flow, None);
+    fn replace_flow(&mut self, flow: Flow, reason: &str) {
+        self.replace(flow, None, reason);
     }
 
-    /// Replaces the whole flow, and the rest of the project when given, as one undo step.
-    fn replace(&mut self, flow: Flow, parts: Option<ProjectParts>) {
+    /// Whether the project is worth keeping in Recent: anything but an untouched example or an
+    /// empty new flow, and not a read-only view.
+    fn worth_keeping(&self) -> bool {
+        if self.chrome.view_only {
+            return false;
+        }
+        // The examples are small: a larger flow is none of them (and is not printed for nothing).
+        let largest = examples::EXAMPLES
+            .iter()
+            .map(|ex| ex.json.matches("\"name\":").count())
+            .max()
+            .unwrap_or(0);
+        if self.doc.flow.states.len() > largest {
+            return true;
+        }
+        let now = project::project_json(self.project_ref()).to_compact();
+        let new_flow = edit::new_flow();
+        let empty = project::FunctionsProject::default();
+        let pristine = examples::EXAMPLES
+            .iter()
+            .filter_map(|ex| {
+                let flow = Flow::parse(ex.json).ok()?;
+                let functions = ex.project();
+                // As the example opens: with its tests.
+                let project = ProjectRef {
+                    tests: ex.tests,
+                    ..ProjectRef::of(&flow, &functions)
+                };
+                Some(project::project_json(project).to_compact())
+            })
+            .chain([project::project_json(ProjectRef::of(&new_flow, &empty)).to_compact()]);
+        !pristine.into_iter().any(|p| p == now)
+    }
+
+    /// Replaces the whole flow, and the rest of the project when given, as one undo step. The
+    /// project it replaces is put aside for Recent (`reason` says why); the new one counts as
+    /// held by a file (it came from one, or from a link, an example, New).
+    fn replace(&mut self, flow: Flow, parts: Option<ProjectParts>, reason: &str) {
+        if self.worth_keeping() {
+            let title = self
+                .doc
+                .flow
+                .description()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or("Untitled flow")
+                .to_owned();
+            let outgoing = Outgoing {
+                serial: 0,
+                title,
+                reason: reason.to_owned(),
+                text: self.saved_project_text(),
+            };
+            self.project.put_aside(outgoing);
+        }
+        self.chrome.view_only = false;
         let old = std::mem::replace(&mut self.doc.flow, Rc::new(flow));
         let change = match parts {
             Some(p) => Change::Project(old, self.project.replace(p)),
@@ -301,6 +363,7 @@ impl EditorState {
         if self.canvas.canvas_size.x > 0.0 {
             self.fit();
         }
+        self.mark_saved();
     }
 
     fn open_example(&mut self, file: &str) {
@@ -311,7 +374,8 @@ impl EditorState {
         match Flow::parse(ex.json) {
             Ok(flow) => {
                 self.chrome.overlay = None;
-                self.replace(flow, Some(ex.parts()));
+                let reason = format!("before opening the example \"{}\"", ex.title);
+                self.replace(flow, Some(ex.parts()), &reason);
                 let paths: Vec<&str> = ex.functions.iter().map(|(p, _)| *p).collect();
                 self.notify(
                     Level::Info,
@@ -328,10 +392,12 @@ impl EditorState {
     }
 
     fn open(&mut self, text: &str, source: &str) {
-        match project::parse_document(text) {
-            Ok(doc) => {
+        match persist::read_saved(text) {
+            Ok((doc, meta)) => {
                 let n = doc.flow().states.len();
-                let with_functions = self.open_document(doc);
+                let untrusted = meta.untrusted;
+                let with_functions =
+                    self.open_document(doc, untrusted, &format!("before opening {source}"));
                 let mut msg = format!(
                     "Opened {source}: {n} widget{}",
                     if n == 1 { "" } else { "s" }
@@ -357,40 +423,134 @@ impl EditorState {
         }
     }
 
+    /// Opens a link: at once, or after asking when the current project has changes no file
+    /// holds (a view link never replaces anything the user keeps, so it never asks).
     fn open_shared(&mut self, fragment: &str) {
         match share::decode(fragment) {
-            Ok(doc) => {
-                self.open_document(doc);
-                let mut msg = "Opened a shared flow — Undo brings yours back".to_owned();
+            Ok(shared) => {
+                let ask = shared.kind == LinkKind::Edit
+                    && !self.chrome.view_only
+                    && self.unsaved_to_file()
+                    && self.worth_keeping();
+                if ask {
+                    self.chrome.overlay =
+                        Some(Overlay::ConfirmShared(PendingLink(Rc::new(shared))));
+                } else {
+                    self.open_shared_now(shared);
+                }
+            }
+            Err(e) => self.notify(
+                Level::Error,
+                format!("Could not open the shared link: {e}. Your project was kept."),
+            ),
+        }
+    }
+
+    fn open_shared_now(&mut self, shared: Shared) {
+        let untrusted = trust::pending_for(&shared.document, &self.project.functions);
+        let view = shared.kind == LinkKind::View;
+        let functions = match &shared.document {
+            Document::Project(p) => p.functions.functions.len(),
+            Document::Flow(_) => 0,
+        };
+        let kept_before = self.project.outgoing.last().map(|o| o.serial);
+        self.open_document(shared.document, untrusted, "before opening a shared link");
+        let kept = self.project.outgoing.last().map(|o| o.serial) != kept_before;
+        self.chrome.view_only = view;
+        if view {
+            self.chrome.panel = Panel::Simulator;
+        }
+        let mut msg = if view {
+            "Viewing a shared project, read-only: Fork makes a copy you can edit".to_owned()
+        } else if kept {
+            "Opened a shared project — yours is in Recent, and Undo brings it back".to_owned()
+        } else {
+            "Opened a shared project — Undo brings yours back".to_owned()
+        };
+        msg.push_str(&self.problems_note());
+        msg.push('.');
+        match self.untrusted() {
+            Some(p) if p.shared_code => msg.push_str(&format!(
+                " Its {} not run until you look at {} in the Functions tab and choose Trust and run.",
+                if functions == 1 { "Function does" } else { "Functions do" },
+                if functions == 1 { "it" } else { "them" },
+            )),
+            Some(_) => msg.push_str(
+                " It does not call your own Functions until you choose Trust and run in the Functions tab.",
+            ),
+            None => {}
+        }
+        msg.push_str(&self.missing_note());
+        self.notify(Level::Info, msg);
+    }
+
+    /// Reopens a project from Recent (the current one goes to Recent in its place).
+    fn open_recent(&mut self, text: &str, title: &str) {
+        match persist::read_saved(text) {
+            Ok((doc, meta)) => {
+                let kept_before = self.project.outgoing.last().map(|o| o.serial);
+                self.open_document(
+                    doc,
+                    meta.untrusted,
+                    &format!("before opening \"{title}\" from Recent"),
+                );
+                if !meta.saved_to_file {
+                    self.project.saved_at = None;
+                }
+                let mut msg = format!("Opened \"{title}\" from Recent");
+                if self.project.outgoing.last().map(|o| o.serial) != kept_before {
+                    msg.push_str("; the project you had is in Recent too");
+                }
                 msg.push_str(&self.problems_note());
                 msg.push('.');
-                msg.push_str(&self.missing_note());
+                if self.untrusted().is_some() {
+                    msg.push_str(" It came from a link: its Functions wait for Trust and run.");
+                }
                 self.notify(Level::Info, msg);
             }
             Err(e) => self.notify(
                 Level::Error,
-                format!("Could not open the shared link: {e}. Your flow was kept."),
+                format!("Could not open \"{title}\" from Recent ({e}). Your project was kept."),
             ),
         }
     }
 
     /// Replaces the flow with an opened document's, and the rest of the project with a project
-    /// file's (one undo step). Returns how many Functions a project file brought.
-    fn open_document(&mut self, doc: Document) -> Option<usize> {
-        if matches!(doc, Document::Project(_)) {
+    /// file's (one undo step; a plain flow keeps the Functions). `untrusted` is what waits for
+    /// consent. Returns how many Functions a project file brought.
+    ///
+    /// A project file, or a link (whatever it holds), replaces the whole project: the main flow
+    /// comes back on the canvas first. A plain flow from a file replaces the flow on the canvas
+    /// (the open subflow's, on a subflow's tab).
+    fn open_document(
+        &mut self,
+        doc: Document,
+        untrusted: Option<trust::Pending>,
+        reason: &str,
+    ) -> Option<usize> {
+        if matches!(doc, Document::Project(_)) || untrusted.is_some() {
             self.open_main();
         }
-        let (flow, parts) = match doc {
-            Document::Flow(flow) => (flow, None),
+        let (flow, mut parts, with_functions) = match doc {
+            // A plain flow keeps the Functions, and whatever of theirs waits for consent.
+            Document::Flow(flow) if untrusted.is_none() => (flow, None, None),
+            Document::Flow(flow) => {
+                let mut parts = self.project.parts();
+                parts.untrusted = trust::combine(parts.untrusted.clone(), untrusted.clone());
+                (flow, Some(parts), None)
+            }
             Document::Project(p) => {
                 let mut p = *p;
                 let flow = std::mem::take(&mut p.flow);
-                (flow, Some(ProjectParts::of(p)))
+                let n = p.functions.functions.len();
+                (flow, Some(ProjectParts::of(p)), Some(n))
             }
         };
-        let with_functions = parts.as_ref().map(|p| p.functions.functions.len());
+        if let (Some(parts), Some(_)) = (&mut parts, with_functions) {
+            parts.untrusted = untrusted;
+        }
         self.chrome.overlay = None;
-        self.replace(flow, parts);
+        self.replace(flow, parts, reason);
         with_functions
     }
 

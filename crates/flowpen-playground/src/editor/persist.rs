@@ -15,6 +15,7 @@ use flowpen_flow::json::{self, Json, Number, Object};
 
 use super::geometry::Viewport;
 use super::Theme;
+use crate::trust::Pending;
 
 /// localStorage key of the project: the project file, compact (see `crate::project`).
 pub const PROJECT_KEY: &str = "flowpen.project";
@@ -31,6 +32,63 @@ pub const UNREADABLE_KEY: &str = "flowpen.flow.unreadable";
 pub const FUNCTIONS_KEY: &str = "flowpen.functions";
 /// Where unreadable saved Functions are moved.
 pub const UNREADABLE_FUNCTIONS_KEY: &str = "flowpen.functions.unreadable";
+
+/// The member of the autosaved project (and of Recent's entries) that holds [`Meta`]; Export
+/// project never writes it.
+pub const META_KEY: &str = "playground";
+
+/// What the playground notes about a saved project besides the project file itself. It is saved
+/// with the project in one write, so a reload can never run a link's code without consent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// The project came from a link and waits for consent.
+    pub untrusted: Option<Pending>,
+    /// A file (or a link, an example, New) holds the project as it is.
+    pub saved_to_file: bool,
+}
+
+/// The project file's JSON value with `meta` added (when there is anything to note).
+pub fn with_meta(mut project: Json, meta: &Meta) -> Json {
+    let mut o = Object::new();
+    if let Some(p) = &meta.untrusted {
+        o.set("untrusted", Json::str(p.key.clone()));
+        o.set("shared_code", Json::Bool(p.shared_code));
+    }
+    if meta.saved_to_file {
+        o.set("saved_to_file", Json::Bool(true));
+    }
+    if let (false, Some(top)) = (o.is_empty(), project.as_object_mut()) {
+        top.set(META_KEY, Json::Object(o));
+    }
+    project
+}
+
+/// The [`Meta`] of a saved project text (nothing noted when it has none or it is unreadable).
+pub fn read_meta(text: &str) -> Meta {
+    json::parse(text).map_or_else(|_| Meta::default(), |doc| meta_of(&doc))
+}
+
+/// A saved project's text, parsed once: its document (see `crate::project::parse_document`)
+/// and its [`Meta`].
+pub fn read_saved(text: &str) -> Result<(crate::project::Document, Meta), json::ParseError> {
+    let doc = json::parse(text)?;
+    let meta = meta_of(&doc);
+    Ok((crate::project::document_from_json(doc, text)?, meta))
+}
+
+/// The [`Meta`] of a parsed saved project.
+pub fn meta_of(doc: &Json) -> Meta {
+    let Some(Json::Object(m)) = doc.as_object().and_then(|top| top.get(META_KEY)) else {
+        return Meta::default();
+    };
+    Meta {
+        untrusted: m.str("untrusted").map(|key| Pending {
+            key: key.to_owned(),
+            shared_code: !matches!(m.get("shared_code"), Some(Json::Bool(false))),
+        }),
+        saved_to_file: matches!(m.get("saved_to_file"), Some(Json::Bool(true))),
+    }
+}
 
 /// Which failed autosave writes the user hears about: the first of every run of failures (a
 /// success re-arms the report), so a full storage is reported once, not at every keystroke, and

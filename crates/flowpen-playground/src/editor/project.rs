@@ -7,6 +7,8 @@ use std::rc::Rc;
 use super::{Action, EditorState, Level, Panel};
 use crate::project::functions::{self as rules, FunctionsProject};
 use crate::project::{Project, Subflow, WidgetStub};
+use crate::recent::Outgoing;
+use crate::trust::{self, Pending};
 
 /// What a project holds besides its main flow, as the editor shares it (an opened project
 /// replaces all of it in one undo step).
@@ -16,6 +18,9 @@ pub struct ProjectParts {
     pub subflows: Rc<Vec<Subflow>>,
     pub tests: Rc<String>,
     pub stubs: Rc<Vec<WidgetStub>>,
+    /// The project came from a link, and its code (or its flow calling this browser's
+    /// Functions) waits for consent (see [`crate::trust`]). Undo and redo carry it.
+    pub untrusted: Option<Pending>,
 }
 
 impl ProjectParts {
@@ -26,6 +31,7 @@ impl ProjectParts {
             subflows: Rc::new(project.subflows),
             tests: Rc::new(project.tests),
             stubs: Rc::new(project.stubs),
+            untrusted: None,
         }
     }
 
@@ -64,6 +70,17 @@ pub struct ProjectState {
     /// Where executions pause (before these widgets run): a widget of the main flow, or of a
     /// subflow by its SID (or name). Kept for the session, not saved.
     pub breakpoints: Rc<std::collections::BTreeSet<flowpen_engine::Breakpoint>>,
+    /// What waits for consent (the project came from a link).
+    pub untrusted: Option<Pending>,
+    /// The keys of link contents the user consented to run (the shell keeps them in
+    /// localStorage under [`trust::KEY`]).
+    pub trusted: Rc<Vec<String>>,
+    /// Projects put aside when something replaced them, for the shell to keep in Recent (the
+    /// last few; the shell remembers which serial it handled).
+    pub outgoing: Rc<Vec<Outgoing>>,
+    /// The revisions (flow, Functions) at which the project was last opened from or written to
+    /// a file (or a link, an example, New); `None`: it has changes no file holds.
+    pub saved_at: Option<(u64, u64)>,
 }
 
 /// A flow that is not on the canvas, as the editor left it: the flow, its undo history, the
@@ -85,6 +102,7 @@ impl ProjectState {
         self.subflows = parts.subflows;
         self.tests = parts.tests;
         self.stubs = parts.stubs;
+        self.untrusted = parts.untrusted;
         self.open = None;
         self.parked_main = None;
         self.parked = Vec::new();
@@ -97,6 +115,27 @@ impl ProjectState {
             subflows: Rc::clone(&self.subflows),
             tests: Rc::clone(&self.tests),
             stubs: Rc::clone(&self.stubs),
+            untrusted: self.untrusted.clone(),
+        }
+    }
+
+    /// What still waits for consent: the link's content, unless the user consented to it.
+    pub fn blocked(&self) -> Option<&Pending> {
+        self.untrusted
+            .as_ref()
+            .filter(|p| !self.trusted.contains(&p.key))
+    }
+
+    /// How many projects put aside are kept for the shell (it handles them at the next render).
+    const OUTGOING_KEPT: usize = 8;
+
+    /// Hands a project put aside to the shell.
+    pub(super) fn put_aside(&mut self, mut outgoing: Outgoing) {
+        let list = Rc::make_mut(&mut self.outgoing);
+        outgoing.serial = list.last().map_or(1, |o| o.serial + 1);
+        list.push(outgoing);
+        if list.len() > Self::OUTGOING_KEPT {
+            list.remove(0);
         }
     }
 
@@ -118,6 +157,7 @@ impl ProjectState {
         self.subflows = parts.subflows;
         self.tests = parts.tests;
         self.stubs = parts.stubs;
+        self.untrusted = parts.untrusted;
         self.parked = Vec::new();
         let n = self.functions.functions.len();
         self.selected_function = (n > 0).then(|| selected.unwrap_or(0).min(n - 1));
@@ -148,6 +188,21 @@ type Never = std::convert::Infallible;
 pub(super) fn update(s: &mut EditorState, action: Action) {
     let p = &mut s.project;
     match action {
+        Action::TrustFunctions => {
+            let Some(pending) = p.blocked().cloned() else {
+                return;
+            };
+            p.trusted = Rc::new(trust::with_key(&p.trusted, &pending.key));
+            let text = if pending.shared_code {
+                "Trusted: the shared Functions run from now on (and the next time this link opens)."
+            } else {
+                "Trusted: the shared flow may call your Functions from now on."
+            };
+            s.notify(Level::Info, text.into());
+        }
+        Action::SavedToFile => {
+            p.saved_at = Some((s.doc.flow_rev, p.functions_rev));
+        }
         Action::AddFunction => {
             let mut added = 0;
             let _ = p.change(|f| {

@@ -212,6 +212,26 @@ pub fn response_note(request: &HttpRequest, status: u16) -> Option<String> {
     })
 }
 
+/// Why a call to this project's Functions (`flowpen.local`) is refused while what a link brought
+/// waits for consent: the step explains and says what to do. `shared_code`: the link brought the
+/// Functions (otherwise a flow that would call this browser's own Functions).
+pub fn untrusted(request: &HttpRequest, shared_code: bool) -> TransportError {
+    let path = url_path(&request.url).unwrap_or_default();
+    let message = if shared_code {
+        format!(
+            "not run: {path} is a Function that came with a shared link, and shared code runs only after you look at it and choose Trust and run (in the Functions tab)"
+        )
+    } else {
+        format!(
+            "not run: this flow came from a shared link and would call your own Function {path} (with your environment values); choose Trust and run in the Functions tab to let it"
+        )
+    };
+    TransportError {
+        kind: TransportErrorKind::Network,
+        message,
+    }
+}
+
 /// Why a Function answered the way it did, when its status says more than the body: the host's
 /// 404 for an unknown path and its 504 at the time limit.
 pub fn function_note(request: &HttpRequest, response: &HttpResponse) -> Option<String> {

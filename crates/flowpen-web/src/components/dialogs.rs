@@ -1,5 +1,6 @@
 //! Dialogs over the editor: open (file or pasted JSON), confirm "New flow", find a widget, choose
-//! where a port leads (the keyboard's way to connect), the list of shortcuts, and the share link.
+//! where a port leads (the keyboard's way to connect), the list of shortcuts, the share links, and
+//! the question before a share link replaces a project no file holds.
 
 use std::rc::Rc;
 
@@ -15,7 +16,7 @@ use crate::hooks::{browser, copy_text, storage};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
 use flowpen_playground::editor::geometry::Point;
 use flowpen_playground::editor::{Action, Level, Overlay};
-use flowpen_playground::project::{FunctionsProject, ProjectRef, Subflow, WidgetStub};
+use flowpen_playground::project::{Document, FunctionsProject, ProjectRef, Subflow, WidgetStub};
 use flowpen_playground::share;
 
 #[derive(Properties, PartialEq)]
@@ -27,10 +28,21 @@ pub struct ModalProps {
     pub children: Html,
 }
 
-/// A dialog with a backdrop; clicking the backdrop or pressing Escape closes it.
+/// A dialog with a backdrop; clicking the backdrop or pressing Escape closes it. An element of
+/// its content marked `data-autofocus` gets the focus when it opens.
 #[function_component(Modal)]
 pub fn modal(props: &ModalProps) -> Html {
     let dispatch = use_dispatch();
+    use_effect_with((), |_| {
+        if let Some(el) = browser::query(".modal [data-autofocus]")
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(e).ok())
+        {
+            let _ = el.focus();
+            if let Ok(input) = wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(el) {
+                input.select();
+            }
+        }
+    });
     let onbackdrop = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: MouseEvent| {
@@ -127,7 +139,7 @@ pub fn confirm_new() -> Html {
     let node = use_autofocus();
     html! {
         <Modal title="Start a new flow?" testid="confirm-new">
-            <p>{ "The current flow will be replaced by an empty one with just a Trigger. You can undo this, and Export keeps a copy." }</p>
+            <p>{ "The current flow will be replaced by an empty one with just a Trigger. Your project stays in Recent, and Undo brings it back." }</p>
             <div class="button-row end">
                 <button type="button" class="btn" ref={node} data-testid="confirm-new-cancel"
                     onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep editing" }</button>
@@ -160,7 +172,7 @@ pub fn changed_elsewhere() -> Html {
             <p class="muted">{ "Keep mine saves this tab's project over theirs (that tab then asks the same question), so nothing is lost either way." }</p>
             <div class="button-row end">
                 <button type="button" class="btn" data-testid="changed-elsewhere-load" onclick={load}>
-                    { "Load theirs (Undo brings yours back)" }</button>
+                    { "Load theirs (yours stays in Recent)" }</button>
                 <button type="button" class="btn primary" ref={node} data-testid="changed-elsewhere-keep"
                     onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep mine" }</button>
             </div>
@@ -473,44 +485,19 @@ fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// A link to the project (the flow with its Functions and environment variables), to copy.
-#[function_component(ShareDialog)]
-pub fn share_dialog(props: &ShareDialogProps) -> Html {
-    let dispatch = use_dispatch();
-    let page = use_page_url();
-    let fragment = use_memo(
-        (
-            props.flow.clone(),
-            props.functions.clone(),
-            props.subflows.clone(),
-            props.tests.clone(),
-            props.stubs.clone(),
-        ),
-        |(flow, functions, subflows, tests, stubs)| {
-            share::fragment(ProjectRef {
-                flow,
-                functions,
-                subflows,
-                tests,
-                stubs,
-            })
-        },
-    );
-    let link = Rc::new(share::link(&page, &fragment));
-    let field = use_node_ref();
-    {
-        let field = field.clone();
-        use_effect_with((), move |_| {
-            if let Some(input) = field.cast::<HtmlInputElement>() {
-                let _ = input.focus();
-                input.select();
-            }
-        });
-    }
+/// A read-only link field with its Copy button.
+fn link_row(
+    dispatch: &super::Dispatch,
+    label: &str,
+    link: &Rc<String>,
+    (testid, copy_testid): (&'static str, &'static str),
+    autofocus: bool,
+) -> Html {
     let copy = {
-        let (dispatch, link, field) = (dispatch.clone(), Rc::clone(&link), field.clone());
+        let (dispatch, link) = (dispatch.clone(), Rc::clone(link));
         Callback::from(move |_: MouseEvent| {
-            let input = field.cast::<HtmlInputElement>();
+            let input = browser::query(&format!("[data-testid={testid}]"))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(e).ok());
             if let Some(input) = &input {
                 input.select();
             }
@@ -530,6 +517,58 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
             input.select();
         }
     });
+    html! {
+        <>
+            <label class="share-label" for={testid}>{ label }</label>
+            <div class="share-row">
+                <input id={testid} class="input mono" type="text" readonly=true data-testid={testid}
+                    data-autofocus={autofocus.then_some("true")}
+                    value={(**link).clone()} spellcheck="false" onfocus={select} />
+                <button type="button" class="btn primary" data-testid={copy_testid} onclick={copy}>
+                    <Glyph d={icons::COPY} />{ "Copy" }
+                </button>
+            </div>
+        </>
+    }
+}
+
+/// Links to the project (the flow with its Functions, environment variable names, subflows,
+/// tests and stubs), to copy: one that opens it for editing, one read-only. Environment values travel only
+/// when the sharer ticks *Include values*.
+#[function_component(ShareDialog)]
+pub fn share_dialog(props: &ShareDialogProps) -> Html {
+    let dispatch = use_dispatch();
+    let page = use_page_url();
+    let include = use_state(|| false);
+    let fragments = use_memo(
+        (
+            props.flow.clone(),
+            props.functions.clone(),
+            props.subflows.clone(),
+            props.tests.clone(),
+            props.stubs.clone(),
+            *include,
+        ),
+        |(flow, functions, subflows, tests, stubs, include)| {
+            let project = ProjectRef {
+                flow,
+                functions,
+                subflows,
+                tests,
+                stubs,
+            };
+            let options = share::Options {
+                include_env_values: *include,
+            };
+            let edit = share::fragment(project, share::LinkKind::Edit, options)?;
+            let view = share::fragment(project, share::LinkKind::View, options)?;
+            Ok::<_, share::TooLarge>((edit, view))
+        },
+    );
+    let toggle = {
+        let include = include.clone();
+        Callback::from(move |_: Event| include.set(!*include))
+    };
     let functions = props.functions.functions.len();
     let env = props.functions.env.len();
     let holds = format!(
@@ -537,41 +576,107 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
         count(functions, "Function", "Functions"),
         count(env, "environment variable", "environment variables")
     );
-    let long = share::is_long(&link);
+    let body = match &*fragments {
+        Err(e) => html! {
+            <p class="share-note" role="alert" data-testid="share-too-large">
+                <Glyph d={icons::WARN} />{ capitalized(&e.to_string()) }{ "." }
+            </p>
+        },
+        Ok((edit, view)) => {
+            let link = Rc::new(share::link(&page, edit));
+            let view_link = Rc::new(share::link(&page, view));
+            let long = share::is_long(&link);
+            html! {
+                <>
+                    { link_row(&dispatch, "Link: opens a copy to edit and run", &link, ("share-link", "share-copy"), true) }
+                    <p class="share-length muted" data-testid="share-length">
+                        { format!("{} characters", grouped(link.len())) }
+                    </p>
+                    { link_row(&dispatch, "View-only link: canvas and simulator, for docs and slides (Fork makes an editable copy)",
+                        &view_link, ("share-view-link", "share-view-copy"), false) }
+                    if long {
+                        <p class="share-note" role="alert" data-testid="share-warning">
+                            <Glyph d={icons::WARN} />
+                            { format!(
+                                "This link is long (over {} characters): some chat apps, sites and proxies cut or refuse long links. Export project writes the same project as a file.",
+                                grouped(share::LONG)
+                            ) }
+                        </p>
+                    }
+                </>
+            }
+        }
+    };
     html! {
-        <Modal title="Share this flow" testid="share-dialog" wide=true>
+        <Modal title="Share this project" testid="share-dialog" wide=true>
             <p class="muted">
-                { "Whoever opens this link gets the flow in their own browser, ready to run (Undo there brings back what they had). " }
+                { "Whoever opens the link gets the project in their own browser, ready to run (theirs stays in their Recent). " }
                 { holds }
                 { " The project travels in the part after #, which browsers never send to a server." }
+                if functions > 0 {
+                    { " They see its Functions and choose whether to run them." }
+                }
             </p>
             if env > 0 {
-                <p class="share-note" data-testid="share-env-note">
-                    { "Environment variables travel with their values: leave secrets out of a shared project." }
-                </p>
+                <label class="share-check">
+                    <input type="checkbox" data-testid="share-include-values" checked={*include} onchange={toggle} />
+                    { "Include environment variable values" }
+                </label>
+                if *include {
+                    <p class="share-note" role="alert" data-testid="share-env-warning">
+                        <Glyph d={icons::WARN} />
+                        { "The values travel in the link: anyone who has it can read them. Leave API keys and other secrets out." }
+                    </p>
+                } else {
+                    <p class="muted small" data-testid="share-env-note">
+                        { "Environment variables travel by name only, with empty values: whoever opens the link fills in their own." }
+                    </p>
+                }
             }
-            <div class="share-row">
-                <input ref={field} class="input mono" type="text" readonly=true data-testid="share-link"
-                    aria-label="Share link" value={(*link).clone()} spellcheck="false" onfocus={select} />
-                <button type="button" class="btn primary" data-testid="share-copy" onclick={copy}>
-                    <Glyph d={icons::COPY} />{ "Copy link" }
-                </button>
-            </div>
-            <p class="share-length muted" data-testid="share-length">
-                { format!("{} characters", grouped(link.len())) }
-            </p>
-            if long {
-                <p class="share-note" role="alert" data-testid="share-warning">
-                    <Glyph d={icons::WARN} />
-                    { format!(
-                        "This link is very long (over {} kB): some chat apps and browsers cut long links short. Export project writes the same project as a file.",
-                        share::LONG / 1000
-                    ) }
-                </p>
-            }
+            { body }
             <div class="button-row end">
                 <button type="button" class="btn" data-testid="share-close"
                     onclick={send(&dispatch, Action::CloseOverlay)}>{ "Close" }</button>
+            </div>
+        </Modal>
+    }
+}
+
+/// `s` with its first letter in upper case.
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// A share link arrived while the project has changes no file holds: open it (the current project
+/// stays in Recent, and Undo brings it back) or keep the current one.
+fn confirm_shared(dispatch: &super::Dispatch, shared: &share::Shared) -> Html {
+    let doc = &shared.document;
+    let flow = doc.flow();
+    let title = flow
+        .description()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or("Untitled flow");
+    let functions = match doc {
+        Document::Project(p) => p.functions.functions.len(),
+        Document::Flow(_) => 0,
+    };
+    let holds = format!(
+        "The link holds “{title}”: {} and {}.",
+        count(flow.states.len(), "widget", "widgets"),
+        count(functions, "Function", "Functions")
+    );
+    html! {
+        <Modal title="Open the shared project? Yours stays in Recent" testid="confirm-shared">
+            <p>{ holds }</p>
+            <p class="muted">{ "Your project has changes that no file holds. Opening the link keeps it in the Recent menu (and Undo brings it back); keeping yours leaves everything as it is." }</p>
+            <div class="button-row end">
+                <button type="button" class="btn" data-testid="confirm-shared-keep"
+                    onclick={send(dispatch, Action::CloseOverlay)}>{ "Keep mine" }</button>
+                <button type="button" class="btn primary" data-autofocus="true" data-testid="confirm-shared-open"
+                    onclick={send(dispatch, Action::ConfirmShared)}>{ "Open the shared project" }</button>
             </div>
         </Modal>
     }
@@ -595,6 +700,7 @@ pub struct OverlayViewProps {
 /// The open dialog, if any (the canvas draws its own menus: "add a widget here", a widget's).
 #[function_component(OverlayView)]
 pub fn overlay_view(props: &OverlayViewProps) -> Html {
+    let dispatch = use_dispatch();
     match &props.overlay {
         Some(Overlay::Import) => html! { <ImportDialog /> },
         Some(Overlay::ConfirmNew) => html! { <ConfirmNew /> },
@@ -602,6 +708,7 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
         Some(Overlay::ConfirmRemoveSubflow(index)) => html! {
             <ConfirmRemoveSubflow index={*index} name={props.subflows.get(*index).map(|s| s.name.clone()).unwrap_or_default()} />
         },
+        Some(Overlay::ConfirmShared(pending)) => confirm_shared(&dispatch, &pending.0),
         Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
         Some(Overlay::Help) => html! { <HelpDialog /> },
         Some(Overlay::Share) => html! {

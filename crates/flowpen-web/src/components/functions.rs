@@ -1,6 +1,8 @@
 //! The Functions panel: the project's Functions by path (add, rename, delete), a code editor with
 //! line numbers, and the environment variables every Function gets as `context.NAME`. They are
 //! saved and exported with the flow; Run Function widgets call them at `https://flowpen.local/PATH`.
+//! What a link brought shows a banner with *Trust and run* until the user consents; a read-only
+//! view shows everything but edits nothing.
 
 use std::rc::Rc;
 
@@ -13,6 +15,7 @@ use super::inspector::fields::event_value;
 use super::{send, use_dispatch, Ptr};
 use flowpen_playground::editor::Action;
 use flowpen_playground::project::functions::{self as project, EnvField, FunctionsProject};
+use flowpen_playground::trust::Pending;
 
 #[derive(Properties, PartialEq)]
 pub struct FunctionsPanelProps {
@@ -20,6 +23,12 @@ pub struct FunctionsPanelProps {
     pub selected: Option<usize>,
     pub flow: Ptr<Flow>,
     pub hidden: bool,
+    /// A read-only view: nothing can be edited.
+    #[prop_or_default]
+    pub readonly: bool,
+    /// What a link brought that waits for consent.
+    #[prop_or_default]
+    pub untrusted: Option<Pending>,
 }
 
 /// The widgets whose URL calls `path`.
@@ -43,11 +52,31 @@ pub fn functions_panel(props: &FunctionsPanelProps) -> Html {
             <div class="panel">
                 <div class="panel-head">
                     <h2>{ "Functions" }</h2>
-                    <button type="button" class="btn small" data-testid="functions-add"
-                        onclick={send(&dispatch, Action::AddFunction)}>
-                        <Glyph d={icons::PLUS} />{ "New Function" }
-                    </button>
+                    if !props.readonly {
+                        <button type="button" class="btn small" data-testid="functions-add"
+                            onclick={send(&dispatch, Action::AddFunction)}>
+                            <Glyph d={icons::PLUS} />{ "New Function" }
+                        </button>
+                    }
                 </div>
+                if let Some(p) = &props.untrusted {
+                    <div class="trust-banner" role="alert" data-testid="trust-banner">
+                        <Glyph d={icons::WARN} />
+                        <div>
+                            if p.shared_code {
+                                <strong>{ "These Functions came with a shared link." }</strong>
+                                <p>{ "They do not run until you have looked at their code below and trust it: until then, Run Function calls to flowpen.local fail and the step says why." }</p>
+                            } else {
+                                <strong>{ "This flow came from a shared link." }</strong>
+                                <p>{ "It does not call your own Functions (which read your environment values) until you trust it: until then, its Run Function calls to flowpen.local fail and the step says why." }</p>
+                            }
+                            <button type="button" class="btn small primary" data-testid="trust-run"
+                                onclick={send(&dispatch, Action::TrustFunctions)}>
+                                <Glyph d={icons::PLAY} />{ "Trust and run" }
+                            </button>
+                        </div>
+                    </div>
+                }
                 <p class="muted small">{ "Twilio Functions that run here, in a sandboxed worker, with Twilio's contract: exports.handler(context, event, callback). A Run Function widget calls one at https://flowpen.local/PATH." }</p>
                 if list.is_empty() {
                     <p class="muted" data-testid="functions-empty">{ "No Functions yet." }</p>
@@ -70,9 +99,9 @@ pub fn functions_panel(props: &FunctionsPanelProps) -> Html {
                     }) }
                 </ul>
                 if let Some(i) = selected {
-                    <FunctionEditor key={i} index={i} functions={props.functions.clone()} flow={props.flow.clone()} />
+                    <FunctionEditor key={i} index={i} functions={props.functions.clone()} flow={props.flow.clone()} readonly={props.readonly} />
                 }
-                <EnvEditor functions={props.functions.clone()} />
+                <EnvEditor functions={props.functions.clone()} readonly={props.readonly} />
             </div>
         </section>
     }
@@ -83,6 +112,7 @@ struct FunctionEditorProps {
     index: usize,
     functions: Ptr<FunctionsProject>,
     flow: Ptr<Flow>,
+    readonly: bool,
 }
 
 #[function_component(FunctionEditor)]
@@ -152,7 +182,7 @@ fn function_editor(props: &FunctionEditorProps) -> Html {
             <div class="field">
                 <label for="function-path">{ "Path" }</label>
                 <input id="function-path" class={classes!("input", "mono", problem.is_some().then_some("invalid"))}
-                    data-testid="function-path" value={(*draft).clone()} {oninput} {onblur} {onkeydown}
+                    data-testid="function-path" value={(*draft).clone()} {oninput} {onblur} {onkeydown} readonly={props.readonly}
                     spellcheck="false" autocomplete="off" aria-invalid={problem.is_some().to_string()} />
                 if let Some(p) = problem {
                     <div class="field-error" data-testid="function-path-error" role="alert">{ p.to_string() }</div>
@@ -175,7 +205,8 @@ fn function_editor(props: &FunctionEditorProps) -> Html {
                     }) }
                 }
             </div>
-            <CodeEditor index={index} code={f.code.clone()} />
+            <CodeEditor index={index} code={f.code.clone()} readonly={props.readonly} />
+            if !props.readonly {
             <div class="button-row">
                 if *confirm {
                     <button type="button" class="btn small danger" data-testid="function-delete-confirm" onclick={delete}>
@@ -188,6 +219,7 @@ fn function_editor(props: &FunctionEditorProps) -> Html {
                     </button>
                 }
             </div>
+            }
         </div>
     }
 }
@@ -196,6 +228,7 @@ fn function_editor(props: &FunctionEditorProps) -> Html {
 struct CodeEditorProps {
     index: usize,
     code: AttrValue,
+    readonly: bool,
 }
 
 /// A monospace editor with line numbers: Tab indents, the gutter scrolls with the text.
@@ -255,7 +288,7 @@ fn code_editor(props: &CodeEditorProps) -> Html {
         <div class="code-editor">
             <pre class="code-gutter" ref={gutter} aria-hidden="true">{ numbers }</pre>
             <textarea class="code-text" data-testid="function-code" value={props.code.clone()}
-                {oninput} {onscroll} {onkeydown} spellcheck="false" autocomplete="off"
+                {oninput} {onscroll} {onkeydown} spellcheck="false" autocomplete="off" readonly={props.readonly}
                 wrap="off" aria-label="Function code (JavaScript)" />
         </div>
     }
@@ -264,6 +297,7 @@ fn code_editor(props: &CodeEditorProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct EnvEditorProps {
     functions: Ptr<FunctionsProject>,
+    readonly: bool,
 }
 
 /// The environment variables (`context.NAME` in every Function).
@@ -288,26 +322,30 @@ fn env_editor(props: &EnvEditorProps) -> Html {
             <p class="muted small">{ "Every Function reads them as context.NAME (like a Twilio Service's environment variables)." }</p>
             { for env.iter().enumerate().map(|(i, (k, v))| html! {
                 <div class="kv-row env-row">
-                    <input class="input mono" data-testid={format!("env-{i}-name")} value={k.clone()}
+                    <input class="input mono" data-testid={format!("env-{i}-name")} value={k.clone()} readonly={props.readonly}
                         placeholder="NAME" aria-label={format!("Variable {} name", i + 1)}
                         oninput={set(i, EnvField::Name)} spellcheck="false" autocomplete="off" />
-                    <input class="input mono" data-testid={format!("env-{i}-value")} value={v.clone()}
+                    <input class="input mono" data-testid={format!("env-{i}-value")} value={v.clone()} readonly={props.readonly}
                         placeholder="value" aria-label={format!("Variable {} value", i + 1)}
                         oninput={set(i, EnvField::Value)} spellcheck="false" autocomplete="off" />
+                    if !props.readonly {
                     <div class="row-actions">
                         <button type="button" class="icon-btn danger" title="Remove" aria-label="Remove"
                             data-testid={format!("env-{i}-remove")} onclick={send(&dispatch, Action::RemoveEnv(i))}>
                             <Glyph d={icons::CLOSE} />
                         </button>
                     </div>
+                    }
                     if let Some(p) = project::env_name_problem(&project, i) {
                         <div class="kv-error"><div class="field-error">{ p.to_string() }</div></div>
                     }
                 </div>
             }) }
+            if !props.readonly {
             <button type="button" class="btn small" data-testid="env-add" onclick={send(&dispatch, Action::AddEnv)}>
                 <Glyph d={icons::PLUS} />{ "Add variable" }
             </button>
+            }
         </section>
     }
 }

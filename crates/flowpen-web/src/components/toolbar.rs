@@ -1,11 +1,13 @@
-//! The toolbar: files (new, open, examples, export the flow or the project, copy JSON, share a
-//! link), undo/redo, search, Run (the simulator), view options.
+//! The toolbar: files (new, open, examples, recent projects, export the flow or the project, copy
+//! JSON, share a link), undo/redo, search, Run (the simulator), view options. A read-only view of
+//! a shared project shows *View only* and *Fork* instead of the file and edit buttons.
 
 use flowpen_flow::Flow;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::icons::{self, Glyph};
+use super::recent::{recent_menu, RecentState};
 use super::{send, use_dispatch, Ptr};
 use crate::hooks::{browser, copy_flow};
 use flowpen_playground::editor::{Action, Level, Overlay, Theme};
@@ -30,6 +32,12 @@ pub struct ToolbarProps {
     pub can_redo: bool,
     pub theme: Theme,
     pub snap: bool,
+    /// A read-only view of a shared project.
+    #[prop_or_default]
+    pub view_only: bool,
+    /// The project is just its flow (Export writes all of it).
+    #[prop_or_default]
+    pub just_a_flow: bool,
 }
 
 /// Opens the chosen file (the hidden file input; the Open dialog and the e2e tests use it).
@@ -62,6 +70,7 @@ fn on_file_chosen(dispatch: super::Dispatch) -> Callback<Event> {
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let dispatch = use_dispatch();
     let examples_open = use_state(|| false);
+    let recent: RecentState = (use_state(|| false), use_state(|| Ok(Default::default())));
     let toggle_examples = {
         let open = examples_open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
@@ -69,6 +78,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let export = {
         let flow = props.flow.clone();
         let dispatch = dispatch.clone();
+        let whole = props.just_a_flow;
         Callback::from(move |_: MouseEvent| {
             let name = export_file_name(&flow);
             if !browser::download(&name, &flow.to_pretty_string(), "application/json") {
@@ -76,6 +86,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     level: Level::Error,
                     text: "The browser refused the download.".into(),
                 });
+            } else if whole {
+                dispatch.dispatch(Action::SavedToFile);
             }
         })
     };
@@ -93,7 +105,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 tests: &tests,
                 stubs: &stubs,
             });
-            if !browser::download(&name, &text, "application/json") {
+            if browser::download(&name, &text, "application/json") {
+                dispatch.dispatch(Action::SavedToFile);
+            } else {
                 dispatch.dispatch(Action::Notify {
                     level: Level::Error,
                     text: "The browser refused the download.".into(),
@@ -119,6 +133,20 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     html! {
         <header class="toolbar" data-testid="toolbar">
             <span class="brand"><span class="brand-mark" aria-hidden="true"></span>{ "Flowpen" }</span>
+            if props.view_only {
+                <div class="toolbar-group" role="group" aria-label="Shared project">
+                    <span class="view-badge" data-testid="view-only" title="A read-only view of a shared project: nothing here changes your own project">{ "View only" }</span>
+                    <button type="button" class="tb primary-tb" data-testid="fork"
+                        title="Make an editable copy of this project (your own project goes to Recent)"
+                        onclick={send(&dispatch, Action::Fork)}>
+                        <Glyph d={icons::NEW} /><span>{ "Fork" }</span>
+                    </button>
+                    <button type="button" class="tb" data-testid="share" title="Links to this project"
+                        onclick={send(&dispatch, Action::ShowOverlay(Overlay::Share))}>
+                        <Glyph d={icons::SHARE} /><span>{ "Share" }</span>
+                    </button>
+                </div>
+            } else {
             <div class="toolbar-group" role="group" aria-label="File">
                 <button type="button" class="tb" data-testid="new-flow" title="New flow"
                     onclick={send(&dispatch, Action::NewFlow)}>
@@ -158,6 +186,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         </ul>
                     }
                 </div>
+                { recent_menu(&dispatch, &recent) }
                 <button type="button" class="tb" data-testid="export" title="Download the flow as Studio JSON (Studio imports it)"
                     onclick={export}>
                     <Glyph d={icons::DOWNLOAD} /><span>{ "Export" }</span>
@@ -191,6 +220,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     <Glyph d={icons::SEARCH} /><span>{ "Find" }</span><kbd>{ "Ctrl K" }</kbd>
                 </button>
             </div>
+            }
             <div class="toolbar-spacer"></div>
             <button type="button" class={classes!("tb", "run-button", props.running.then_some("running"))}
                 data-testid="run" title="Run the flow in the simulator: chat as the contact" onclick={send(&dispatch, Action::Run)}>

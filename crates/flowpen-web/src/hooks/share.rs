@@ -1,7 +1,9 @@
-//! Share links in the address bar: a page opened with `#share=…` (or a tab whose fragment
-//! becomes one: `hashchange`) hands the fragment to the reducer (`Action::OpenShared`), then
-//! removes it with `history.replaceState`, so that a reload does not open the link again over
-//! later edits. The reducer decodes it (`crate::share`); other fragments are left alone.
+//! Share links in the address bar: a page opened with `#share=…` or `#view=…` (or a tab whose
+//! fragment becomes one: `hashchange`) hands the fragment to the reducer (`Action::OpenShared`),
+//! then removes it with `history.replaceState`, so that a reload does not open the link again over
+//! later edits. The reducer decodes it (`flowpen_playground::share`), asks first when the project
+//! has changes no file holds, and puts the project it replaces aside for Recent; other fragments
+//! are left alone.
 
 use wasm_bindgen::JsValue;
 use yew::prelude::*;

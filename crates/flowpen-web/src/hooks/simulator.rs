@@ -4,7 +4,8 @@
 //! - Time is `js_sys::Date::now()`.
 //! - `Command::Http` for an in-browser Function URL goes to the [`FunctionsHost`] (with the
 //!   project's Functions as they are at that moment; the Function's console output is kept with
-//!   the step); any other URL goes to `fetch` ([`super::fetch`]). The answer comes back through
+//!   the step), unless what a link brought waits for consent: then it fails at once with a step
+//!   that explains ([`http::untrusted`]). Any other URL goes to `fetch` ([`super::fetch`]). The answer comes back through
 //!   [`Simulator::http_done`]; for an execution that moved on, the engine ignores it.
 //! - `Command::Cancel` aborts a fetch in flight.
 //! - One gloo timer is kept armed for [`Simulator::timer`]; it is replaced or cancelled after
@@ -299,6 +300,22 @@ fn perform(inner: &Rc<Inner>, command: Command) {
             via: Via::Function,
             request,
         } => {
+            let refused = inner
+                .editor
+                .borrow()
+                .untrusted()
+                .map(|p| http::untrusted(&request, p.shared_code));
+            if let Some(error) = refused {
+                let weak = Rc::downgrade(inner);
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Some(inner) = weak.upgrade() {
+                        apply(&inner, |s, now| {
+                            s.http_done(execution, request.id, Err(error), Answer::default(), now)
+                        });
+                    }
+                });
+                return;
+            }
             let project = (*inner.editor.borrow().project.functions).clone();
             let host = inner.host.clone();
             let weak = Rc::downgrade(inner);
