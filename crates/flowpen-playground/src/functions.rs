@@ -18,7 +18,7 @@
 //! (`self`, `postMessage`, `onmessage`, the `error` and `unhandledrejection` events). Both shells
 //! keep the same contract and limits, so the file must only use what both offer (`fetch`,
 //! `Response`, `Request`, `Blob`, `FormData`, `URLSearchParams` are globals in browsers and in
-//! Node 18+). Comments in it are shipped in the app's bundle: keep them short.
+//! Node 18+). Comments in it are shipped with the app (`dist/functions/worker.js`): keep them short.
 
 pub mod message;
 pub mod protocol;

@@ -12,25 +12,34 @@
 //! The JavaScript side is two small files: `functions/frame.js` (the sandbox frame that starts one
 //! worker per call) and the worker bootstrap (Twilio's globals, TwiML builders, `require('axios')`,
 //! console capture), which `flowpen-playground` holds as [`WORKER_JS`] because the `flowpen`
-//! command runs the same shim under Node.
+//! command runs the same shim under Node. The app does not carry them in its wasm: Trunk copies
+//! both into `dist/` ([`WORKER_URL`], [`FRAME_URL`]) and the host fetches them on its first call
+//! ([`Runtime::Assets`]); the wasm tests give them inline ([`Runtime::bundled`]).
 
 mod host;
 
 pub use flowpen_playground::functions::WORKER_JS;
-pub use host::FunctionsHost;
+pub use host::{FunctionsHost, Runtime};
 
 /// The sandbox frame's script: starts one worker per invocation and relays its messages.
 pub const FRAME_JS: &str = include_str!("functions/frame.js");
 
+/// Where the app serves the worker bootstrap ([`WORKER_JS`]), relative to the page (`www/index.html`
+/// has Trunk copy it there).
+pub const WORKER_URL: &str = "functions/worker.js";
+
+/// Where the app serves the sandbox frame's script ([`FRAME_JS`]), relative to the page.
+pub const FRAME_URL: &str = "functions/frame.js";
+
 /// The document of the sandbox iframe (its `srcdoc`): the worker source as a JSON string literal,
 /// with `<` escaped so that nothing in it can end the script element, then the frame's script.
-pub fn frame_srcdoc() -> String {
-    let runtime = serde_json::Value::String(WORKER_JS.to_owned())
+pub fn frame_srcdoc(worker: &str, frame: &str) -> String {
+    let runtime = serde_json::Value::String(worker.to_owned())
         .to_string()
         .replace('<', "\\u003c");
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Flowpen Functions sandbox</title>\
-         </head><body><script>const RUNTIME_SOURCE = {runtime};\n{FRAME_JS}</script></body></html>"
+         </head><body><script>const RUNTIME_SOURCE = {runtime};\n{frame}</script></body></html>"
     )
 }
 
@@ -40,7 +49,7 @@ mod tests {
 
     use flowpen_testkit::shared_dir;
 
-    use super::{frame_srcdoc, FRAME_JS};
+    use super::{frame_srcdoc, FRAME_JS, WORKER_JS};
 
     fn read(path: &Path) -> String {
         std::fs::read_to_string(path)
@@ -115,7 +124,7 @@ mod tests {
     fn the_frame_script_can_be_inlined_in_html() {
         let lower = FRAME_JS.to_ascii_lowercase();
         assert!(!lower.contains('<'), "frame.js must not contain '<'");
-        let doc = frame_srcdoc();
+        let doc = frame_srcdoc(WORKER_JS, FRAME_JS);
         assert_eq!(doc.to_ascii_lowercase().matches("</script").count(), 1);
         assert!(!doc.contains("<!--"));
         assert!(doc.contains("const RUNTIME_SOURCE = \""));

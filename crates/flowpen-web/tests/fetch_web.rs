@@ -12,7 +12,7 @@ use flowpen_liquid::Liquid;
 use flowpen_playground::project::examples;
 use flowpen_playground::simulator::http::function_note;
 use flowpen_playground::simulator::{Answer, Bubble, Command, Simulator, Via};
-use flowpen_web::functions::FunctionsHost;
+use flowpen_web::functions::{FunctionsHost, Runtime};
 use flowpen_web::hooks::fetch::{perform, perform_until};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -186,7 +186,7 @@ async fn the_simulator_runs_the_random_number_example_with_the_functions_host() 
     let ex = examples::example("random-number.json").expect("the example");
     let flow = Flow::parse(ex.json).expect("a flow");
     let project = ex.project();
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     let mut sim = Simulator::new(Rc::new(Liquid::studio()));
     let now = || js_sys::Date::now() as u64;
     sim.chat(&flow, 1, "hi", now());

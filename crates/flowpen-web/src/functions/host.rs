@@ -5,6 +5,9 @@
 //! `allow-same-origin`), so the frame and its workers have an opaque origin and cannot read the
 //! app's storage, cookies or DOM. The app talks to the frame with `postMessage` and one
 //! `MessageChannel` per call, and only ever receives JSON text (see [`flowpen_playground::functions::protocol`]).
+//!
+//! The frame's document is built from two scripts ([`Runtime`]): in the app, the host fetches
+//! them from the app's own files on its first call and keeps the document for later calls.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,7 +16,7 @@ use js_sys::{Array, Function, JsString, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlIFrameElement, MessageChannel, MessageEvent, Window};
+use web_sys::{HtmlIFrameElement, MessageChannel, MessageEvent, Response, Window};
 
 use flowpen_engine::HttpRequest;
 use flowpen_playground::functions::protocol::{conclude, invoke_message, Intake, CANCEL};
@@ -21,9 +24,9 @@ use flowpen_playground::functions::request::{route, Routed};
 use flowpen_playground::functions::{response, Invocation, InvokeOptions, LogLine};
 use flowpen_playground::project::FunctionsProject;
 
-use super::frame_srcdoc;
+use super::{frame_srcdoc, FRAME_JS, FRAME_URL, WORKER_JS, WORKER_URL};
 
-/// How long the sandbox frame may take to load.
+/// How long the sandbox frame may take to load (and each of its scripts to be fetched).
 const SANDBOX_LOAD_TIMEOUT_MS: u32 = 5_000;
 
 /// How long after the Function's own limit the app stops waiting for the frame's answer.
@@ -31,6 +34,32 @@ const ANSWER_GRACE_MS: u32 = 2_000;
 
 /// The value a deadline timer resolves with (a promise that wins a race against it gives another).
 const DEADLINE: &str = "flowpen-deadline";
+
+/// Where the sandbox's two scripts (the worker bootstrap and the frame's script) come from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Runtime {
+    /// The app's own files ([`WORKER_URL`], [`FRAME_URL`]), fetched on the first call, so that the
+    /// JavaScript is not carried in the wasm. A failed fetch fails that call (a 500 that says
+    /// why); the next call tries again.
+    #[default]
+    Assets,
+    /// The scripts themselves.
+    Inline {
+        worker: &'static str,
+        frame: &'static str,
+    },
+}
+
+impl Runtime {
+    /// The scripts compiled in ([`WORKER_JS`], [`FRAME_JS`]): for the wasm tests, which are served
+    /// without the app's files.
+    pub fn bundled() -> Runtime {
+        Runtime::Inline {
+            worker: WORKER_JS,
+            frame: FRAME_JS,
+        }
+    }
+}
 
 /// Runs playground Functions in a sandboxed Web Worker, one worker per call.
 ///
@@ -44,6 +73,9 @@ pub struct FunctionsHost {
 
 #[derive(Debug, Default)]
 struct Inner {
+    runtime: Runtime,
+    /// The frame's document, once built from the runtime's scripts.
+    srcdoc: RefCell<Option<Rc<str>>>,
     sandbox: RefCell<Option<Sandbox>>,
 }
 
@@ -63,9 +95,21 @@ impl Drop for Inner {
 }
 
 impl FunctionsHost {
-    /// A host; nothing touches the page until the first call.
+    /// The app's host: it fetches the sandbox's scripts from the app's files ([`Runtime::Assets`]).
+    /// Nothing touches the page or the network until the first call.
     pub fn new() -> Self {
-        Self::default()
+        Self::with_runtime(Runtime::Assets)
+    }
+
+    /// A host whose sandbox runs the given scripts.
+    pub fn with_runtime(runtime: Runtime) -> Self {
+        FunctionsHost {
+            inner: Rc::new(Inner {
+                runtime,
+                srcdoc: RefCell::new(None),
+                sandbox: RefCell::new(None),
+            }),
+        }
     }
 
     /// The sandbox iframe, once a call has created it (for tests and diagnostics).
@@ -126,7 +170,8 @@ impl FunctionsHost {
     /// until the app stops waiting, `timeout_ms` plus a grace period later).
     async fn exchange(&self, message: &str, timeout_ms: u32) -> Result<Vec<String>, String> {
         let window = web_sys::window().ok_or("the Functions host needs a browser window")?;
-        let sandbox = self.sandbox(&window)?;
+        let srcdoc = self.srcdoc(&window).await?;
+        let sandbox = self.sandbox(&window, &srcdoc)?;
         if !settles_within(&window, &sandbox.loaded, SANDBOX_LOAD_TIMEOUT_MS).await {
             return Err(format!(
                 "the Functions sandbox did not load within {SANDBOX_LOAD_TIMEOUT_MS} ms"
@@ -192,8 +237,25 @@ impl FunctionsHost {
         Ok(messages)
     }
 
+    /// The sandbox frame's document, built once from the runtime's scripts.
+    async fn srcdoc(&self, window: &Window) -> Result<Rc<str>, String> {
+        if let Some(doc) = self.inner.srcdoc.borrow().as_ref() {
+            return Ok(Rc::clone(doc));
+        }
+        let doc: Rc<str> = match &self.inner.runtime {
+            Runtime::Inline { worker, frame } => frame_srcdoc(worker, frame).into(),
+            Runtime::Assets => {
+                let worker = fetch_text(window, WORKER_URL).await?;
+                let frame = fetch_text(window, FRAME_URL).await?;
+                frame_srcdoc(&worker, &frame).into()
+            }
+        };
+        *self.inner.srcdoc.borrow_mut() = Some(Rc::clone(&doc));
+        Ok(doc)
+    }
+
     /// The sandbox iframe, created (or recreated, if it left the document) on demand.
-    fn sandbox(&self, window: &Window) -> Result<Sandbox, String> {
+    fn sandbox(&self, window: &Window, srcdoc: &str) -> Result<Sandbox, String> {
         let mut slot = self.inner.sandbox.borrow_mut();
         if let Some(sandbox) = slot
             .as_ref()
@@ -221,7 +283,7 @@ impl FunctionsHost {
                 .map_err(|error| describe("setAttribute", &error))?;
         }
         iframe
-            .set_attribute("srcdoc", &frame_srcdoc())
+            .set_attribute("srcdoc", srcdoc)
             .map_err(|error| describe("setAttribute", &error))?;
         let loaded = Promise::new(&mut |resolve, _reject| {
             // The listener is the resolve function itself: it stays valid without a closure.
@@ -266,6 +328,31 @@ async fn settles_within(window: &Window, promise: &Promise, ms: u32) -> bool {
     !matches!(winner, Ok(value) if value.as_string().as_deref() == Some(DEADLINE))
 }
 
+/// The text of one of the app's own files (a script of the runtime), or why it cannot be had.
+async fn fetch_text(window: &Window, url: &str) -> Result<String, String> {
+    let failed = |why: String| format!("the Functions runtime could not be loaded ({url}): {why}");
+    let pending = window.fetch_with_str(url);
+    if !settles_within(window, &pending, SANDBOX_LOAD_TIMEOUT_MS).await {
+        return Err(failed(format!(
+            "no answer within {SANDBOX_LOAD_TIMEOUT_MS} ms"
+        )));
+    }
+    let response: Response = JsFuture::from(pending)
+        .await
+        .map_err(|error| failed(detail(&error)))?
+        .dyn_into()
+        .map_err(|_| failed("fetch did not give a response".to_owned()))?;
+    if !response.ok() {
+        return Err(failed(format!("HTTP {}", response.status())));
+    }
+    let text = response.text().map_err(|error| failed(detail(&error)))?;
+    JsFuture::from(text)
+        .await
+        .map_err(|error| failed(detail(&error)))?
+        .as_string()
+        .ok_or_else(|| failed("the response is not text".to_owned()))
+}
+
 /// Milliseconds from the page's time origin (a monotonic clock when available).
 fn now_ms() -> f64 {
     web_sys::window()
@@ -275,10 +362,14 @@ fn now_ms() -> f64 {
 
 /// A browser error as text.
 fn describe(what: &str, error: &JsValue) -> String {
-    let detail = error
+    format!("{what} failed in the Functions host: {}", detail(error))
+}
+
+/// What a thrown JavaScript value says.
+fn detail(error: &JsValue) -> String {
+    error
         .dyn_ref::<js_sys::Error>()
         .map(|error| String::from(error.message()))
         .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"));
-    format!("{what} failed in the Functions host: {detail}")
+        .unwrap_or_else(|| format!("{error:?}"))
 }

@@ -5,7 +5,7 @@
 use flowpen_engine::{form_encode, HttpRequest, HttpResponse, RequestId};
 use flowpen_playground::functions::{Invocation, LogLine};
 use flowpen_playground::project::{FunctionDef, FunctionsProject};
-use flowpen_web::functions::FunctionsHost;
+use flowpen_web::functions::{FunctionsHost, Runtime};
 use serde_json::Value;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -69,7 +69,12 @@ async fn get(host: &FunctionsHost, project: &FunctionsProject, path: &str) -> In
 
 /// Runs one Function, served at `/f`, with a GET request.
 async fn run(code: &str) -> Invocation {
-    get(&FunctionsHost::new(), &project(&[("/f", code)]), "/f").await
+    get(
+        &FunctionsHost::with_runtime(Runtime::bundled()),
+        &project(&[("/f", code)]),
+        "/f",
+    )
+    .await
 }
 
 fn json_body(response: &HttpResponse) -> Value {
@@ -126,7 +131,7 @@ async fn callback_with_twiml_is_xml() {
         ),
     ]);
     functions.env = vec![("MY_NUMBER".to_owned(), "+15550100".to_owned())];
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
 
     let sms = get(&host, &functions, "/sms?From=%2B15550199&Body=Ahoy").await;
     assert_eq!(sms.response.status, 200);
@@ -165,7 +170,7 @@ async fn callback_with_an_object_array_or_boolean_is_json() {
         ("/array", "exports.handler = (c, e, callback) => callback(null, [1, 'two', null]);"),
         ("/boolean", "exports.handler = (c, e, callback) => callback(null, false);"),
     ]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     for (path, body) in [
         ("/object", r#"{"result":"winner winner!","n":1.5}"#),
         ("/array", r#"[1,"two",null]"#),
@@ -195,7 +200,7 @@ async fn callback_without_a_payload_is_an_empty_200() {
             "exports.handler = (c, e, callback) => callback(0, 'kept');",
         ),
     ]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     for path in ["/none", "/null"] {
         let call = get(&host, &functions, path).await;
         assert_eq!(call.response.status, 200, "{path}");
@@ -266,7 +271,7 @@ async fn callback_with_a_string_or_object_error_is_500() {
             "exports.handler = (c, e, callback) => callback({ code: 42 });",
         ),
     ]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     let string = get(&host, &functions, "/string").await;
     assert_eq!(string.response.status, 500);
     assert_eq!(string.response.headers, content_type_only(TEXT_HTML));
@@ -348,7 +353,7 @@ async fn twilio_response_rules() {
                .appendHeader('Content-Type', 'application/json').setBody('already text'));",
         ),
     ]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
 
     // setHeaders replaces the headers; a string body without a type is HTML (Express's default).
     let replaced = get(&host, &functions, "/set-headers").await;
@@ -421,7 +426,7 @@ async fn thrown_errors_and_rejections_are_500() {
             "exports.handler = (context) => { context.getTwilioClient(); };",
         ),
     ]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     for (path, name, message, note) in [
         (
             "/sync",
@@ -487,7 +492,7 @@ async fn missing_handler_and_syntax_errors_are_500() {
             "exports.handler = (context, event, callback) => { callback(null, 'x' };",
         ),
     ]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     let missing = get(&host, &functions, "/missing").await;
     assert_eq!(missing.response.status, 500);
     assert_eq!(
@@ -530,7 +535,7 @@ async fn a_function_that_never_calls_back_is_stopped_with_a_504() {
             "exports.handler = (c, e, callback) => callback(null, 'still here');",
         ),
     ]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     let limit = 300;
     for path in ["/spin", "/idle"] {
         let call = host

@@ -1,7 +1,7 @@
 //! `event`, `context`, Twilio's globals, `require`, the console, and routing.
 
 use flowpen_engine::HttpRequest;
-use flowpen_web::functions::FunctionsHost;
+use flowpen_web::functions::{FunctionsHost, Runtime};
 use serde_json::json;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -36,7 +36,7 @@ async fn event_merges_query_and_form_body_with_request_headers_and_cookies() {
         "/f",
         "exports.handler = (context, event, callback) => callback(null, event);",
     )]);
-    let call = FunctionsHost::new()
+    let call = FunctionsHost::with_runtime(Runtime::bundled())
         .invoke(&functions, &request, LIMIT_MS)
         .await;
     assert_eq!(
@@ -72,7 +72,7 @@ async fn event_takes_json_bodies() {
            callback(null, parameters);
          };",
     )]);
-    let call = FunctionsHost::new()
+    let call = FunctionsHost::with_runtime(Runtime::bundled())
         .invoke(&functions, &request, LIMIT_MS)
         .await;
     assert_eq!(
@@ -100,7 +100,7 @@ async fn context_has_path_domain_env_and_a_client_that_explains_itself() {
          };",
     )]);
     functions.env = vec![("GREETING".to_owned(), "ahoy".to_owned())];
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     let call = get(&host, &functions, "/ctx").await;
     let body = json_body(&call.response);
     assert_eq!(body["PATH"], "/ctx");
@@ -165,7 +165,12 @@ async fn runtime_functions_require_and_missing_modules() {
         ),
         ("lib/helpers", "exports.shout = (text) => `${text.toUpperCase()}!`;"),
     ]);
-    let call = get(&FunctionsHost::new(), &functions, "/main").await;
+    let call = get(
+        &FunctionsHost::with_runtime(Runtime::bundled()),
+        &functions,
+        "/main",
+    )
+    .await;
     let body = json_body(&call.response);
     assert_eq!(
         body["functions"],
@@ -225,7 +230,7 @@ async fn unknown_paths_are_404_and_options_answers_without_invoking() {
         "/f",
         "exports.handler = (c, e, callback) => { console.log('invoked'); callback(null, 'ran'); };",
     )]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     let missing = get(&host, &functions, "/nope").await;
     assert_eq!(missing.response.status, 404);
     assert_eq!(missing.response.headers, content_type_only(TEXT_HTML));

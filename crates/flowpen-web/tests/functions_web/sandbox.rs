@@ -1,6 +1,6 @@
 //! The sandbox: Function code cannot reach the app, and the frame survives removal.
 
-use flowpen_web::functions::FunctionsHost;
+use flowpen_web::functions::{FunctionsHost, Runtime};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::{form_post, get, json_body, project, run, url, LIMIT_MS};
@@ -48,7 +48,7 @@ async fn function_code_cannot_reach_the_apps_storage_cookies_or_dom() {
            callback(null, tries);
          };",
     )]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     let request = form_post(&url("/probe"), &[("app".to_owned(), app_url)]);
     let call = host.invoke(&functions, &request, LIMIT_MS).await;
     let tries = json_body(&call.response);
@@ -99,7 +99,7 @@ async fn a_removed_frame_is_recreated_and_calls_can_overlap() {
         "/slow",
         "exports.handler = (context, event, callback) => setTimeout(() => callback(null, event.n), 50);",
     )]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     let first = get(&host, &functions, "/slow?n=0").await;
     assert_eq!(first.response.body, "0");
     let frame = host.frame().expect("a frame");
@@ -197,4 +197,33 @@ async fn a_function_posting_objects_is_stopped() {
         "{}",
         answer.response.body
     );
+}
+
+/// The app's host fetches the sandbox's scripts from the app's files. The test runner's server
+/// has none, so the call fails with a 500 that says which file could not be loaded, and no
+/// sandbox is created.
+#[wasm_bindgen_test]
+async fn a_runtime_that_cannot_be_fetched_fails_the_call_and_says_why() {
+    let host = FunctionsHost::new();
+    let functions = project(&[(
+        "/f",
+        "exports.handler = (c, e, callback) => callback(null, 'ran');",
+    )]);
+    let call = get(&host, &functions, "/f").await;
+    assert_eq!(call.response.status, 500);
+    assert!(
+        call.response
+            .body
+            .contains("the Functions runtime could not be loaded (functions/worker.js)"),
+        "{}",
+        call.response.body
+    );
+    assert!(
+        call.logs
+            .iter()
+            .any(|l| l.level == "error" && l.text.contains("functions/worker.js")),
+        "{:?}",
+        call.logs
+    );
+    assert!(host.frame().is_none(), "no sandbox without its scripts");
 }

@@ -1,7 +1,7 @@
 //! The seeds' Functions: the random number Function (000) and the dog-breed Function (002).
 
 use flowpen_playground::functions::{FakeFetchResponse, Invocation, InvokeOptions};
-use flowpen_web::functions::FunctionsHost;
+use flowpen_web::functions::{FunctionsHost, Runtime};
 use serde_json::json;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -21,7 +21,7 @@ const RANDOM_NUMBER: &str = "exports.handler = function (context, event, callbac
 #[wasm_bindgen_test]
 async fn the_random_number_function_returns_a_number_in_range() {
     let functions = project(&[("/random", RANDOM_NUMBER)]);
-    let host = FunctionsHost::new();
+    let host = FunctionsHost::with_runtime(Runtime::bundled());
     for (min, max) in [(1, 6), (1, 6), (1, 6), (10, 12), (5, 5), (-3, 3)] {
         let request = form_post(
             &url("/random"),
@@ -92,7 +92,7 @@ fn dog_api() -> InvokeOptions {
 
 async fn ask_for(breed: &str) -> Invocation {
     let request = form_post(&url("/dog"), &[("breed".to_owned(), breed.to_owned())]);
-    FunctionsHost::new()
+    FunctionsHost::with_runtime(Runtime::bundled())
         .invoke_with(&project(&[("/dog", DOG_BREED)]), &request, &dog_api())
         .await
 }
