@@ -56,8 +56,7 @@ fn same(liquid: &Liquid, template: &str, context: &Value) -> Result<(), String> 
         Ok(())
     } else {
         Err(format!(
-            "template {template:?}\n  reads {:?}\n  whole context: {full:?}\n  picked: {part:?}",
-            reads
+            "template {template:?}\n  reads {reads:?}\n  whole context: {full:?}\n  picked: {part:?}"
         ))
     }
 }
@@ -129,7 +128,7 @@ fn reads_are_static_prefixes() {
             false
         )
     );
-    assert_eq!(reads("{{ [name] }}").1, true);
+    assert!(reads("{{ [name] }}").1);
     assert_eq!(
         reads("{{ ['flow'].x }}"),
         (vec!["flow.x".to_owned()], false)
