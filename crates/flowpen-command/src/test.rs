@@ -11,7 +11,7 @@ use std::path::Path;
 use flowpen_playground::flowtest::CaseResult;
 
 use crate::{Host, Kind};
-pub use load::{find, shared_dir, Loaded, Loader, MAX_FLOW_BYTES};
+pub use load::{find, shared_dir, shared_dir_for, Loaded, Loader, MAX_FLOW_BYTES};
 pub use report::{as_json, report, Report};
 
 /// What the command line asks for.
@@ -60,6 +60,14 @@ pub fn parse_options(args: &[String]) -> Result<Options, String> {
         o.paths.push(".".into());
     }
     Ok(o)
+}
+
+/// The engine's error for a request that got no answer within its time limit (`--allow-network`).
+pub fn network_timeout(request: &flowpen_engine::HttpRequest) -> flowpen_engine::TransportError {
+    flowpen_engine::TransportError {
+        kind: flowpen_engine::TransportErrorKind::Timeout,
+        message: format!("no response within {} s", request.timeout_ms / 1000),
+    }
 }
 
 /// What the usage error of `flowpen test` prints (on standard error, exit 2).

@@ -105,6 +105,16 @@ pub fn shared_dir(from: &str, host: &mut dyn Host) -> Option<String> {
     candidates.into_iter().find(|c| host.kind(c) == Kind::Dir)
 }
 
+/// The shared fixtures folder for the test file at `path` (see [`shared_dir`]).
+pub fn shared_dir_for(path: &str, host: &mut dyn Host) -> Option<String> {
+    let dir = Path::new(path)
+        .parent()
+        .map(|d| d.display().to_string())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| ".".to_owned());
+    shared_dir(&dir, host)
+}
+
 /// What the loader reads after the flow, for a plain flow.
 #[derive(Debug)]
 enum Extra {
@@ -394,12 +404,7 @@ impl Loader {
 
     /// Loads with a synchronous host (the canonical flow path from [`Host::canonical`]).
     pub fn load(path: &str, host: &mut dyn Host) -> Result<Loaded, String> {
-        let dir = Path::new(path)
-            .parent()
-            .unwrap_or(Path::new("."))
-            .display()
-            .to_string();
-        let shared = shared_dir(if dir.is_empty() { "." } else { &dir }, host);
+        let shared = shared_dir_for(path, host);
         let mut loader = Loader::new(path, shared);
         while let Some((p, limit)) = loader.next() {
             let p = p.to_owned();
