@@ -5,7 +5,7 @@
 // converts options and drives the core's sans-IO state machines.
 
 import * as wasm from '../wasm/flowpen.js';
-import { pick } from './pick.js';
+import { plan, pickJson } from './pick.js';
 import { perform } from './network.js';
 
 let platform = null;
@@ -43,7 +43,6 @@ const liquidError = (e) => (e && typeof e === 'object' && typeof e.kind === 'str
 
 /** The most templates whose reads a Liquid instance remembers (then it starts over). */
 const PLANS = 1000;
-const EMPTY = Object.freeze(Object.create(null));
 
 const clock = (now) => {
   if (now === undefined || now === null) return Date.now();
@@ -62,20 +61,26 @@ export class Liquid {
 
   /**
    * Renders `template` against `context` (a plain object; only what the template can read is
-   * copied into the module). `options.now` (a Date or Unix milliseconds; default: now) is the
+   * copied into the module, as JSON: see pick.js). `options.now` (a Date or Unix milliseconds; default: now) is the
    * clock for `now` and `today`. Throws a LiquidError.
    */
   render(template, context = {}, options = undefined) {
     const source = String(template);
-    let plan = this.#plans.get(source);
-    if (plan === undefined) {
-      plan = this.#service.reads(source);
+    let tree = this.#plans.get(source);
+    if (tree === undefined) {
+      const reads = this.#service.reads(source);
+      tree = reads === true || reads === false ? reads : plan(reads);
       if (this.#plans.size >= PLANS) this.#plans.clear();
-      this.#plans.set(source, plan);
+      this.#plans.set(source, tree);
     }
-    const picked = plan === true ? context : plan === false ? EMPTY : pick(context, plan);
+    let json;
     try {
-      return this.#service.render(source, picked, clock(options?.now));
+      json = tree === false ? '{}' : tree === true ? JSON.stringify(context ?? {}) ?? '{}' : pickJson(context, tree);
+    } catch (e) {
+      throw new TypeError(`the context cannot be written as JSON: ${e && e.message}`);
+    }
+    try {
+      return this.#service.render(source, json, clock(options?.now));
     } catch (e) {
       throw liquidError(e);
     }

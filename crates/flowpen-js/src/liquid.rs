@@ -1,12 +1,18 @@
-//! Studio's Liquid for JavaScript. The wrapper (`npm/lib/liquid.js`) asks once per template what
-//! it can read ([`LiquidService::reads`]), copies only those values out of the caller's context
-//! object (its `pick`), and renders against them: a context crosses into the module in
-//! proportion to what the template reads, as liquidjs reads a JS object in place, however large
-//! the context is.
+//! Studio's Liquid for JavaScript. The wrapper (`npm/lib/core.js`'s `Liquid`) asks once per
+//! template what it can read ([`LiquidService::reads`]), writes only those values of the
+//! caller's context object as JSON text (`npm/lib/pick.js`), and renders against them: a context
+//! crosses into the module in proportion to what the template reads (as liquidjs reads a JS object
+//! in place), however large it is.
+//!
+//! Why JSON text and not serde-wasm-bindgen for the context: measured on the benchmark's Studio
+//! templates (BENCHMARKS.md), serde-wasm-bindgen's conversion of the same picked object took
+//! about twice as long as `JSON.stringify` plus `serde_json` (it crosses the JS/wasm boundary for
+//! every key and value; JSON text crosses once). Every other value (options, diagnostics, results,
+//! requests) crosses with serde-wasm-bindgen (`convert`).
 
 use std::collections::BTreeMap;
 
-use flowpen_liquid::{Config, Liquid, TemplateError};
+use flowpen_liquid::{Config, Liquid, Seg, TemplateError};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
@@ -65,24 +71,45 @@ impl LiquidService {
         Ok(LiquidService { liquid })
     }
 
-    /// What a render of `template` can read: a list of key paths (`[["flow", "data", "x"]]`),
+    /// What a render of `template` can read: a list of paths of keys, `null` for any element of
+    /// an array (`[["flow", "data", "x"], ["widgets", "menu", "items", null, "name"]]`),
     /// `true` when it may read anything (pass the whole context), `false` when the template does
     /// not parse (a render throws its syntax error whatever the context).
     pub fn reads(&self, template: &str) -> JsValue {
         match self.liquid.reads(template) {
             Err(_) => JsValue::FALSE,
             Ok(r) if r.everything => JsValue::TRUE,
-            Ok(r) => to_js(&json!(r.paths)),
+            Ok(r) => {
+                let paths: Vec<Value> = r
+                    .paths
+                    .iter()
+                    .map(|p| {
+                        p.iter()
+                            .map(|s| match s {
+                                Seg::Key(k) => json!(k),
+                                Seg::Each => Value::Null,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                to_js(&Value::Array(paths))
+            }
         }
     }
 
-    /// Renders against `context` (a plain object: the whole context, or what [`reads`] names of
-    /// it) at `now_ms` (Unix milliseconds, for `now` and `today`). Throws the error object.
+    /// Renders against `context_json` (JSON text of the context: of what [`reads`] names of it,
+    /// or the whole) at `now_ms` (Unix milliseconds, for `now` and `today`). Throws the error
+    /// object.
     ///
     /// [`reads`]: LiquidService::reads
-    pub fn render(&self, template: &str, context: JsValue, now_ms: f64) -> Result<String, JsValue> {
-        let context =
-            from_js(context).map_err(|e| error(&format!("the context cannot be read: {e}")))?;
+    pub fn render(
+        &self,
+        template: &str,
+        context_json: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let context: Value = serde_json::from_str(context_json)
+            .map_err(|e| error(&format!("the context cannot be read: {e}")))?;
         self.liquid
             .render(template, &context, now_ms as i64)
             .map_err(|e| error_object(&e))

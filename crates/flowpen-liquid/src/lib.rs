@@ -42,7 +42,7 @@ use liquid_core::Language;
 
 use crate::error::{clean_message, payload, pest_position};
 pub use crate::error::{ErrorKind, TemplateError};
-pub use crate::reads::Reads;
+pub use crate::reads::{Reads, Seg};
 use crate::runtime::{Limited, Partials, Scope, Shared};
 
 /// Which dialect to render.

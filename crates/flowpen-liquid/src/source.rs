@@ -24,7 +24,7 @@
 
 use std::fmt::Write as _;
 
-use crate::reads::Reads;
+use crate::reads::{Reads, Seg};
 
 /// Tags that open a block, with their end tag.
 mod lex;
@@ -776,9 +776,9 @@ impl Prep<'_, '_> {
         let root = toks[i];
         let src = self.src;
         self.anchor(root.start);
-        // The path's static prefix (`None` once a segment is computed or special: the value at
-        // the prefix is then read whole).
-        let mut read: Option<Vec<String>> = Some(Vec::new());
+        // The path's keys, with `Each` for an index (`None` once the rest cannot be known: the
+        // value there is then read whole).
+        let mut read: Option<Vec<Seg>> = Some(Vec::new());
         if root.t == T::Ident {
             let name = &self.src[root.start..root.end];
             if needs_brackets(name, true) {
@@ -787,7 +787,7 @@ impl Prep<'_, '_> {
                 self.out.push_str(name);
             }
             if let Some(r) = &mut read {
-                r.push(name.to_owned());
+                r.push(Seg::Key(name.to_owned()));
             }
             i += 1;
         } else {
@@ -812,7 +812,7 @@ impl Prep<'_, '_> {
                 }
                 Some(T::LBr) => {
                     self.out.push('[');
-                    // A string key keeps the prefix static; a number or a path ends it.
+                    // A string key is a key; a number or a path is an index (any element).
                     let key = match (toks.get(i + 1), toks.get(i + 2)) {
                         (Some(k), Some(close)) if k.t == T::Str && close.t == T::RBr => {
                             Some(&src[k.start + 1..k.end - 1])
@@ -845,19 +845,24 @@ impl Prep<'_, '_> {
         }
     }
 
-    /// A read path extended by a key, or ended and recorded (`None` stays `None`): a computed
-    /// segment (`key` is `None`) or one of the names Liquid also answers for arrays and objects as
-    /// a whole (`size`, `first`, `last`) means the value at the prefix is read whole.
-    fn extend(&mut self, read: Option<Vec<String>>, key: Option<&str>) -> Option<Vec<String>> {
+    /// A read path extended by a key (`None`: a computed index or key), or ended and recorded
+    /// (`None` stays `None`). `size` ends the path (the value is read whole: an array's length, a
+    /// hash's number of keys); `first`, `last` and an index are any element of an array (an
+    /// object is read whole there, see [`Seg::Each`]).
+    fn extend(&mut self, read: Option<Vec<Seg>>, key: Option<&str>) -> Option<Vec<Seg>> {
         let mut r = read?;
         match key {
-            Some(k) if !matches!(k, "size" | "first" | "last") => {
-                r.push(k.to_owned());
-                Some(r)
-            }
-            _ => {
+            Some("size") => {
                 self.reads.add(r);
                 None
+            }
+            Some("first" | "last") | None => {
+                r.push(Seg::Each);
+                Some(r)
+            }
+            Some(k) => {
+                r.push(Seg::Key(k.to_owned()));
+                Some(r)
             }
         }
     }

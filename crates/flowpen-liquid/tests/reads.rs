@@ -4,43 +4,57 @@
 //! mode, with partials), the Studio cases, the benchmark templates and the Studio flow corpus's
 //! templates against the bench context.
 
-use flowpen_liquid::{Config, Liquid, Reads};
+use flowpen_liquid::{Config, Liquid, Reads, Seg};
 use serde_json::{Map, Value};
 
 const STUDIO_CASES: &str = include_str!("studio_cases.json");
 const BENCH: &str = include_str!("../../../tests/bench/studio_templates.json");
 const NOW_MS: i64 = 1_704_220_200_000;
 
-/// The context reduced to what `reads` names: the npm package's `pick` (its JavaScript copy
-/// walks a JS object the same way).
+/// The context reduced to what `reads` names: the npm package's `pick` (`npm/lib/pick.js` walks a
+/// JS object the same way).
 fn pick(context: &Value, reads: &Reads) -> Value {
     if reads.everything {
         return context.clone();
     }
-    let Value::Object(root) = context else {
-        return Value::Object(Map::new());
-    };
-    let mut out = Map::new();
+    let mut out = Value::Object(Map::new());
     for path in &reads.paths {
-        let (mut src, mut dst) = (root, &mut out);
-        for (i, key) in path.iter().enumerate() {
-            let Some(v) = src.get(key) else { break };
-            match v {
-                Value::Object(o) if i + 1 < path.len() => {
-                    let next = dst
-                        .entry(key.clone())
-                        .or_insert_with(|| Value::Object(Map::new()));
-                    let Value::Object(next) = next else { break };
-                    (src, dst) = (o, next);
-                }
-                _ => {
-                    dst.insert(key.clone(), v.clone());
-                    break;
-                }
-            }
-        }
+        out = into(context, path, out);
     }
-    Value::Object(out)
+    out
+}
+
+/// `have` (what earlier paths picked at this place, `Null` for nothing yet) with what `path`
+/// reads of `src` added.
+fn into(src: &Value, path: &[Seg], have: Value) -> Value {
+    let Some((seg, rest)) = path.split_first() else {
+        return src.clone();
+    };
+    match (seg, src) {
+        (Seg::Key(k), Value::Object(o)) => {
+            let mut out = match have {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            };
+            if let Some(v) = o.get(k) {
+                let before = out.remove(k).unwrap_or(Value::Null);
+                out.insert(k.clone(), into(v, rest, before));
+            }
+            Value::Object(out)
+        }
+        (Seg::Each, Value::Array(items)) => {
+            let mut have = match have {
+                Value::Array(a) => a,
+                _ => vec![Value::Null; items.len()],
+            };
+            for (item, slot) in items.iter().zip(have.iter_mut()) {
+                *slot = into(item, rest, std::mem::take(slot));
+            }
+            Value::Array(have)
+        }
+        // Anything else is read whole: a key of an array, an index of an object, a scalar.
+        _ => src.clone(),
+    }
 }
 
 /// Renders `template` against the whole context and against the picked one; `Err` says how they
@@ -94,12 +108,21 @@ fn studio_cases_and_bench_templates_render_the_same_from_their_reads() {
 }
 
 #[test]
-fn reads_are_static_prefixes() {
+fn reads_are_keys_and_indexes() {
     let liquid = Liquid::studio();
     let reads = |t: &str| {
         let r = liquid.reads(t).expect("parses");
+        let text = |p: &Vec<Seg>| {
+            p.iter()
+                .map(|s| match s {
+                    Seg::Key(k) => k.as_str(),
+                    Seg::Each => "*",
+                })
+                .collect::<Vec<&str>>()
+                .join(".")
+        };
         (
-            r.paths.iter().map(|p| p.join(".")).collect::<Vec<String>>(),
+            r.paths.iter().map(text).collect::<Vec<String>>(),
             r.everything,
         )
     };
@@ -109,7 +132,7 @@ fn reads_are_static_prefixes() {
             vec![
                 "a.b c".to_owned(),
                 "flow.data.first_name".to_owned(),
-                "widgets.x".to_owned()
+                "widgets.x.*.y".to_owned()
             ],
             false
         )
@@ -123,7 +146,7 @@ fn reads_are_static_prefixes() {
                 "i".to_owned(),
                 "in".to_owned(),
                 "items".to_owned(),
-                "m".to_owned()
+                "m.*.v".to_owned()
             ],
             false
         )
