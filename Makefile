@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 PORT ?= 8080
 
-.PHONY: serve dev test check e2e bench setup setup-test cli clean
+.PHONY: serve dev test check e2e bench setup setup-test cli npm clean
 
 ## serve: install what is missing, build the release app and serve it at http://127.0.0.1:$(PORT)
 serve:
@@ -36,6 +36,11 @@ e2e:
 bench:
 	scripts/setup.sh bench
 	scripts/bench.sh
+
+## npm: build the npm package and pack it to target/npm/flowpen-<version>.tgz (see README.md)
+npm:
+	scripts/setup.sh npm
+	scripts/npm.sh
 
 ## cli: build the native `flowpen` command into target/release/flowpen
 cli:

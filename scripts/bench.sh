@@ -16,15 +16,15 @@ for f in dist/*.wasm dist/*.js; do
 done
 
 # --- Liquid (crates/flowpen-liquid) -------------------------------------------------------------
-# (a) the crate natively, (b) the crate compiled to wasm (release profile, as shipped) and (c)
-# liquidjs, (b) and (c) in one Node process. See the `## Liquid` section of BENCHMARKS.md.
+# (a) the crate natively; (b) the npm package's Liquid API (make npm: crates/flowpen-js) against
+# (c) liquidjs, in one Node process, the context an object on every call. See the `## Liquid`
+# section of BENCHMARKS.md.
 echo
 echo "## Liquid, native (cargo run --profile bench -p flowpen-liquid --example liquid_bench)"
 cargo run --quiet --profile bench -p flowpen-liquid --example liquid_bench
 echo
-echo "## Liquid, wasm vs liquidjs (node tests/bench/liquid.mjs)"
-cargo build --quiet --release --target wasm32-unknown-unknown -p flowpen-bindings
-wasm-bindgen --target nodejs --out-dir target/bench-wasm "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/flowpen_bindings.wasm"
+echo "## Liquid, the npm package's API vs liquidjs (scripts/npm.sh, then node tests/bench/liquid.mjs)"
+scripts/npm.sh
 node tests/bench/liquid.mjs
 
 # --- Flow model (crates/flowpen-flow) ------------------------------------------------------------
@@ -32,9 +32,11 @@ echo
 echo "## Flow import + validate + export (cargo run --profile bench -p flowpen-flow --example flow_bench)"
 cargo run --quiet --profile bench -p flowpen-flow --example flow_bench
 
-# --- Engine (crates/flowpen-engine): native, then the wasm bindings built above ----------------
+# --- Engine (crates/flowpen-engine): native, then the wasm bindings of crates/flowpen-bindings ---
 echo
 echo "## Engine steps per second (examples/bench.rs natively; tests/bench/engine.mjs on the wasm build)"
+cargo build --quiet --release --target wasm32-unknown-unknown -p flowpen-bindings
+wasm-bindgen --target nodejs --out-dir target/bench-wasm "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/flowpen_bindings.wasm"
 printf '| build | steps | median time | throughput |\n|---|---:|---:|---:|\n'
 cargo run --quiet --profile bench -p flowpen-engine --example engine_bench
 node tests/bench/engine.mjs

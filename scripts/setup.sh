@@ -4,7 +4,8 @@
 #
 #   scripts/setup.sh serve   # wasm32 target, trunk, wasm-bindgen-cli, npm packages (wasm-opt)
 #   scripts/setup.sh test    # + wasm-pack, Debian chromium + chromium-driver
-#   scripts/setup.sh bench   # + brotli
+#   scripts/setup.sh npm     # + wasm-pack (make npm: the npm package)
+#   scripts/setup.sh bench   # + wasm-pack, brotli
 set -euo pipefail
 mode=${1:-serve}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +38,7 @@ cargo_tool() {
 cargo_tool trunk "trunk $TRUNK_VERSION" --locked trunk --version "$TRUNK_VERSION"
 # Without --locked: the registry mirror lacks a webpki-roots version its lockfile names.
 cargo_tool wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION" wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = npm ] || [ "$mode" = bench ]; then
   cargo_tool wasm-pack "wasm-pack $WASM_PACK_VERSION" --locked wasm-pack --version "$WASM_PACK_VERSION"
 fi
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `make test`: every check in order, then one summary line `N passed, N failed`.
 # A check that is not a test suite (fmt, clippy, the release build…) counts as one test.
-# Suites: SUITES="fmt clippy native wasm build e2e" (default: all) runs a subset.
+# Suites: SUITES="fmt deps clippy native wasm npm build e2e" (default: all) runs a subset.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/env.sh
-suites=${SUITES:-"fmt deps clippy native wasm build e2e"}
+suites=${SUITES:-"fmt deps clippy native wasm npm build e2e"}
 log_dir=target/test-logs
 mkdir -p "$log_dir"
 passed=0 failed=0
@@ -18,9 +18,10 @@ want() { [[ " $suites " == *" $1 "* ]]; }
 # as one) and leaves this suite's numbers in $counted. Not called in a subshell: it updates totals.
 count() {
   local log=$1 status=$2 p f
-  # libtest: "test result: ok. 12 passed; 0 failed; …"; e2e: "e2e: 3 passed, 0 failed"
-  p=$(grep -aoE '(test result: [A-Za-z]+\. [0-9]+ passed|^e2e: [0-9]+ passed)' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-  f=$(grep -aoE '([0-9]+ failed;|^e2e: [0-9]+ passed, [0-9]+ failed)' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+  # libtest: "test result: ok. 12 passed; 0 failed; …"; e2e: "e2e: 3 passed, 0 failed";
+  # node --test (TAP): "# pass 6" and "# fail 0"
+  p=$(grep -aoE '(test result: [A-Za-z]+\. [0-9]+ passed|^e2e: [0-9]+ passed|^# pass [0-9]+$)' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -aoE '([0-9]+ failed;|^e2e: [0-9]+ passed, [0-9]+ failed|^# fail [0-9]+$)' "$log" | grep -oE '[0-9]+ failed|fail [0-9]+' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
   if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
   counted="$p passed, $f failed"
@@ -55,12 +56,21 @@ wasm_suites() {
   return $status
 }
 
+npm_tests() {
+  cargo build --quiet --locked -p flowpen-cli || return 1
+  node --test --test-reporter=tap --test-concurrency=1 tests/npm/
+}
+
 want fmt && step fmt check cargo fmt --all --check
 want deps && step pure-core check scripts/check-pure-core.sh
 want clippy && step clippy-native check cargo clippy --workspace --all-targets --locked -- -D warnings
 want clippy && step clippy-wasm32 check cargo clippy --workspace --exclude flowpen-cli --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 want native && step native suite cargo test --workspace --locked
 want wasm && step wasm suite wasm_suites
+# The npm package (make npm), then its Node tests against the packed tarball; they compare with
+# the native CLI, built here when the native suite did not run.
+want npm && step npm-package check scripts/npm.sh
+want npm && step npm suite npm_tests
 want build && step release-build check trunk build --release --offline
 want e2e && step e2e suite node tests/e2e/run.mjs
 

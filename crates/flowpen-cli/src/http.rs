@@ -97,10 +97,7 @@ fn exchange(
     hop: &Hop,
 ) -> Result<HttpResponse, TransportError> {
     let network = |e: ureq::Error| match e {
-        ureq::Error::Timeout(_) => TransportError {
-            kind: TransportErrorKind::Timeout,
-            message: format!("no response within {} s", request.timeout_ms / 1000),
-        },
+        ureq::Error::Timeout(_) => flowpen_command::test::network_timeout(request),
         other => TransportError {
             kind: TransportErrorKind::Network,
             message: other.to_string(),

@@ -3,8 +3,8 @@
 //! JavaScript (`flowpen_playground::functions::WORKER_JS`), the same invocation message, the same
 //! output limits (`protocol::Intake`) and the same conclusion (`protocol::conclude`).
 //!
-//! One call is one `node` process running `node/adapter.js`, which gives the runtime what a Web
-//! Worker gives it. The process is stopped after the outcome or at the time limit (then the
+//! One call is one `node` process running the Node adapter (`functions::NODE_ADAPTER_JS`, which
+//! the npm package runs as a worker thread), which gives the runtime what a Web Worker gives it. The process is stopped after the outcome or at the time limit (then the
 //! answer is twilio-run's 504), as the sandbox frame terminates its worker. `FLOWPEN_NODE` names
 //! the Node binary (default: `node` on PATH). Unlike the browser's sandbox, Node does not isolate
 //! the code: it is the project's own, run on the machine that runs the tests.
@@ -19,11 +19,8 @@ use flowpen_playground::functions::protocol::{
     conclude, invoke_message, Intake, MAX_OUTCOME_CHARS,
 };
 use flowpen_playground::functions::request::{route, Routed};
-use flowpen_playground::functions::{Invocation, InvokeOptions, WORKER_JS};
+use flowpen_playground::functions::{Invocation, InvokeOptions, NODE_ADAPTER_JS, WORKER_JS};
 use flowpen_playground::project::FunctionsProject;
-
-/// The adapter that runs the worker runtime in a Node process.
-const ADAPTER_JS: &str = include_str!("node/adapter.js");
 
 /// The longest line read from the process: an outcome at the limit, JSON-escaped twice over.
 const MAX_LINE_BYTES: usize = MAX_OUTCOME_CHARS * 12 + 64;
@@ -71,7 +68,7 @@ pub(crate) fn invoke(
     let started = now();
     let mut child = Command::new(&node)
         .arg("-e")
-        .arg(ADAPTER_JS)
+        .arg(NODE_ADAPTER_JS)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -8,6 +8,8 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::rc::Rc;
 
+use flowpen_command::text::{message, visible};
+use flowpen_command::usage;
 use flowpen_engine::{
     Config, Effect, Engine, ExternalOutcome, InboundCall, InboundMessage, Recording, RecordingEnd,
     Status, SubflowStart, Subflows, Trigger,
@@ -16,8 +18,7 @@ use flowpen_flow::{Flow, WidgetType};
 use flowpen_liquid::Liquid;
 use serde_json::{json, Value};
 
-use crate::terminal::{message, visible};
-use crate::{http, load, USAGE};
+use crate::{http, load};
 use protocol::Line;
 
 /// How the user asked the execution to start.
@@ -173,7 +174,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     let o = match parse_options(args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("flowpen run: {e}\n\n{USAGE}");
+            eprintln!("flowpen run: {e}\n\n{}", usage::native());
             return ExitCode::from(2);
         }
     };

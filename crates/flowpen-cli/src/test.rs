@@ -2,86 +2,22 @@
 //! (`flowpen_playground::flowtest`), the same one the browser's Tests panel uses, and answers what
 //! the runner cannot: project Functions with Node (`node`), and with `--allow-network` real HTTP
 //! requests under Studio's rules (`http`). Cases run in parallel, one runner per thread and file.
-
-mod load;
-mod report;
+//! Arguments, finding and loading the files, and the reports are `flowpen_command::test`'s,
+//! shared with the npm package's `npx flowpen test`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use flowpen_playground::flowtest::{
-    CaseResult, RunOptions, Runner, ShellAnswer, ShellRequest, Target,
-};
+use flowpen_command::test::{self, FileEntry, Found, Loader, Options, Ran};
+use flowpen_command::usage;
+use flowpen_playground::flowtest::{RunOptions, Runner, ShellAnswer, ShellRequest, Target};
 use flowpen_playground::project::FunctionsProject;
 
-use crate::{http, node, USAGE};
-use load::Loaded;
-
-/// What the command line asks for.
-pub(crate) struct Options {
-    paths: Vec<String>,
-    json: bool,
-    junit: Option<String>,
-    coverage: bool,
-    allow_network: bool,
-    filter: Option<String>,
-    jobs: Option<usize>,
-}
-
-fn parse_options(args: &[String]) -> Result<Options, String> {
-    let mut o = Options {
-        paths: Vec::new(),
-        json: false,
-        junit: None,
-        coverage: false,
-        allow_network: false,
-        filter: None,
-        jobs: None,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match a.as_str() {
-            "--json" => o.json = true,
-            "--coverage" => o.coverage = true,
-            "--allow-network" => o.allow_network = true,
-            "--junit" => o.junit = Some(value("--junit")?),
-            "--filter" => o.filter = Some(value("--filter")?),
-            "--jobs" => {
-                let n = value("--jobs")?;
-                o.jobs = Some(
-                    n.parse::<usize>()
-                        .ok()
-                        .filter(|n| (1..=256).contains(n))
-                        .ok_or("--jobs takes a number from 1 to 256")?,
-                );
-            }
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            path => o.paths.push(path.to_owned()),
-        }
-    }
-    if o.paths.is_empty() {
-        o.paths.push(".".into());
-    }
-    Ok(o)
-}
-
-/// One test file: read, or why not.
-pub(crate) type FileEntry = Result<Loaded, (String, String)>;
-
-/// A case's result and how long it took.
-pub(crate) struct Ran {
-    pub file: usize,
-    pub result: CaseResult,
-    pub seconds: f64,
-}
+use crate::fs::StdHost;
+use crate::{http, node};
 
 #[allow(clippy::disallowed_methods)] // the shell times the cases for JUnit; the core never reads a clock
 fn now() -> std::time::Instant {
@@ -109,24 +45,7 @@ fn answer(request: &ShellRequest, functions: &FunctionsProject) -> ShellAnswer {
 
 /// Runs the cases of the loaded files (those `filter` keeps), in parallel.
 fn run_all(files: &[FileEntry], o: &Options) -> Vec<Ran> {
-    let filter = o.filter.as_deref().map(str::to_lowercase);
-    let jobs: Vec<(usize, usize)> = files
-        .iter()
-        .enumerate()
-        .filter_map(|(f, entry)| entry.as_ref().ok().map(|l| (f, l)))
-        .flat_map(|(f, l)| {
-            l.file
-                .cases
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| {
-                    filter
-                        .as_deref()
-                        .is_none_or(|needle| c.name.to_lowercase().contains(needle))
-                })
-                .map(move |(c, _)| (f, c))
-        })
-        .collect();
+    let jobs = test::jobs(files, o.filter.as_deref());
     let threads = o
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
@@ -134,6 +53,7 @@ fn run_all(files: &[FileEntry], o: &Options) -> Vec<Ran> {
         .max(1);
     let options = RunOptions {
         allow_network: o.allow_network,
+        ..RunOptions::default()
     };
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<Option<Ran>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
@@ -178,40 +98,37 @@ fn run_all(files: &[FileEntry], o: &Options) -> Vec<Ran> {
 }
 
 pub(crate) fn test(args: &[String]) -> ExitCode {
-    let o = match parse_options(args) {
+    let o = match test::parse_options(args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("flowpen test: {e}\n\n{USAGE}");
+            eprint!("{}", test::usage_error(&e, &usage::native()));
             return ExitCode::from(2);
         }
     };
-    let mut paths: Vec<PathBuf> = Vec::new();
-    let mut files: Vec<FileEntry> = Vec::new();
-    for p in &o.paths {
-        let path = Path::new(p);
-        if path.is_dir() {
-            let before = paths.len();
-            load::find(path, &mut paths);
-            if paths.len() == before {
-                files.push(Err((
-                    p.clone(),
-                    format!("{p}: error no *.test.yaml file here"),
-                )));
+    let files: Vec<FileEntry> = test::collect(&o.paths, &mut StdHost)
+        .into_iter()
+        .map(|found| match found {
+            Found::Error(path, message) => Err((path, message)),
+            Found::File(path) => {
+                let loaded = Loader::load(&path, &mut StdHost).map_err(|e| (path, e))?;
+                for note in &loaded.notes {
+                    eprintln!("{note}");
+                }
+                Ok(loaded)
             }
-        } else if path.exists() {
-            paths.push(path.to_path_buf());
-        } else {
-            files.push(Err((
-                p.clone(),
-                format!("{p}: error no such file or folder"),
-            )));
+        })
+        .collect();
+    let results = run_all(&files, &o);
+    let report = test::report(&files, &results, &o);
+    print!("{}", report.stdout);
+    let _ = std::io::stdout().flush();
+    let mut failed = report.failed;
+    if let Some((path, xml)) = &report.junit {
+        if let Err(e) = std::fs::write(path, xml) {
+            eprintln!("flowpen test: cannot write {path}: {e}");
+            failed = true;
         }
     }
-    for path in &paths {
-        files.push(load::load(path).map_err(|e| (path.display().to_string(), e)));
-    }
-    let results = run_all(&files, &o);
-    let failed = report::report(&files, &results, &o);
     if failed {
         ExitCode::from(1)
     } else {

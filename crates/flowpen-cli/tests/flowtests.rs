@@ -230,67 +230,16 @@ fn unreadable_files_and_bad_arguments() {
     assert!(text(&out.stderr).contains("unknown option --frobnicate"));
 }
 
-/// A REST-started flow that runs the Function `flow.data.fn` and reports what came back.
-const FUNCTION_FLOW: &str = r#"{"description": "functions", "states": [
-  {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingRequest", "next": "fn"}], "properties": {"offset": {"x": 0, "y": 0}}},
-  {"name": "fn", "type": "run-function", "transitions": [{"event": "success", "next": "ok"}, {"event": "fail", "next": "bad"}], "properties": {"url": "https://flowpen.local/{{flow.data.fn}}", "parameters": [{"key": "who", "value": "Ada"}], "offset": {"x": 0, "y": 0}}},
-  {"name": "ok", "type": "send-message", "transitions": [{"event": "sent"}, {"event": "failed"}], "properties": {"body": "{{widgets.fn.status_code}} {{widgets.fn.body}}", "offset": {"x": 0, "y": 0}}},
-  {"name": "bad", "type": "send-message", "transitions": [{"event": "sent"}, {"event": "failed"}], "properties": {"body": "fail {{widgets.fn.status_code}}", "offset": {"x": 0, "y": 0}}}
-], "initial_state": "Trigger", "flags": {"allow_concurrent_calls": true}}"#;
-
-const FUNCTIONS: &[(&str, &str)] = &[
-    ("hello", "exports.handler = (context, event, callback) => { console.log('hi', event.who); callback(null, `Hello ${event.who} from ${context.DOMAIN_NAME} with ${context.GREETING}`); };"),
-    ("response", "exports.handler = (context, event, callback) => { const r = new Twilio.Response(); r.setStatusCode(201); r.appendHeader('Content-Type', 'application/json'); r.setBody({ ok: true }); callback(null, r); };"),
-    ("twiml", "exports.handler = (context, event, callback) => { const t = new Twilio.twiml.MessagingResponse(); t.message('Hi & bye'); callback(null, t); };"),
-    ("error", "exports.handler = (context, event, callback) => { callback(new Error('nope')); };"),
-    ("late", "exports.handler = (context, event, callback) => { setTimeout(() => { throw new Error('late'); }, 5); };"),
-    ("silent", "exports.handler = (context, event, callback) => { /* never calls back */ };"),
-    ("chatty", "exports.handler = (context, event, callback) => { for (let i = 0; i < 300; i++) console.log('x'.repeat(20000)); callback(null, 'done'); };"),
-    ("rogue", "exports.handler = (context, event, callback) => { self.postMessage({ not: 'text' }); };"),
-    ("stdout", "exports.handler = (context, event, callback) => { process.stdout.write('garbage\\n'); console.info('info'); callback(null, 'clean'); };"),
-    ("fetch", "const axios = require('axios'); exports.handler = async (context, event, callback) => { const r = await axios.get('https://api.example.com/data'); callback(null, r.data); };"),
-    ("offline", "const axios = require('axios'); exports.handler = async (context, event, callback) => { try { await axios.get('https://unstubbed.example.com/'); callback(null, 'online?'); } catch (e) { callback(null, e.code); } };"),
-    ("noexport", "module.exports = {};"),
-];
-
-const FUNCTION_TESTS: &str = r#"
-flow: flow.json
-env:
-  GREETING: hello there
-stubs:
-  "https://api.example.com/data": {json: {answer: 42}}
-tests:
-  - {name: hello, start: rest, parameters: {fn: hello}, conversation: [{flow: "200 Hello Ada from flowpen.local with hello there"}]}
-  - {name: response, start: rest, parameters: {fn: response}, conversation: [{flow: "201 {\"ok\":true}"}]}
-  - {name: twiml, start: rest, parameters: {fn: twiml}, conversation: [{flow: "200 <?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Hi &amp; bye</Message></Response>"}]}
-  - {name: error, start: rest, parameters: {fn: error}, conversation: [{flow: fail 500}]}
-  - {name: late, start: rest, parameters: {fn: late}, conversation: [{flow: fail 500}]}
-  - {name: silent, start: rest, parameters: {fn: silent}, conversation: [{flow: fail 504}]}
-  - {name: chatty, start: rest, parameters: {fn: chatty}, conversation: [{flow: 200 done}]}
-  - {name: rogue, start: rest, parameters: {fn: rogue}, conversation: [{flow: fail 500}]}
-  - {name: stdout, start: rest, parameters: {fn: stdout}, conversation: [{flow: 200 clean}]}
-  - {name: fetch, start: rest, parameters: {fn: fetch}, conversation: [{flow: "200 {\"answer\":42}"}]}
-  - {name: offline, start: rest, parameters: {fn: offline}, conversation: [{flow: 200 ERR_NETWORK}]}
-  - {name: noexport, start: rest, parameters: {fn: noexport}, conversation: [{flow: fail 500}]}
-  - {name: unknown path, start: rest, parameters: {fn: nowhere}, conversation: [{flow: "*"}]}
-"#;
-
-fn function_project() -> TempDir {
-    let dir = TempDir::new("functions");
-    dir.write("flow.json", FUNCTION_FLOW);
-    let mut tests = String::from("functions:\n");
-    for (name, code) in FUNCTIONS {
-        dir.write(&format!("{name}.js"), code);
-        tests.push_str(&format!("  /{name}: {name}.js\n"));
-    }
-    dir.write("functions.test.yaml", &format!("{tests}{FUNCTION_TESTS}"));
-    dir
+/// The Functions contract, case by case (`tests/flows/node-contract/`: a REST-started flow that
+/// runs the Function `flow.data.fn` and reports what came back; the npm package's tests run it too).
+fn function_project() -> PathBuf {
+    workspace_root().join("tests/flows/node-contract")
 }
 
 #[test]
 fn playground_functions_run_under_node_with_the_browsers_contract() {
     let dir = function_project();
-    let out = flowpen_in(&dir.0, &["--json", "functions.test.yaml"], &[]);
+    let out = flowpen_in(&dir, &["--json", "functions.test.yaml"], &[]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
     let cases = v["files"][0]["cases"].as_array().expect("cases");
@@ -301,7 +250,7 @@ fn playground_functions_run_under_node_with_the_browsers_contract() {
         .collect();
     assert_eq!(
         failed,
-        ["\"unknown path\": \"the start (line 33): POST https://flowpen.local/nowhere has no stub, and no Function of the project serves that path; add it under `stubs:` (or add the Function)\""]
+        ["\"unknown path\": \"the start (line 36): POST https://flowpen.local/nowhere has no stub, and no Function of the project serves that path; add it under `stubs:` (or add the Function)\""]
     );
     let transcript = |name: &str| -> String {
         cases
@@ -340,7 +289,7 @@ fn playground_functions_run_under_node_with_the_browsers_contract() {
 
     // Without Node, the cases that need a Function fail and say so.
     let out = flowpen_in(
-        &dir.0,
+        &dir,
         &["--filter", "hello", "functions.test.yaml"],
         &[("FLOWPEN_NODE", "/nonexistent/node")],
     );
@@ -401,8 +350,10 @@ fn the_network_only_when_allowed() {
 #[test]
 fn a_project_file_brings_its_own_functions() {
     let dir = TempDir::new("project");
-    let flow: serde_json::Value = serde_json::from_str(FUNCTION_FLOW).expect("flow JSON");
-    let hello = FUNCTIONS[0].1;
+    let fixtures = function_project();
+    let read = |name: &str| std::fs::read_to_string(fixtures.join(name)).expect("fixture");
+    let flow: serde_json::Value = serde_json::from_str(&read("flow.json")).expect("flow JSON");
+    let hello = read("hello.js");
     let project = serde_json::json!({
         "flowpen": 1,
         "flow": flow,

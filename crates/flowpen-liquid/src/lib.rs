@@ -27,6 +27,7 @@ mod budget;
 mod date;
 mod error;
 mod filters;
+mod reads;
 mod runtime;
 mod source;
 mod tags;
@@ -41,6 +42,7 @@ use liquid_core::Language;
 
 use crate::error::{clean_message, payload, pest_position};
 pub use crate::error::{ErrorKind, TemplateError};
+pub use crate::reads::{Reads, Seg};
 use crate::runtime::{Limited, Partials, Scope, Shared};
 
 /// Which dialect to render.
@@ -105,6 +107,8 @@ pub(crate) struct Compiled {
     template: liquid_core::Template,
     /// Work of rendering its elements, before the data they touch (see `tags::Body`).
     steps: u64,
+    /// What it can read of its context.
+    reads: Reads,
 }
 
 impl Compiled {
@@ -173,6 +177,7 @@ impl Engine {
         Ok(Compiled {
             steps: budget::units(elements.len(), budget::STEP),
             template: liquid_core::Template::new(elements),
+            reads: prepared.reads,
         })
     }
 }
@@ -349,6 +354,25 @@ impl Liquid {
             .as_ref()
             .map(|_| ())
             .map_err(Clone::clone)
+    }
+
+    /// What a render of `template` can read of its context (see [`Reads`]), with every partial's
+    /// reads when the service has partials. `Err` is the template's syntax error.
+    pub fn reads(&self, template: &str) -> Result<Reads, TemplateError> {
+        let parsed = self.parsed(template);
+        let compiled = parsed.as_ref().as_ref().map_err(Clone::clone)?;
+        let mut reads = compiled.reads.clone();
+        if let Some(partials) = &self.partials {
+            let mut names: Vec<&String> = partials.sources.keys().collect();
+            names.sort();
+            for name in names {
+                if let Some(Ok(p)) = partials.load(name) {
+                    reads.extend(&p.reads);
+                }
+            }
+            reads.normalize();
+        }
+        Ok(reads)
     }
 
     fn parsed(&self, template: &str) -> Parsed {

@@ -24,6 +24,8 @@
 
 use std::fmt::Write as _;
 
+use crate::reads::{Reads, Seg};
+
 /// Tags that open a block, with their end tag.
 mod lex;
 
@@ -66,6 +68,8 @@ pub(crate) struct Prepared {
     pub text: String,
     /// `(offset in text, offset in original)`, sorted by the first.
     anchors: Vec<(usize, usize)>,
+    /// The context paths the template's variable paths read.
+    pub reads: Reads,
 }
 
 impl Prepared {
@@ -116,6 +120,7 @@ pub(crate) fn prepare(src: &str, filters: FilterTable<'_>) -> Res<Prepared> {
         stack: Vec::new(),
         filters,
         liquid_comment: 0,
+        reads: Reads::default(),
     };
     let mut pos = 0;
     let mut trim_next = false;
@@ -138,9 +143,11 @@ pub(crate) fn prepare(src: &str, filters: FilterTable<'_>) -> Res<Prepared> {
     if let Some(open) = p.stack.last() {
         return fail(open.offset, format!("'{}' tag was never closed", open.name));
     }
+    p.reads.normalize();
     Ok(Prepared {
         text: p.out,
         anchors: p.anchors,
+        reads: p.reads,
     })
 }
 
@@ -228,6 +235,8 @@ struct Prep<'s, 'f> {
     filters: FilterTable<'f>,
     /// Depth of `comment` blocks inside the current `{% liquid %}` tag.
     liquid_comment: usize,
+    /// The static prefix of every variable path (see [`Reads`]).
+    reads: Reads,
 }
 
 impl Prep<'_, '_> {
@@ -765,13 +774,20 @@ impl Prep<'_, '_> {
             return fail(toks[i].start, "expression is nested too deeply");
         }
         let root = toks[i];
+        let src = self.src;
         self.anchor(root.start);
+        // The path's keys, with `Each` for an index (`None` once the rest cannot be known: the
+        // value there is then read whole).
+        let mut read: Option<Vec<Seg>> = Some(Vec::new());
         if root.t == T::Ident {
             let name = &self.src[root.start..root.end];
             if needs_brackets(name, true) {
                 self.out.push_str(&format!("___['{name}']"));
             } else {
                 self.out.push_str(name);
+            }
+            if let Some(r) = &mut read {
+                r.push(Seg::Key(name.to_owned()));
             }
             i += 1;
         } else {
@@ -791,10 +807,26 @@ impl Prep<'_, '_> {
                         self.out.push('.');
                         self.out.push_str(text);
                     }
+                    read = self.extend(read, Some(text));
                     i += 2;
                 }
                 Some(T::LBr) => {
                     self.out.push('[');
+                    // A string key is a key; a number or a path is an index (any element).
+                    let key = match (toks.get(i + 1), toks.get(i + 2)) {
+                        (Some(k), Some(close)) if k.t == T::Str && close.t == T::RBr => {
+                            Some(&src[k.start + 1..k.end - 1])
+                        }
+                        _ => None,
+                    };
+                    read = match (read, key) {
+                        // A root lookup by a computed name may read any root variable.
+                        (Some(r), None) if r.is_empty() => {
+                            self.reads.everything = true;
+                            None
+                        }
+                        (r, key) => self.extend(r, key),
+                    };
                     i = self.value(toks, i + 1, depth)?;
                     match toks.get(i) {
                         Some(t) if t.t == T::RBr => self.out.push(']'),
@@ -803,7 +835,34 @@ impl Prep<'_, '_> {
                     }
                     i += 1;
                 }
-                _ => return Ok(i),
+                _ => {
+                    if let Some(r) = read {
+                        self.reads.add(r);
+                    }
+                    return Ok(i);
+                }
+            }
+        }
+    }
+
+    /// A read path extended by a key (`None`: a computed index or key), or ended and recorded
+    /// (`None` stays `None`). `size` ends the path (the value is read whole: an array's length, a
+    /// hash's number of keys); `first`, `last` and an index are any element of an array (an
+    /// object is read whole there, see [`Seg::Each`]).
+    fn extend(&mut self, read: Option<Vec<Seg>>, key: Option<&str>) -> Option<Vec<Seg>> {
+        let mut r = read?;
+        match key {
+            Some("size") => {
+                self.reads.add(r);
+                None
+            }
+            Some("first" | "last") | None => {
+                r.push(Seg::Each);
+                Some(r)
+            }
+            Some(k) => {
+                r.push(Seg::Key(k.to_owned()));
+                Some(r)
             }
         }
     }

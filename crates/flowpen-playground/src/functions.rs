@@ -13,9 +13,10 @@
 //! Requests and responses are the engine's own `HttpRequest` and `HttpResponse`.
 //!
 //! The JavaScript that runs a Function is one file, [`WORKER_JS`] (`functions/worker.js`): the
-//! browser starts it as a Web Worker inside its sandbox frame, and `flowpen test` runs it under
-//! Node with a small adapter (`flowpen-cli`'s `node/adapter.js`) that gives it what a worker has
-//! (`self`, `postMessage`, `onmessage`, the `error` and `unhandledrejection` events). Both shells
+//! browser starts it as a Web Worker inside its sandbox frame, and `flowpen test` (the native CLI's
+//! and the npm package's) runs it under Node with a small adapter, [`NODE_ADAPTER_JS`]
+//! (`functions/node.js`), that gives it what a worker has (`self`, `postMessage`, `onmessage`, the
+//! `error` and `unhandledrejection` events), in a `node` process or a worker thread. Both shells
 //! keep the same contract and limits, so the file must only use what both offer (`fetch`,
 //! `Response`, `Request`, `Blob`, `FormData`, `URLSearchParams` are globals in browsers and in
 //! Node 18+). Comments in it are shipped with the app (`dist/functions/worker.js`): keep them short.
@@ -29,6 +30,11 @@ pub mod response;
 /// builders, `require('axios')`, console capture. It receives one invocation message
 /// ([`protocol::invoke_message`]) and answers with `log` messages and one `outcome`.
 pub const WORKER_JS: &str = include_str!("functions/worker.js");
+
+/// The Node adapter that runs [`WORKER_JS`] for one call: as `node -e` (the native CLI: the
+/// invocation on standard input, the messages as lines of JSON strings on standard output) or as
+/// a `worker_threads` worker (the npm package: `workerData` in, `postMessage` out).
+pub const NODE_ADAPTER_JS: &str = include_str!("functions/node.js");
 
 /// Production's execution limit (Twilio ends a Function after 10 seconds; the caller gets a 504).
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;

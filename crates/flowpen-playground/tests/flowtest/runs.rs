@@ -233,6 +233,7 @@ fn the_network_and_functions_go_to_the_shell() {
         &file,
         RunOptions {
             allow_network: true,
+            ..RunOptions::default()
         },
     );
     let mut case = runner.start(0, &file.cases[0]);
@@ -276,6 +277,7 @@ fn the_network_and_functions_go_to_the_shell() {
         text,
         RunOptions {
             allow_network: true,
+            ..RunOptions::default()
         },
         &mut |r| {
             seen.push(r.clone());
@@ -407,4 +409,43 @@ tests:
             .as_deref(),
         Some("min_value")
     );
+}
+
+#[test]
+fn a_driven_run_delivers_every_output_and_checks_nothing() {
+    let target = example_target("random-number.json");
+    let drive = RunOptions {
+        drive: true,
+        ..RunOptions::default()
+    };
+    // Inputs only: the messages in between need no `flow:` step, and a waiting end is no failure.
+    let text = "tests:\n  - name: driven\n    stubs: {\"https://flowpen.local/random\": {json: {number: 4}}}\n    conversation: [{contact: hi}, {contact: \"1\"}]\n";
+    let results = run_with(&target, text, drive, &mut |r| {
+        ShellAnswer::Fail(format!("no shell ({})", r.request().url))
+    });
+    let r = &results[0];
+    assert!(r.passed(), "{:?}", r.failure);
+    let sent: Vec<String> = r
+        .transcript
+        .iter()
+        .filter_map(|l| match l {
+            Line::Output(o) => Some(o.widget().to_owned()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, ["min_value", "max_value"]);
+    assert_eq!(
+        r.waiting.as_ref().map(|w| w.widget.as_str()),
+        Some("max_value")
+    );
+    assert_eq!(r.flow_data["widgets"]["min_value"]["inbound"]["Body"], "1");
+    // The same script as a test fails: the first message is not expected.
+    let results = run(&target, text);
+    assert!(!results[0].passed());
+    // An input the execution does not take still fails a driven run.
+    let text = "tests:\n  - name: driven\n    conversation: [{contact: hi}, {press: \"1\"}]\n";
+    let results = run_with(&target, text, drive, &mut |_| {
+        ShellAnswer::Fail("none".into())
+    });
+    assert!(!results[0].passed());
 }

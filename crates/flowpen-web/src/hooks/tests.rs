@@ -137,7 +137,10 @@ impl Tests {
             let runner = Runner::with_liquid(
                 &target,
                 &file,
-                RunOptions { allow_network },
+                RunOptions {
+                    allow_network,
+                    ..RunOptions::default()
+                },
                 liquid::shared(),
             );
             for i in cases {

@@ -13,37 +13,57 @@ use super::{FileEntry, Options, Ran};
 /// The transcript lines shown before a failure, at most.
 const TRANSCRIPT_LINES: usize = 16;
 
-/// Prints the report; returns whether anything failed.
-pub(super) fn report(files: &[FileEntry], results: &[Ran], o: &Options) -> bool {
+/// What `flowpen test` prints on standard output, the JUnit XML it writes (`--junit FILE`), and
+/// whether anything failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub stdout: String,
+    /// (the file to write, the XML)
+    pub junit: Option<(String, String)>,
+    pub failed: bool,
+}
+
+/// The report of a run: the text (or `--json`), with coverage when asked, and the JUnit XML.
+pub fn report(files: &[FileEntry], results: &[Ran], o: &Options) -> Report {
     let passed = results.iter().filter(|r| r.result.passed()).count();
     let failed = results.len() - passed + files.iter().filter(|f| f.is_err()).count();
     let coverage = o.coverage.then(|| coverage(files, results));
-    if o.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&as_json(
-                files,
-                results,
-                passed,
-                failed,
-                coverage.as_ref()
-            ))
-            .unwrap_or_default()
-        );
+    let stdout = if o.json {
+        let mut s = serde_json::to_string_pretty(&as_json_with(
+            files,
+            results,
+            passed,
+            failed,
+            coverage.as_ref(),
+        ))
+        .unwrap_or_default();
+        s.push('\n');
+        s
     } else {
-        print!("{}", as_text(files, results));
+        let mut s = as_text(files, results);
         if let Some(c) = &coverage {
-            print!("{}", coverage_text(c));
+            s.push_str(&coverage_text(c));
         }
-        println!("{passed} passed, {failed} failed");
+        let _ = writeln!(s, "{passed} passed, {failed} failed");
+        s
+    };
+    Report {
+        stdout,
+        junit: o
+            .junit
+            .as_ref()
+            .map(|path| (path.clone(), junit(files, results))),
+        failed: failed > 0,
     }
-    if let Some(path) = &o.junit {
-        if let Err(e) = std::fs::write(path, junit(files, results)) {
-            eprintln!("flowpen test: cannot write {path}: {e}");
-            return true;
-        }
-    }
-    failed > 0
+}
+
+/// The results as `flowpen test --json` prints them (with coverage when asked): the npm
+/// package's `runTests` returns this.
+pub fn as_json(files: &[FileEntry], results: &[Ran], coverage: bool) -> Value {
+    let passed = results.iter().filter(|r| r.result.passed()).count();
+    let failed = results.len() - passed + files.iter().filter(|f| f.is_err()).count();
+    let c = coverage.then(|| self::coverage(files, results));
+    as_json_with(files, results, passed, failed, c.as_ref())
 }
 
 fn as_text(files: &[FileEntry], results: &[Ran]) -> String {
@@ -173,7 +193,7 @@ fn coverage_json(all: &[(String, Coverage)]) -> Value {
     )
 }
 
-fn as_json(
+fn as_json_with(
     files: &[FileEntry],
     results: &[Ran],
     passed: usize,

@@ -12,7 +12,7 @@ fn hidden(c: char) -> bool {
 }
 
 /// `text` with every control character escaped visibly (`\u{1b}`), line breaks kept.
-pub(crate) fn visible(text: &str) -> Cow<'_, str> {
+pub fn visible(text: &str) -> Cow<'_, str> {
     if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }
@@ -29,7 +29,7 @@ pub(crate) fn visible(text: &str) -> Cow<'_, str> {
 
 /// A message of the flow for a `> ` line: escaped, with its later lines indented so that they
 /// cannot be mistaken for lines of their own.
-pub(crate) fn message(text: &str) -> String {
+pub fn message(text: &str) -> String {
     visible(text).replace('\n', "\n  ")
 }
 

@@ -1,11 +1,17 @@
 // Flowpen's Node adapter: runs one playground Function call with the browser's worker runtime
-// (flowpen-playground's functions/worker.js), giving it what a Web Worker gives it.
+// (flowpen-playground's functions/worker.js), giving it what a Web Worker gives it. Two shells
+// start it, and it talks to each its own way:
 //
-// `flowpen test` starts `node -e <this file>` once per call and writes one JSON object to its
-// standard input: {"runtime": <worker.js source>, "invocation": <the invocation message text>}.
-// Standard output carries the worker's messages, one per line, each a JSON string literal of the
-// message text (the same texts the sandbox frame forwards in the browser). The Rust side applies
-// the frame's limits (protocol::Intake), stops the process at the time limit and after the outcome.
+// - The native `flowpen test` starts `node -e <this file>` once per call and writes one JSON
+//   object to its standard input: {"runtime": <worker.js source>, "invocation": <the invocation
+//   message text>}. Standard output carries the worker's messages, one per line, each a JSON
+//   string literal of the message text (the same texts the sandbox frame forwards in the browser).
+// - The npm package starts it as a worker thread (`new Worker(<this file>, {eval: true,
+//   workerData: {runtime, invocation}})`); the messages go to the parent with postMessage, as
+//   text.
+//
+// Either shell applies the frame's limits (protocol::Intake), stops the process or the thread at
+// the time limit and after the outcome.
 //
 // What a worker has and Node does not: `self` (the global object), `location.href` (the runtime's
 // file name, which the runtime uses to drop its own stack frames), `postMessage` and `onmessage`,
@@ -17,12 +23,13 @@
 
 const fs = require('fs');
 const vm = require('vm');
+const { isMainThread, parentPort, workerData } = require('worker_threads');
 
 const RUNTIME_FILE = 'flowpen-runtime.js';
 
 // Standard output may be a non-blocking pipe: a full pipe answers EAGAIN, so wait and go on.
 const pause = new Int32Array(new SharedArrayBuffer(4));
-const write = (text) => {
+const writeLine = (text) => {
   const bytes = Buffer.from(`${JSON.stringify(text)}\n`, 'utf8');
   let done = 0;
   while (done < bytes.length) {
@@ -34,6 +41,8 @@ const write = (text) => {
     }
   }
 };
+const post = parentPort ? parentPort.postMessage.bind(parentPort) : null;
+const write = isMainThread ? writeLine : (text) => post(text);
 const crash = (message) => {
   write(JSON.stringify({ type: 'crash', message }));
   process.exit(0);
@@ -82,16 +91,7 @@ process.on('unhandledRejection', (reason) => {
 // A worker waits until it is terminated, even with nothing left to do.
 setInterval(() => {}, 1 << 30);
 
-const chunks = [];
-process.stdin.on('data', (chunk) => chunks.push(chunk));
-process.stdin.on('end', () => {
-  let input;
-  try {
-    input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (e) {
-    crash('the Node adapter received an input that is not JSON');
-    return;
-  }
+const start = (input) => {
   try {
     vm.runInThisContext(String(input.runtime), { filename: RUNTIME_FILE });
   } catch (e) {
@@ -103,4 +103,21 @@ process.stdin.on('end', () => {
     return;
   }
   globalThis.onmessage({ data: String(input.invocation) });
-});
+};
+
+if (isMainThread) {
+  const chunks = [];
+  process.stdin.on('data', (chunk) => chunks.push(chunk));
+  process.stdin.on('end', () => {
+    let input;
+    try {
+      input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (e) {
+      crash('the Node adapter received an input that is not JSON');
+      return;
+    }
+    start(input);
+  });
+} else {
+  start(workerData || {});
+}

@@ -1,0 +1,1 @@
+exports.handler = (context, event, callback) => { setTimeout(() => { throw new Error('late'); }, 5); };

@@ -1,0 +1,1 @@
+const axios = require('axios'); exports.handler = async (context, event, callback) => { try { await axios.get('https://unstubbed.example.com/'); callback(null, 'online?'); } catch (e) { callback(null, e.code); } };

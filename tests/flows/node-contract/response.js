@@ -1,0 +1,1 @@
+exports.handler = (context, event, callback) => { const r = new Twilio.Response(); r.setStatusCode(201); r.appendHeader('Content-Type', 'application/json'); r.setBody({ ok: true }); callback(null, r); };
