@@ -72,6 +72,7 @@ want wasm && step wasm suite wasm_suites
 want npm && step npm-package check scripts/npm.sh
 want npm && step npm suite npm_tests
 want build && step release-build check trunk build --release --offline
+want build && step bundle-size check scripts/check-bundle.sh
 want e2e && step e2e suite node tests/e2e/run.mjs
 
 [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]} (logs in $log_dir/)"
