@@ -698,6 +698,17 @@ impl EditorState {
         self.project.blocked()
     }
 
+    /// Why a call to a project Function must not run now (the project's content waits for
+    /// consent: [`crate::simulator::http::untrusted`]), for every shell that runs Functions: the
+    /// simulator and the Tests panel.
+    pub fn refuses_function_call(
+        &self,
+        request: &flowpen_engine::HttpRequest,
+    ) -> Option<flowpen_engine::TransportError> {
+        self.untrusted()
+            .map(|p| crate::simulator::http::untrusted(request, p.shared_code))
+    }
+
     /// Whether Export of the flow alone writes the whole project (no Functions, environment,
     /// subflows or tests besides it).
     pub fn is_just_a_flow(&self) -> bool {

@@ -185,6 +185,21 @@ export const tests = [
       assert.match(await sim.detailText(), /not run: \/random is a Function that came with a shared link, and shared code runs only after you look at it and choose Trust and run/);
       await p2.screenshot({ path: join(shots, 'share-untrusted-step.png') });
 
+      // The project's flow tests do not run its Function either: the case that needs the real
+      // Function fails and says why; the cases with stubs pass.
+      await p2.getByTestId('tab-tests').click();
+      await p2.getByTestId('tests-run-all').click();
+      await p2.waitForFunction(() => [...document.querySelectorAll('[data-testid=test-case]')]
+        .every((c) => c.dataset.status === 'passed' || c.dataset.status === 'failed'));
+      const statuses = await p2.locator('[data-testid=test-case]').evaluateAll((els) => els.map((e) => [e.dataset.name, e.dataset.status]));
+      const real = statuses.find(([name]) => /real Function/.test(name));
+      assert.equal(real?.[1], 'failed', JSON.stringify(statuses));
+      assert.ok(statuses.some(([, st]) => st === 'passed'), JSON.stringify(statuses));
+      await p2.locator('[data-testid=test-case][data-status=failed]').first().getByTestId('test-show').click();
+      await p2.waitForFunction(() => /flow test "the real Function/.test(document.querySelector('[data-testid=run-summary]')?.innerText ?? ''));
+      await sim.step('get_num').click();
+      assert.match(await sim.detailText(), /not run: \/random is a Function that came with a shared link/);
+
       // Look, then trust and run.
       const fns = new Functions(p2);
       await fns.open();

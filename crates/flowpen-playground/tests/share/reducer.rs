@@ -362,3 +362,35 @@ fn export_of_just_a_flow_counts_as_saved_only_without_functions() {
     s.update(Action::AddFunction);
     assert!(!s.is_just_a_flow());
 }
+
+/// Every shell that runs Functions (the simulator, the Tests panel) asks the editor whether a
+/// call may run: not while a link's content waits for consent, and again after Trust and run.
+#[test]
+fn function_calls_are_refused_until_trust_and_run() {
+    let request = flowpen_engine::HttpRequest {
+        id: flowpen_engine::RequestId(1),
+        widget: "get-doge-image".into(),
+        method: "POST".into(),
+        url: "https://flowpen.local/get-doge".into(),
+        headers: Vec::new(),
+        body: None,
+        timeout_ms: 10_000,
+        max_response_bytes: 64 * 1024,
+    };
+    let mut s = EditorState::default();
+    assert_eq!(
+        s.refuses_function_call(&request),
+        None,
+        "the user's own project"
+    );
+    let (link, _) = dog_link(LinkKind::Edit);
+    s.update(Action::OpenShared(link));
+    let refused = s.refuses_function_call(&request).expect("refused");
+    assert!(
+        refused.message.contains("came with a shared link"),
+        "{}",
+        refused.message
+    );
+    s.update(Action::TrustFunctions);
+    assert_eq!(s.refuses_function_call(&request), None);
+}

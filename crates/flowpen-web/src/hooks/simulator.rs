@@ -300,11 +300,7 @@ fn perform(inner: &Rc<Inner>, command: Command) {
             via: Via::Function,
             request,
         } => {
-            let refused = inner
-                .editor
-                .borrow()
-                .untrusted()
-                .map(|p| http::untrusted(&request, p.shared_code));
+            let refused = inner.editor.borrow().refuses_function_call(&request);
             if let Some(error) = refused {
                 let weak = Rc::downgrade(inner);
                 wasm_bindgen_futures::spawn_local(async move {

@@ -149,12 +149,24 @@ impl Tests {
                 while let Progress::Request(request) = run.poll() {
                     let answer = match request {
                         ShellRequest::Function { request, options } => {
-                            let inv = host
-                                .invoke_with(&target.functions, &request, &options)
-                                .await;
-                            ShellAnswer::Response {
-                                result: Ok(inv.response),
-                                logs: inv.logs,
+                            // A project whose content came with a link runs no Function before
+                            // the user consents (Trust and run), in a test as in the simulator:
+                            // the call fails and the case's step says why.
+                            let refused = inner.editor.borrow().refuses_function_call(&request);
+                            match refused {
+                                Some(error) => ShellAnswer::Response {
+                                    result: Err(error),
+                                    logs: Vec::new(),
+                                },
+                                None => {
+                                    let inv = host
+                                        .invoke_with(&target.functions, &request, &options)
+                                        .await;
+                                    ShellAnswer::Response {
+                                        result: Ok(inv.response),
+                                        logs: inv.logs,
+                                    }
+                                }
                             }
                         }
                         ShellRequest::Network { request } => match AbortController::new() {
