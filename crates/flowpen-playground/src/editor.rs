@@ -437,7 +437,18 @@ impl Action {
     pub fn allowed_in_view(&self) -> bool {
         use Action as A;
         match self {
-            A::ShowOverlay(o) => matches!(o, Overlay::Search | Overlay::Help | Overlay::Share),
+            // The debugger is part of the simulator: a widget's menu, Run from here, editing a
+            // paused execution's Flow Data and breakpoints (the session's, not the project's).
+            A::ShowOverlay(o) => matches!(
+                o,
+                Overlay::Search
+                    | Overlay::Help
+                    | Overlay::Share
+                    | Overlay::CardMenu { .. }
+                    | Overlay::RunFromHere(_)
+                    | Overlay::EditFlowData
+            ),
+            A::ToggleBreakpoint(_) => true,
             A::ShowPanel(p) => *p != Panel::Inspector,
             A::OpenShared(_)
             | A::ConfirmShared

@@ -302,6 +302,21 @@ fn a_view_link_is_read_only_until_fork() {
     assert!(s.update(Action::ShowPanel(Panel::Functions)));
     assert!(!s.update(Action::ShowPanel(Panel::Inspector)));
     assert!(s.update(Action::ShowOverlay(Overlay::Share)));
+    // The debugger is the simulator's: breakpoints, a widget's menu, Run from here. A stub or a
+    // flow test would change the project: not in a view.
+    assert!(s.update(Action::ToggleBreakpoint(1)));
+    assert!(!s.project.breakpoints.is_empty());
+    assert!(s.update(Action::ShowOverlay(Overlay::CardMenu {
+        index: 1,
+        at: None
+    })));
+    assert!(s.update(Action::ShowOverlay(Overlay::RunFromHere(1))));
+    let tests = Rc::clone(&s.project.tests);
+    s.update(Action::ShowOverlay(Overlay::SaveAsTest));
+    assert_ne!(s.chrome.overlay, Some(Overlay::SaveAsTest));
+    s.update(Action::SetTests("tests: []".into()));
+    assert!(Rc::ptr_eq(&tests, &s.project.tests));
+    s.update(Action::CloseOverlay);
     // Fork: editable, and not held by any file yet.
     s.update(Action::Fork);
     assert!(!s.chrome.view_only);
