@@ -381,6 +381,26 @@ impl<'a> ObjRef<'a> {
         }
     }
 
+    /// Calls `f` on each entry in the order of [`ObjRef::entries`], without collecting them
+    /// first when the object keeps its own order (the common case: `to_json` of a context object).
+    pub fn try_for_each<E>(
+        self,
+        mut f: impl FnMut(&str, &'a dyn ValueView) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        if let ObjRef::View(o) = self {
+            if o.as_value().type_name() == ORDERED_OBJECT {
+                for (k, v) in o.iter() {
+                    f(k.as_str(), v)?;
+                }
+                return Ok(());
+            }
+        }
+        for (k, v) in self.entries() {
+            f(k.as_str(), v)?;
+        }
+        Ok(())
+    }
+
     /// Entries in insertion order (sorted by key for a liquid-core object, whose order is a hash's).
     pub fn entries(self) -> Vec<(KStringCow<'a>, &'a dyn ValueView)> {
         match self {

@@ -184,14 +184,16 @@ pub(crate) fn write_json(
         Kind::Object(o) => {
             grant(SHORT.saturating_mul(o.size().max(0) as usize + 1))?;
             out.push(b'{');
-            for (i, (k, item)) in o.entries().into_iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            o.try_for_each(|k, item| {
+                if !first {
                     out.push(b',');
                 }
-                json_string(out, k.as_str(), grant)?;
+                first = false;
+                json_string(out, k, grant)?;
                 out.push(b':');
-                write_json(out, item, grant)?;
-            }
+                write_json(out, item, grant)
+            })?;
             out.push(b'}');
         }
     }
@@ -259,7 +261,9 @@ fn json_string(
 }
 
 pub(super) fn to_json(call: &Call<'_>) -> Result<Value> {
-    let mut out = Vec::new();
+    // Most values written are a message or a few fields: one allocation instead of a doubling
+    // series (a larger value still grows as it needs).
+    let mut out = Vec::with_capacity(256);
     let mut built = 0u64;
     write_json(&mut out, call.input, &mut |bytes| {
         built = built.saturating_add(bytes as u64);
