@@ -66,13 +66,15 @@ export class Liquid {
    */
   render(template, context = {}, options = undefined) {
     const source = String(template);
-    let tree = this.#plans.get(source);
-    if (tree === undefined) {
+    let prepared = this.#plans.get(source);
+    if (prepared === undefined) {
       const reads = this.#service.reads(source);
-      tree = reads === true || reads === false ? reads : plan(reads);
+      // The module keeps as many prepared templates as this map (PLANS): both start over together.
       if (this.#plans.size >= PLANS) this.#plans.clear();
-      this.#plans.set(source, tree);
+      prepared = { tree: reads === true || reads === false ? reads : plan(reads), id: this.#service.prepare(source) };
+      this.#plans.set(source, prepared);
     }
+    const tree = prepared.tree;
     let json;
     try {
       json = tree === false ? '{}' : tree === true ? JSON.stringify(context ?? {}) ?? '{}' : pickJson(context, tree);
@@ -80,7 +82,7 @@ export class Liquid {
       throw new TypeError(`the context cannot be written as JSON: ${e && e.message}`);
     }
     try {
-      return this.#service.render(source, json, clock(options?.now));
+      return this.#service.render_prepared(prepared.id, json, clock(options?.now));
     } catch (e) {
       throw liquidError(e);
     }

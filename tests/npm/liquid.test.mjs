@@ -129,3 +129,16 @@ test('render: context objects, the clock, reads, errors', async () => {
   assert.equal(liquid.render('{{ __proto__.x }} {{ a[1][0] }} {{ a.first.last }} [{{ u }}{{ f }}]', odd), 'proto 3 2 []');
   assert.throws(() => liquid.render('{{ a }}', { a: 10n }), /JSON/);
 });
+
+test('many templates: the prepared templates start over together with the wrapper plans', async () => {
+  const { Liquid } = await flowpen();
+  const liquid = new Liquid({ studio: true });
+  const context = { flow: { data: { n: 7 } } };
+  // More than the 1,000 each side keeps, then earlier ones again: each renders as itself.
+  for (let i = 0; i < 2_100; i++) {
+    assert.equal(liquid.render(`${i}:{{ flow.data.n | plus: ${i} }}`, context), `${i}:${7 + i}`);
+  }
+  for (const i of [0, 999, 1000, 1001, 2099]) {
+    assert.equal(liquid.render(`${i}:{{ flow.data.n | plus: ${i} }}`, context), `${i}:${7 + i}`);
+  }
+});

@@ -41,7 +41,14 @@ fn error_object(e: &TemplateError) -> JsValue {
 #[wasm_bindgen]
 pub struct LiquidService {
     liquid: Liquid,
+    /// Templates the wrapper prepared ([`LiquidService::prepare`]), by number: a render passes
+    /// the number instead of copying the template's text into the module again.
+    prepared: Vec<String>,
 }
+
+/// The most prepared templates a service keeps (then [`LiquidService::prepare`] starts over; the
+/// wrapper forgets its numbers at the same count).
+const PREPARED: usize = 1000;
 
 #[wasm_bindgen]
 impl LiquidService {
@@ -68,7 +75,10 @@ impl LiquidService {
             }
             _ => return Err(error("partials must be an object of name → template")),
         };
-        Ok(LiquidService { liquid })
+        Ok(LiquidService {
+            liquid,
+            prepared: Vec::new(),
+        })
     }
 
     /// What a render of `template` can read: a list of paths of keys, `null` for any element of
@@ -113,6 +123,30 @@ impl LiquidService {
         self.liquid
             .render(template, &context, now_ms as i64)
             .map_err(|e| error_object(&e))
+    }
+
+    /// Keeps `template` for [`LiquidService::render_prepared`] and returns its number. After
+    /// [`PREPARED`] templates the service forgets them all first (numbers start over at 0).
+    pub fn prepare(&mut self, template: String) -> u32 {
+        if self.prepared.len() >= PREPARED {
+            self.prepared.clear();
+        }
+        self.prepared.push(template);
+        (self.prepared.len() - 1) as u32
+    }
+
+    /// [`LiquidService::render`] of prepared template number `id`.
+    pub fn render_prepared(
+        &self,
+        id: u32,
+        context_json: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let template = self
+            .prepared
+            .get(id as usize)
+            .ok_or_else(|| error("no such prepared template"))?;
+        self.render(template, context_json, now_ms)
     }
 
     /// `null` when `template` parses, else the syntax error object.
