@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use flowpen_liquid::{Config, Liquid, Seg, TemplateError};
+use flowpen_liquid::{Config, Context, Liquid, Seg, TemplateError};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
@@ -118,10 +118,11 @@ impl LiquidService {
         context_json: &str,
         now_ms: f64,
     ) -> Result<String, JsValue> {
-        let context: Value = serde_json::from_str(context_json)
+        // Read straight into the renderer's values (no serde_json::Value in between).
+        let context = Context::from_json_text(context_json)
             .map_err(|e| error(&format!("the context cannot be read: {e}")))?;
         self.liquid
-            .render(template, &context, now_ms as i64)
+            .render_context(template, &context, now_ms as i64)
             .map_err(|e| error_object(&e))
     }
 

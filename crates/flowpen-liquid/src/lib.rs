@@ -295,6 +295,24 @@ impl Partials for PartialLibrary {
     }
 }
 
+/// A render context read from JSON text straight into the renderer's values (a top-level value
+/// that is not an object is an empty context, as for [`Liquid::render`]). Reading it costs what
+/// `serde_json` costs to read the text, without building a `serde_json::Value` first.
+pub struct Context {
+    root: Rc<value::Obj>,
+}
+
+impl Context {
+    /// Reads `text` (JSON; `serde_json`'s nesting limit applies).
+    pub fn from_json_text(text: &str) -> Result<Context, serde_json::Error> {
+        let root = match serde_json::from_str::<value::Val>(text)? {
+            value::Val::Object(o) => o,
+            _ => Rc::new(value::Obj::default()),
+        };
+        Ok(Context { root })
+    }
+}
+
 /// The template service: parse once, cache by source, render against a JSON context.
 pub struct Liquid {
     config: Config,
@@ -406,6 +424,30 @@ impl Liquid {
         context: &serde_json::Value,
         now_ms: i64,
     ) -> (Result<String, TemplateError>, RenderStats) {
+        self.render_in(template, now_ms, |shared| Scope::new(context, shared))
+    }
+
+    /// Renders against a [`Context`] (JSON text read straight into the renderer's values): the
+    /// same output as [`Liquid::render`] against that JSON, without a `serde_json::Value` in
+    /// between (the npm package renders this way).
+    pub fn render_context(
+        &self,
+        template: &str,
+        context: &Context,
+        now_ms: i64,
+    ) -> Result<String, TemplateError> {
+        self.render_in(template, now_ms, |shared| {
+            Scope::over(&context.root, shared)
+        })
+        .0
+    }
+
+    fn render_in<'c>(
+        &self,
+        template: &str,
+        now_ms: i64,
+        scope: impl FnOnce(Rc<Shared>) -> Scope<'c>,
+    ) -> (Result<String, TemplateError>, RenderStats) {
         let parsed = self.parsed(template);
         let compiled = match parsed.as_ref() {
             Ok(c) => Rc::clone(c),
@@ -428,7 +470,7 @@ impl Liquid {
             partial_depth: Cell::new(0),
             partials: self.partials.clone().map(|p| p as Rc<dyn Partials>),
         });
-        let result = self.run(template, &compiled, context, &shared);
+        let result = self.run(template, &compiled, scope(Rc::clone(&shared)), &shared);
         let stats = RenderStats {
             work: shared.budget.used(),
             work_limit: shared.budget.limit(),
@@ -441,10 +483,9 @@ impl Liquid {
         &self,
         template: &str,
         compiled: &Compiled,
-        context: &serde_json::Value,
+        scope: Scope<'_>,
         shared: &Rc<Shared>,
     ) -> Result<String, TemplateError> {
-        let scope = Scope::new(context, Rc::clone(shared));
         let mut buf = Vec::with_capacity(template.len() + 64);
         let mut writer = Limited::new(&mut buf, self.config.output_limit, &shared.budget);
         let result = compiled.render_to(&mut writer, &scope, &shared.budget);

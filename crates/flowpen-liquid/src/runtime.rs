@@ -29,7 +29,7 @@ use liquid_core::{Renderable, Runtime};
 
 use crate::budget::{key_cost, units, Budget, Meter, Site, ITEM, ITERATION, LOOKUP};
 use crate::error::{render_error, ErrorKind};
-use crate::value::{kind, Kind, Val, UNDEFINED};
+use crate::value::{kind, Kind, Obj, Val, UNDEFINED};
 use crate::Mode;
 
 /// Total loop iterations allowed in one render when loops are capped (Studio): nested capped loops
@@ -194,6 +194,8 @@ impl PartialStore for NoPartials {
 enum Source<'a> {
     Json(&'a serde_json::Map<String, serde_json::Value>),
     Vals(Vec<(KString, Val)>),
+    /// A context read from JSON text straight into values ([`crate::Context`]).
+    Object(&'a Obj),
 }
 
 /// The bottom of a render: context, assigned variables, counters.
@@ -219,6 +221,11 @@ impl<'a> Scope<'a> {
             _ => EMPTY.get_or_init(serde_json::Map::new),
         };
         Self::with_source(Source::Json(map), shared)
+    }
+
+    /// A scope over a context already read into values.
+    pub fn over(context: &'a Obj, shared: Rc<Shared>) -> Self {
+        Self::with_source(Source::Object(context), shared)
     }
 
     /// An isolated scope with only `vars` (the `render` tag).
@@ -277,6 +284,10 @@ impl<'a> Scope<'a> {
                 Some((_, v)) => walk(v, rest, &m),
                 None => Ok(ValueCow::Borrowed(&UNDEFINED)),
             },
+            Source::Object(o) => match o.get(root.as_str()) {
+                Some(v) => walk(v, rest, &m),
+                None => Ok(ValueCow::Borrowed(&UNDEFINED)),
+            },
         }
     }
 
@@ -331,7 +342,7 @@ fn convert(v: &serde_json::Value, m: &Meter<'_>) -> Result<Val> {
         serde_json::Value::Array(a) => Val::Array(Rc::new(
             a.iter().map(|x| convert(x, m)).collect::<Result<_>>()?,
         )),
-        serde_json::Value::Object(o) => Val::Object(Rc::new(crate::value::Obj::new(
+        serde_json::Value::Object(o) => Val::Object(Rc::new(Obj::new(
             o.iter()
                 .map(|(k, x)| {
                     m.take(k.len() as u64)?;

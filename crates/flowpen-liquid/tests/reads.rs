@@ -2,9 +2,11 @@
 //! values at the ends of its read paths, the objects along them holding only those keys) gives
 //! the same result as against the whole context. Checked on every case of golden-liquid (standard
 //! mode, with partials), the Studio cases, the benchmark templates and the Studio flow corpus's
-//! templates against the bench context.
+//! templates against the bench context. Each picked context is also rendered as the npm package
+//! renders it: its JSON text read straight into values (`Context::from_json_text`,
+//! `Liquid::render_context`), which must give the same result too.
 
-use flowpen_liquid::{Config, Liquid, Reads, Seg};
+use flowpen_liquid::{Config, Context, Liquid, Reads, Seg};
 use serde_json::{Map, Value};
 
 const STUDIO_CASES: &str = include_str!("studio_cases.json");
@@ -66,11 +68,13 @@ fn same(liquid: &Liquid, template: &str, context: &Value) -> Result<(), String> 
     let picked = pick(context, &reads);
     let full = liquid.render(template, context, NOW_MS);
     let part = liquid.render(template, &picked, NOW_MS);
-    if full == part {
+    let text = Context::from_json_text(&picked.to_string()).map_err(|e| e.to_string())?;
+    let read = liquid.render_context(template, &text, NOW_MS);
+    if full == part && full == read {
         Ok(())
     } else {
         Err(format!(
-            "template {template:?}\n  reads {reads:?}\n  whole context: {full:?}\n  picked: {part:?}"
+            "template {template:?}\n  reads {reads:?}\n  whole context: {full:?}\n  picked: {part:?}\n  picked, read from its JSON text: {read:?}"
         ))
     }
 }
@@ -221,4 +225,54 @@ fn corpus_templates_render_the_same_from_their_reads() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// JSON text read straight into values reads as `serde_json` (with its ordered map) reads it:
+/// repeated keys (small and large objects), numbers past `i64`, floats, escapes, nesting, and
+/// top-level values that are not objects.
+#[test]
+fn context_text_reads_as_serde_json_does() {
+    let liquid = Liquid::studio();
+    let mut wide = String::from("{");
+    for i in 0..20 {
+        wide.push_str(&format!("\"k{i}\": {i}, "));
+    }
+    wide.push_str("\"k3\": \"again\", \"k19\": [1]}");
+    for (text, template) in [
+        (
+            r#"{"x": {"a": 1, "b": 2, "a": 3}}"#,
+            "{{ x | to_json }} {{ x.a }}",
+        ),
+        (
+            &format!("{{\"x\": {wide}}}"),
+            "{{ x | to_json }} {{ x.k3 }} {{ x.k19[0] }} {{ x.size }}",
+        ),
+        (
+            r#"{"n": 18446744073709551615, "m": -9223372036854775808, "f": 1.5e300, "z": -0.0}"#,
+            "{{ n }} {{ m }} {{ f }} {{ z }} {{ n | plus: 1 }}",
+        ),
+        (
+            r#"{"s": "q\"\\\n\u00e9 🐶", "e": "", "t": true, "u": null}"#,
+            "{{ s }}|{{ e }}|{{ t }}|{{ u }}|{{ s | to_json }}",
+        ),
+        (
+            r#"{"a": [[1, {"b": [2, 3]}], {}], "first": {"x": 1}}"#,
+            "{{ a[0][1].b.last }} {{ a | to_json }} {{ first.x }} {{ a.first.first }}",
+        ),
+        ("[1, 2]", "{{ 0 }}|{{ a }}"),
+        ("\"text\"", "{{ a }}x"),
+    ] {
+        let value: Value = serde_json::from_str(text).expect("JSON");
+        let context = Context::from_json_text(text).expect("JSON");
+        assert_eq!(
+            liquid.render_context(template, &context, NOW_MS),
+            liquid.render(template, &value, NOW_MS),
+            "{text}"
+        );
+    }
+    assert!(Context::from_json_text("{").is_err());
+    assert!(
+        Context::from_json_text(&"[".repeat(200)).is_err(),
+        "nesting is limited"
+    );
 }
