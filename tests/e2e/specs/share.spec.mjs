@@ -106,7 +106,7 @@ export const tests = [
     assert.ok(await field.evaluate((e) => document.activeElement === e && e.selectionStart === 0 && e.selectionEnd === e.value.length));
     assert.equal(await page.getByTestId('share-length').innerText(), `${link.length.toLocaleString('en-US')} characters`);
     assert.equal(await page.getByTestId('share-warning').count(), 0);
-    assert.match(await dialog.innerText(), /It holds this flow, 1 Function and no environment variables\. .*They see its Functions and choose whether to run them\./s);
+    assert.match(await dialog.innerText(), /It holds this flow, 1 Function, no environment variables and 8 flow tests\. .*They see its Functions and choose whether to run them\./s);
     const viewLink = await page.getByTestId('share-view-link').inputValue();
     assert.ok(viewLink.startsWith(`${url}/#view=2.`), viewLink.slice(0, 60));
     // The link holds the packed project file, read here with Node's zlib and the dictionary.

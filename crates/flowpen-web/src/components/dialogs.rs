@@ -16,6 +16,7 @@ use crate::hooks::{browser, copy_text, storage};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
 use flowpen_playground::editor::geometry::Point;
 use flowpen_playground::editor::{Action, Level, Overlay};
+use flowpen_playground::flowtest;
 use flowpen_playground::project::{Document, FunctionsProject, ProjectRef, Subflow, WidgetStub};
 use flowpen_playground::share;
 
@@ -485,6 +486,39 @@ fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// What a link to the project holds besides the flow: `It holds this flow, 1 Function, no
+/// environment variables and 8 flow tests.` (subflows, flow tests and stubs only when there are
+/// some).
+fn holds(
+    functions: &FunctionsProject,
+    subflows: &[Subflow],
+    tests: &str,
+    stubs: &[WidgetStub],
+) -> String {
+    let mut parts = vec![
+        count(functions.functions.len(), "Function", "Functions"),
+        count(
+            functions.env.len(),
+            "environment variable",
+            "environment variables",
+        ),
+    ];
+    if !subflows.is_empty() {
+        parts.push(count(subflows.len(), "subflow", "subflows"));
+    }
+    if !tests.trim().is_empty() {
+        parts.push(match flowtest::parse(tests) {
+            Ok(file) => count(file.cases.len(), "flow test", "flow tests"),
+            Err(_) => "its flow tests (their text has an error)".to_owned(),
+        });
+    }
+    if !stubs.is_empty() {
+        parts.push(count(stubs.len(), "stubbed response", "stubbed responses"));
+    }
+    let last = parts.pop().unwrap_or_default();
+    format!("It holds this flow, {} and {last}.", parts.join(", "))
+}
+
 /// A read-only link field with its Copy button.
 fn link_row(
     dispatch: &super::Dispatch,
@@ -571,10 +605,11 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
     };
     let functions = props.functions.functions.len();
     let env = props.functions.env.len();
-    let holds = format!(
-        "It holds this flow, {} and {}.",
-        count(functions, "Function", "Functions"),
-        count(env, "environment variable", "environment variables")
+    let holds = holds(
+        &props.functions,
+        &props.subflows,
+        &props.tests,
+        &props.stubs,
     );
     let body = match &*fragments {
         Err(e) => html! {
