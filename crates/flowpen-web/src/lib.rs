@@ -30,7 +30,7 @@ use components::chat::ChatPanel;
 use components::dialogs::OverlayView;
 use components::flow_tabs::FlowTabs;
 use components::functions::FunctionsPanel;
-use components::icons::{self, Glyph};
+use components::icons;
 use components::inspector::Inspector;
 use components::notice::NoticeView;
 use components::palette::Palette;
@@ -237,7 +237,7 @@ pub fn app() -> Html {
                         if s.chrome.panel == Panel::Inspector && running {
                             <button type="button" class="side-running" data-testid="back-to-simulator"
                                 onclick={send(&dispatch, Action::ShowPanel(Panel::Simulator))}>
-                                <Glyph d={icons::CHAT} />{ "An execution is running: back to the Simulator" }
+                                { icons::glyph(icons::CHAT) }{ "An execution is running: back to the Simulator" }
                             </button>
                         }
                     </div>

@@ -13,7 +13,7 @@ use serde_json::Value;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use super::icons::{self, Glyph};
+use super::icons;
 use super::inspector::fields::event_value;
 use crate::hooks::Sim;
 
@@ -44,7 +44,7 @@ pub fn voice_bubble(b: &Bubble) -> Option<Html> {
             html! {
                 <div class="bubble flow voice" data-testid="chat-bubble" data-from="flow" data-kind="say"
                     data-widget={widget.clone()}>
-                    <div class="bubble-widget"><Glyph d={icons::SPEAK} />{ widget }
+                    <div class="bubble-widget">{ icons::glyph(icons::SPEAK) }{ widget }
                         if !how.is_empty() { <span class="bubble-meta">{ how.join(" · ") }</span> }
                         if let Some(l) = loops(*n) { <span class="bubble-meta">{ l }</span> }
                     </div>
@@ -63,7 +63,7 @@ pub fn voice_bubble(b: &Bubble) -> Option<Html> {
             html! {
                 <div class="bubble flow voice" data-testid="chat-bubble" data-from="flow" data-kind="play"
                     data-widget={widget.clone()}>
-                    <div class="bubble-widget"><Glyph d={icons::PLAY} />{ widget }
+                    <div class="bubble-widget">{ icons::glyph(icons::PLAY) }{ widget }
                         if let Some(l) = loops(*n) { <span class="bubble-meta">{ l }</span> }
                     </div>
                     if web {
@@ -113,16 +113,10 @@ pub fn voice_bubble(b: &Bubble) -> Option<Html> {
     })
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CallControlsProps {
-    pub sim: Sim,
-}
-
 /// The caller's controls while the active execution is on a call, and the outside world's answers
-/// whenever a widget waits for them.
-#[function_component(CallControls)]
-pub fn call_controls(props: &CallControlsProps) -> Html {
-    let sim = &props.sim;
+/// whenever a widget waits for them. A plain function, not a component (it has no hooks, and a
+/// Yew component costs code of its own in the wasm): it renders with the chat panel.
+pub fn call_controls(sim: &Sim) -> Html {
     let (on_call, wait) = sim
         .view(|s| {
             s.active()
@@ -154,11 +148,11 @@ pub fn call_controls(props: &CallControlsProps) -> Html {
                 <span class="call-dot" aria-hidden="true"></span>
                 <span>{ waiting }</span>
                 <button type="button" class="btn small danger" data-testid="sim-hangup" onclick={hang_up}>
-                    <Glyph d={icons::HANG_UP} />{ "Hang up" }
+                    { icons::glyph(icons::HANG_UP) }{ "Hang up" }
                 </button>
             </div>
             if matches!(wait, Wait::Gather { .. }) {
-                <Keypad sim={sim.clone()} />
+                { keypad(sim) }
                 <SpeechBox sim={sim.clone()} enabled={speech_ok} />
             }
             if let Wait::Record(_) = &wait {
@@ -200,15 +194,14 @@ pub struct SimProps {
 }
 
 /// A phone keypad: each key is sent as the caller presses it (mouse, or the keyboard's digits,
-/// `*` and `#` while the keypad has the focus).
-#[function_component(Keypad)]
-fn keypad(props: &SimProps) -> Html {
+/// `*` and `#` while the keypad has the focus). A plain function, as `call_controls`.
+fn keypad(sim: &Sim) -> Html {
     let press = |k: char| {
-        let sim = props.sim.clone();
+        let sim = sim.clone();
         Callback::from(move |_: MouseEvent| sim.caller(CallerInput::Keys(k.to_string())))
     };
     let onkeydown = {
-        let sim = props.sim.clone();
+        let sim = sim.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let mut chars = key.chars();
@@ -476,7 +469,7 @@ pub fn start_options(props: &SimProps) -> Html {
         <div class="start-options">
             <button type="button" class="btn" data-testid="sim-call" onclick={call}
                 title="Start the flow with an incoming call (the Trigger's Incoming Call)">
-                <Glyph d={icons::PHONE} />{ "Incoming call" }
+                { icons::glyph(icons::PHONE) }{ "Incoming call" }
             </button>
             <details class="rest-form" data-testid="conversation-form">
                 <summary>{ "Start with a Conversations message" }</summary>
@@ -485,7 +478,7 @@ pub fn start_options(props: &SimProps) -> Html {
                         oninput={set(&conversation)} aria-label="The first message of the conversation" />
                     <div class="button-row end">
                         <button type="submit" class="btn primary small" data-testid="conversation-start">
-                            <Glyph d={icons::PLAY} />{ "Start execution" }
+                            { icons::glyph(icons::PLAY) }{ "Start execution" }
                         </button>
                     </div>
                 </form>
@@ -501,7 +494,7 @@ pub fn start_options(props: &SimProps) -> Html {
                     }
                     <div class="button-row end">
                         <button type="submit" class="btn primary small" data-testid="subflow-start" disabled={problem.is_some()}>
-                            <Glyph d={icons::PLAY} />{ "Start execution" }
+                            { icons::glyph(icons::PLAY) }{ "Start execution" }
                         </button>
                     </div>
                 </form>

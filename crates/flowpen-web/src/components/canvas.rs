@@ -20,7 +20,7 @@ use web_sys::{Element, WheelEvent};
 use yew::prelude::*;
 
 use super::debug::CardMenu;
-use super::icons::{self, Glyph, TypeIcon};
+use super::icons;
 use super::palette::DRAG_TYPE;
 use super::{send, use_dispatch, Dispatch, Ptr};
 use crate::hooks::listener::Listener;
@@ -565,7 +565,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 title="Remove this transition (Delete)" aria-label="Remove this transition"
                 style={format!("transform:translate({}px,{}px)", mid.x - 12.0, mid.y - 12.0)}
                 onclick={send(&dispatch, Action::Delete)}>
-                <Glyph d={icons::CLOSE} />
+                { icons::glyph(icons::CLOSE) }
             </button>
         })
     });
@@ -588,7 +588,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                         html! {
                             <button type="button" role="menuitem" class={classes!("add-menu-item", type_class(&k))}
                                 data-testid="add-menu-item" data-widget-type={k.as_str().to_owned()} {onclick}>
-                                <TypeIcon kind={k.clone()} />{ k.label() }
+                                { icons::type_icon(&k) }{ k.label() }
                             </button>
                         }
                     }) }
@@ -659,13 +659,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
             { for empty_hint }
             <div class="zoom-controls canvas-ui" role="group" aria-label="Zoom">
                 <button type="button" data-testid="zoom-out" title="Zoom out (−)" aria-label="Zoom out"
-                    onclick={send(&dispatch, Action::ZoomBy(0.8))}><Glyph d={icons::MINUS} /></button>
+                    onclick={send(&dispatch, Action::ZoomBy(0.8))}>{ icons::glyph(icons::MINUS) }</button>
                 <button type="button" class="zoom-level" data-testid="zoom-level" title="Reset to 100%"
                     onclick={send(&dispatch, Action::SetZoom(1.0))}>{ format!("{zoom_pct}%") }</button>
                 <button type="button" data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in"
-                    onclick={send(&dispatch, Action::ZoomBy(1.25))}><Glyph d={icons::PLUS} /></button>
+                    onclick={send(&dispatch, Action::ZoomBy(1.25))}>{ icons::glyph(icons::PLUS) }</button>
                 <button type="button" data-testid="zoom-fit" title="Fit to view (0)" aria-label="Fit to view"
-                    onclick={send(&dispatch, Action::FitView)}><Glyph d={icons::FIT} /></button>
+                    onclick={send(&dispatch, Action::FitView)}>{ icons::glyph(icons::FIT) }</button>
             </div>
             <Minimap cards={props.cards.clone()} viewport={vp} size={props.size} />
             { for add_menu }

@@ -6,9 +6,9 @@ use flowpen_engine::Status;
 use web_sys::Element;
 use yew::prelude::*;
 
-use super::call::{speak_new, voice_bubble, CallControls, StartOptions};
+use super::call::{call_controls, speak_new, voice_bubble, StartOptions};
 use super::debug::PausedBar;
-use super::icons::{self, Glyph};
+use super::icons;
 use super::inspector::fields::event_value;
 use crate::hooks::Sim;
 use flowpen_playground::editor::{Action, Overlay};
@@ -213,20 +213,20 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                 <div class="chat-controls" role="group" aria-label="Execution">
                     <button type="button" class="btn small" data-testid="sim-restart" disabled={!any}
                         title="Start a new execution with the same trigger" onclick={restart}>
-                        <Glyph d={icons::RESTART} />{ "Restart" }
+                        { icons::glyph(icons::RESTART) }{ "Restart" }
                     </button>
                     <button type="button" class="btn small" data-testid="sim-stop" disabled={!active}
                         title="Stop the execution" onclick={stop}>
-                        <Glyph d={icons::STOP} />{ "Stop" }
+                        { icons::glyph(icons::STOP) }{ "Stop" }
                     </button>
                     <button type="button" class="btn small" data-testid="sim-save-test" disabled={!any}
                         title="Keep the selected execution's conversation as a flow test (Tests panel)"
                         onclick={super::send(&dispatch, Action::ShowOverlay(Overlay::SaveAsTest))}>
-                        <Glyph d={icons::LOG} />{ "Save as test" }
+                        { icons::glyph(icons::LOG) }{ "Save as test" }
                     </button>
                     <button type="button" class="btn small" data-testid="sim-skip-wait" disabled={!waiting_reply}
                         title="Fire the waiting widget's timeout now (Send & Wait For Reply, Gather, Record, an outside wait, a stubbed request)" onclick={skip}>
-                        <Glyph d={icons::SKIP} />{ "Skip wait" }
+                        { icons::glyph(icons::SKIP) }{ "Skip wait" }
                     </button>
                 </div>
                 <div class="sim-toggles">
@@ -256,7 +256,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
             <div class="chat-log" ref={log} data-testid="chat" aria-live="polite">
                 if bubbles.is_empty() {
                     <div class="chat-empty">
-                        <Glyph d={icons::CHAT} />
+                        { icons::glyph(icons::CHAT) }
                         <strong>{ "Chat with your flow, or call it" }</strong>
                         <p>{ "You are the contact. Your first message is the incoming message that triggers the flow; Incoming call starts it with a call instead. The flow's messages and speech appear here as it runs, and the canvas shows the path it takes." }</p>
                     </div>
@@ -264,14 +264,14 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                 { for bubbles }
             </div>
             <PausedBar sim={sim.clone()} />
-            <CallControls sim={sim.clone()} />
+            { call_controls(sim) }
             if !on_call {
             <form class="chat-compose" onsubmit={send}>
                 <input class="input" data-testid="chat-input" value={(*draft).clone()} {oninput}
                     placeholder={if active { "Reply as the contact…" } else { "Write a message to start the flow…" }}
                     aria-label="Message from the contact" autocomplete="off" />
                 <button type="submit" class="btn primary" data-testid="chat-send" disabled={draft.trim().is_empty()}
-                    aria-label="Send"><Glyph d={icons::SEND} /></button>
+                    aria-label="Send">{ icons::glyph(icons::SEND) }</button>
             </form>
             }
             if !active {
@@ -326,7 +326,7 @@ fn rest_form(props: &RestFormProps) -> Html {
                 }
                 <div class="button-row end">
                     <button type="submit" class="btn primary small" data-testid="rest-start" disabled={problem.is_some()}>
-                        <Glyph d={icons::PLAY} />{ "Start execution" }
+                        { icons::glyph(icons::PLAY) }{ "Start execution" }
                     </button>
                 </div>
             </form>

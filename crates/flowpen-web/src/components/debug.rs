@@ -10,7 +10,7 @@ use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::dialogs::Modal;
-use super::icons::{self, Glyph};
+use super::icons;
 use super::inspector::fields::event_value;
 use super::{use_dispatch, Ptr};
 use crate::hooks::Sim;
@@ -144,14 +144,14 @@ pub fn card_menu(props: &CardMenuProps) -> Html {
             <div ref={menu} class="add-menu card-menu canvas-ui" data-testid="card-menu" role="menu"
                 aria-label="Widget" style={format!("left:{}px;top:{}px", props.left, props.top)} {onkeydown}>
                 <button type="button" role="menuitem" class="add-menu-item" data-testid="card-menu-run" onclick={run}>
-                    <Glyph d={icons::PLAY} />{ "Run from here…" }<kbd>{ "R" }</kbd>
+                    { icons::glyph(icons::PLAY) }{ "Run from here…" }<kbd>{ "R" }</kbd>
                 </button>
                 <button type="button" role="menuitem" class="add-menu-item" data-testid="card-menu-breakpoint" onclick={toggle}>
-                    <Glyph d={icons::BREAKPOINT} />
+                    { icons::glyph(icons::BREAKPOINT) }
                     { if props.breakpoint { "Remove breakpoint" } else { "Add breakpoint" } }<kbd>{ "B" }</kbd>
                 </button>
                 <button type="button" role="menuitem" class="add-menu-item" data-testid="card-menu-inspect" onclick={inspect}>
-                    <Glyph d={icons::CODE} />{ "Open in the inspector" }<kbd>{ "Enter" }</kbd>
+                    { icons::glyph(icons::CODE) }{ "Open in the inspector" }<kbd>{ "Enter" }</kbd>
                 </button>
             </div>
         </>
@@ -313,7 +313,7 @@ pub fn run_from_here(props: &RunFromHereProps) -> Html {
                 <button type="button" class="btn" onclick={super::send(&dispatch, Action::CloseOverlay)}>{ "Cancel" }</button>
                 <button type="button" class="btn primary" data-testid="run-from-here-start"
                     disabled={problem.is_some()} title="Run (Ctrl+Enter)" {onclick}>
-                    <Glyph d={icons::PLAY} />{ "Run" }
+                    { icons::glyph(icons::PLAY) }{ "Run" }
                 </button>
             </div>
         </Modal>
@@ -418,7 +418,7 @@ pub fn paused_bar(props: &PausedBarProps) -> Html {
         <div class="paused-bar" data-testid="paused-bar" data-widget={pause.widget.clone()}
             data-reason={pause.reason.to_string()} role="status">
             <span class="paused-text">
-                <Glyph d={icons::BREAKPOINT} />
+                { icons::glyph(icons::BREAKPOINT) }
                 { match pause.reason {
                     flowpen_engine::PauseReason::Breakpoint => format!("Paused at the breakpoint before {where_}"),
                     flowpen_engine::PauseReason::Step => format!("Paused before {where_}"),
@@ -427,11 +427,11 @@ pub fn paused_bar(props: &PausedBarProps) -> Html {
             <span class="paused-actions">
                 <button type="button" class="btn small primary" data-testid="debug-continue"
                     title="Continue to the next breakpoint or wait (F8)" onclick={cont}>
-                    <Glyph d={icons::PLAY} />{ "Continue" }
+                    { icons::glyph(icons::PLAY) }{ "Continue" }
                 </button>
                 <button type="button" class="btn small" data-testid="debug-step"
                     title="Run this widget and pause before the next (F10)" onclick={step}>
-                    <Glyph d={icons::STEP} />{ "Step" }
+                    { icons::glyph(icons::STEP) }{ "Step" }
                 </button>
                 <button type="button" class="btn small" data-testid="debug-edit-flow-data"
                     title="Change Flow Data before the widget runs"

@@ -8,7 +8,7 @@ use flowpen_flow::{Flow, WidgetType};
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
-use super::icons::{self, Glyph, TypeIcon};
+use super::icons;
 use super::inspector::fields::event_value;
 use super::{send, use_dispatch, Ptr};
 use crate::hooks::share::use_page_url;
@@ -63,7 +63,7 @@ pub fn modal(props: &ModalProps) -> Html {
                     <h2>{ &props.title }</h2>
                     <button type="button" class="icon-btn" aria-label="Close" title="Close (Esc)"
                         onclick={send(&dispatch, Action::CloseOverlay)}>
-                        <Glyph d={icons::CLOSE} />
+                        { icons::glyph(icons::CLOSE) }
                     </button>
                 </div>
                 { props.children.clone() }
@@ -118,7 +118,7 @@ pub fn import_dialog() -> Html {
             <p class="muted">{ "Choose an exported Flow JSON file, drop one anywhere on the page, or paste its text below. The current flow stays if the file cannot be read (and Undo brings it back after an import)." }</p>
             <div class="button-row">
                 <button type="button" class="btn" data-testid="import-choose" onclick={choose}>
-                    <Glyph d={icons::FILE} />{ "Choose file…" }
+                    { icons::glyph(icons::FILE) }{ "Choose file…" }
                 </button>
             </div>
             <textarea ref={node} class="input mono" rows="12" data-testid="import-text"
@@ -291,7 +291,7 @@ pub fn picker(props: &PickerProps) -> Html {
                                 class={classes!("pick", (pos == current).then_some("active"),
                                     it.kind.as_ref().map(type_class))}
                                 data-testid={it.testid} data-name={it.label.clone()} {onclick}>
-                                if let Some(k) = &it.kind { <TypeIcon kind={k.clone()} /> }
+                                if let Some(k) = &it.kind { { icons::type_icon(k) } }
                                 <span class="pick-label">{ &it.label }</span>
                                 <span class="pick-detail">{ &it.detail }</span>
                             </button>
@@ -410,8 +410,8 @@ pub fn connect_menu(props: &ConnectMenuProps) -> Html {
     }
 }
 
-/// The keyboard shortcuts.
-#[function_component(HelpDialog)]
+/// The keyboard shortcuts. A plain function, not a component (no hooks; a Yew component costs
+/// code of its own in the wasm).
 pub fn help_dialog() -> Html {
     let rows: &[(&str, &str)] = &[
         ("Tab / Shift+Tab", "Move through widgets and their ports"),
@@ -559,7 +559,7 @@ fn link_row(
                     data-autofocus={autofocus.then_some("true")}
                     value={(**link).clone()} spellcheck="false" onfocus={select} />
                 <button type="button" class="btn primary" data-testid={copy_testid} onclick={copy}>
-                    <Glyph d={icons::COPY} />{ "Copy" }
+                    { icons::glyph(icons::COPY) }{ "Copy" }
                 </button>
             </div>
         </>
@@ -614,7 +614,7 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
     let body = match &*fragments {
         Err(e) => html! {
             <p class="share-note" role="alert" data-testid="share-too-large">
-                <Glyph d={icons::WARN} />{ capitalized(&e.to_string()) }{ "." }
+                { icons::glyph(icons::WARN) }{ capitalized(&e.to_string()) }{ "." }
             </p>
         },
         Ok((edit, view)) => {
@@ -631,7 +631,7 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
                         &view_link, ("share-view-link", "share-view-copy"), false) }
                     if long {
                         <p class="share-note" role="alert" data-testid="share-warning">
-                            <Glyph d={icons::WARN} />
+                            { icons::glyph(icons::WARN) }
                             { format!(
                                 "This link is long (over {} characters): some chat apps, sites and proxies cut or refuse long links. Export project writes the same project as a file.",
                                 grouped(share::LONG)
@@ -659,7 +659,7 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
                 </label>
                 if *include {
                     <p class="share-note" role="alert" data-testid="share-env-warning">
-                        <Glyph d={icons::WARN} />
+                        { icons::glyph(icons::WARN) }
                         { "The values travel in the link: anyone who has it can read them. Leave API keys and other secrets out." }
                     </p>
                 } else {
@@ -745,7 +745,7 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
         },
         Some(Overlay::ConfirmShared(pending)) => confirm_shared(&dispatch, &pending.0),
         Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
-        Some(Overlay::Help) => html! { <HelpDialog /> },
+        Some(Overlay::Help) => help_dialog(),
         Some(Overlay::Share) => html! {
             <ShareDialog flow={props.main.clone()} functions={props.functions.clone()}
                 subflows={props.subflows.clone()} tests={props.tests.clone()} stubs={props.stubs.clone()} />

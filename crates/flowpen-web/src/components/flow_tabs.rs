@@ -10,7 +10,7 @@ use flowpen_playground::project::Subflow;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::icons::{self, Glyph};
+use super::icons;
 use super::inspector::fields::event_value;
 use super::{send, use_dispatch, Ptr};
 use crate::hooks::browser;
@@ -102,7 +102,7 @@ pub fn flow_tabs(props: &FlowTabsProps) -> Html {
             <div class="menu-anchor">
                 <button type="button" class="tb small" data-testid="add-subflow" aria-haspopup="menu"
                     aria-expanded={menu.to_string()} onclick={toggle.clone()} title="Add a subflow to the project">
-                    <Glyph d={icons::PLUS} /><span>{ "Subflow" }</span>
+                    { icons::glyph(icons::PLUS) }<span>{ "Subflow" }</span>
                 </button>
                 if *menu {
                     <div class="menu-backdrop" onclick={toggle}></div>
@@ -167,7 +167,7 @@ fn subflow_settings(props: &SubflowSettingsProps) -> Html {
             </label>
             <button type="button" class="btn small" data-testid="subflow-remove"
                 onclick={send(&dispatch, Action::RemoveSubflow(index))}>
-                <Glyph d={icons::TRASH} />{ "Remove" }
+                { icons::glyph(icons::TRASH) }{ "Remove" }
             </button>
         </div>
     }

@@ -10,7 +10,7 @@ use flowpen_flow::{Flow, WidgetType};
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::icons::{self, Glyph};
+use super::icons;
 use super::inspector::fields::event_value;
 use super::{send, use_dispatch, Ptr};
 use flowpen_playground::editor::Action;
@@ -55,13 +55,13 @@ pub fn functions_panel(props: &FunctionsPanelProps) -> Html {
                     if !props.readonly {
                         <button type="button" class="btn small" data-testid="functions-add"
                             onclick={send(&dispatch, Action::AddFunction)}>
-                            <Glyph d={icons::PLUS} />{ "New Function" }
+                            { icons::glyph(icons::PLUS) }{ "New Function" }
                         </button>
                     }
                 </div>
                 if let Some(p) = &props.untrusted {
                     <div class="trust-banner" role="alert" data-testid="trust-banner">
-                        <Glyph d={icons::WARN} />
+                        { icons::glyph(icons::WARN) }
                         <div>
                             if p.shared_code {
                                 <strong>{ "These Functions came with a shared link." }</strong>
@@ -72,7 +72,7 @@ pub fn functions_panel(props: &FunctionsPanelProps) -> Html {
                             }
                             <button type="button" class="btn small primary" data-testid="trust-run"
                                 onclick={send(&dispatch, Action::TrustFunctions)}>
-                                <Glyph d={icons::PLAY} />{ "Trust and run" }
+                                { icons::glyph(icons::PLAY) }{ "Trust and run" }
                             </button>
                         </div>
                     </div>
@@ -90,7 +90,7 @@ pub fn functions_panel(props: &FunctionsPanelProps) -> Html {
                                     class={classes!("function-item", (selected == Some(i)).then_some("selected"))}
                                     data-testid="function-item" data-path={f.path.clone()}
                                     onclick={send(&dispatch, Action::SelectFunction(i))}>
-                                    <Glyph d={icons::CODE} />
+                                    { icons::glyph(icons::CODE) }
                                     <span class="function-path">{ &f.path }</span>
                                     <span class="muted small">{ match n { 0 => "not used".to_owned(), 1 => "1 widget".to_owned(), n => format!("{n} widgets") } }</span>
                                 </button>
@@ -210,12 +210,12 @@ fn function_editor(props: &FunctionEditorProps) -> Html {
             <div class="button-row">
                 if *confirm {
                     <button type="button" class="btn small danger" data-testid="function-delete-confirm" onclick={delete}>
-                        <Glyph d={icons::TRASH} />{ format!("Delete {}", f.path) }
+                        { icons::glyph(icons::TRASH) }{ format!("Delete {}", f.path) }
                     </button>
                     <button type="button" class="btn small" onclick={cancel_delete}>{ "Keep it" }</button>
                 } else {
                     <button type="button" class="btn small danger" data-testid="function-delete" onclick={delete}>
-                        <Glyph d={icons::TRASH} />{ "Delete" }
+                        { icons::glyph(icons::TRASH) }{ "Delete" }
                     </button>
                 }
             </div>
@@ -332,7 +332,7 @@ fn env_editor(props: &EnvEditorProps) -> Html {
                     <div class="row-actions">
                         <button type="button" class="icon-btn danger" title="Remove" aria-label="Remove"
                             data-testid={format!("env-{i}-remove")} onclick={send(&dispatch, Action::RemoveEnv(i))}>
-                            <Glyph d={icons::CLOSE} />
+                            { icons::glyph(icons::CLOSE) }
                         </button>
                     </div>
                     }
@@ -343,7 +343,7 @@ fn env_editor(props: &EnvEditorProps) -> Html {
             }) }
             if !props.readonly {
             <button type="button" class="btn small" data-testid="env-add" onclick={send(&dispatch, Action::AddEnv)}>
-                <Glyph d={icons::PLUS} />{ "Add variable" }
+                { icons::glyph(icons::PLUS) }{ "Add variable" }
             </button>
             }
         </section>

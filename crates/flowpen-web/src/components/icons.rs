@@ -38,33 +38,17 @@ fn type_path(kind: &WidgetType) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TypeIconProps {
-    pub kind: WidgetType,
+/// A widget type's icon. A plain function, not a component: an icon has no state, and a Yew
+/// component costs code of its own in the wasm.
+pub fn type_icon(kind: &WidgetType) -> Html {
+    glyph(type_path(kind))
 }
 
-/// A widget type's icon.
-#[function_component(TypeIcon)]
-pub fn type_icon(props: &TypeIconProps) -> Html {
+/// A small UI glyph: `d` is an SVG path (16×16, stroked).
+pub fn glyph(d: &'static str) -> Html {
     html! {
         <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-            <path d={type_path(&props.kind)} />
-        </svg>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct GlyphProps {
-    /// An SVG path (16×16, stroked).
-    pub d: &'static str,
-}
-
-/// A small UI glyph.
-#[function_component(Glyph)]
-pub fn glyph(props: &GlyphProps) -> Html {
-    html! {
-        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-            <path d={props.d} />
+            <path d={d} />
         </svg>
     }
 }

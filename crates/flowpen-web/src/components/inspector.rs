@@ -13,7 +13,7 @@ use flowpen_flow::{Diagnostic, Flow, Severity, WidgetType};
 use yew::prelude::*;
 
 use super::canvas::HighlightContext;
-use super::icons::{self, Glyph, TypeIcon};
+use super::icons;
 use super::{send, use_dispatch, Ptr};
 use fields::{event_value, NameField, TextField};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
@@ -117,10 +117,10 @@ fn multi_panel(props: &MultiPanelProps) -> Html {
             <p class="muted">{ "Drag any of them to move them together; arrows move them by a grid step." }</p>
             <div class="button-row">
                 <button type="button" class="btn" onclick={send(&dispatch, Action::Duplicate)}>
-                    <Glyph d={icons::COPY} />{ "Duplicate" }
+                    { icons::glyph(icons::COPY) }{ "Duplicate" }
                 </button>
                 <button type="button" class="btn danger" data-testid="delete-selection" onclick={send(&dispatch, Action::Delete)}>
-                    <Glyph d={icons::TRASH} />{ "Delete" }
+                    { icons::glyph(icons::TRASH) }{ "Delete" }
                 </button>
             </div>
         </div>
@@ -155,23 +155,23 @@ fn widget_panel(props: &WidgetPanelProps) -> Html {
     html! {
         <div class="panel" data-testid="widget-panel">
             <div class={classes!("panel-type", type_class(&state.kind))}>
-                <TypeIcon kind={state.kind.clone()} />
+                { icons::type_icon(&state.kind) }
                 <span data-testid="inspector-type">{ type_label(&state.kind) }</span>
                 <div class="row-actions">
                     <button type="button" class="icon-btn" data-testid="inspector-run-from-here"
                         title="Run from here… (R): start an execution at this widget with Flow Data you choose"
                         aria-label="Run from here"
-                        onclick={send(&dispatch, Action::ShowOverlay(Overlay::RunFromHere(index)))}><Glyph d={icons::PLAY} /></button>
+                        onclick={send(&dispatch, Action::ShowOverlay(Overlay::RunFromHere(index)))}>{ icons::glyph(icons::PLAY) }</button>
                     <button type="button" class={classes!("icon-btn", "breakpoint-toggle", breakpoint.then_some("on"))}
                         data-testid="inspector-breakpoint" aria-pressed={breakpoint.to_string()}
                         title={if breakpoint { "Remove the breakpoint (B)" } else { "Add a breakpoint (B): executions pause before this widget" }}
                         aria-label="Breakpoint"
-                        onclick={send(&dispatch, Action::ToggleBreakpoint(index))}><Glyph d={icons::BREAKPOINT} /></button>
+                        onclick={send(&dispatch, Action::ToggleBreakpoint(index))}>{ icons::glyph(icons::BREAKPOINT) }</button>
                     if !trigger {
                         <button type="button" class="icon-btn" title="Duplicate (Ctrl+D)" aria-label="Duplicate"
-                            onclick={send(&dispatch, Action::Duplicate)}><Glyph d={icons::COPY} /></button>
+                            onclick={send(&dispatch, Action::Duplicate)}>{ icons::glyph(icons::COPY) }</button>
                         <button type="button" class="icon-btn danger" title="Delete (Delete)" aria-label="Delete"
-                            data-testid="delete-widget" onclick={send(&dispatch, Action::Delete)}><Glyph d={icons::TRASH} /></button>
+                            data-testid="delete-widget" onclick={send(&dispatch, Action::Delete)}>{ icons::glyph(icons::TRASH) }</button>
                     }
                 </div>
             </div>
@@ -191,7 +191,7 @@ fn widget_panel(props: &WidgetPanelProps) -> Html {
                     <ul class="problem-list">
                         { for problems.iter().map(|d| html! {
                             <li class={classes!("problem-item", if d.severity == Severity::Error { "error" } else { "warning" })}>
-                                <Glyph d={if d.severity == Severity::Error { icons::ERROR } else { icons::WARN }} />
+                                { icons::glyph(if d.severity == Severity::Error { icons::ERROR } else { icons::WARN }) }
                                 <span>
                                     { &d.message }
                                     if let Some(f) = &d.field { <span class="muted">{ format!(" ({f})") }</span> }

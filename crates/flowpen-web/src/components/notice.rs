@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::icons::{self, Glyph};
+use super::icons;
 use super::{send, use_dispatch};
 use flowpen_playground::editor::{Action, Level, Notice};
 
@@ -23,11 +23,11 @@ pub fn notice_view(props: &NoticeViewProps) -> Html {
         <div class="notice-slot" aria-live="polite">
             <div class={classes!("notice", if error { "error" } else { "info" })} data-testid="notice"
                 data-level={if error { "error" } else { "info" }} role={if error { "alert" } else { "status" }}>
-                if error { <Glyph d={icons::ERROR} /> }
+                if error { { icons::glyph(icons::ERROR) } }
                 <span class="notice-text">{ &n.text }</span>
                 <button type="button" class="icon-btn" aria-label="Dismiss" title="Dismiss" data-testid="notice-dismiss"
                     onclick={send(&dispatch, Action::DismissNotice)}>
-                    <Glyph d={icons::CLOSE} />
+                    { icons::glyph(icons::CLOSE) }
                 </button>
             </div>
         </div>

@@ -4,7 +4,7 @@
 use flowpen_flow::WidgetType;
 use yew::prelude::*;
 
-use super::icons::TypeIcon;
+use super::icons;
 use super::use_dispatch;
 use flowpen_playground::editor::cards::type_class;
 use flowpen_playground::editor::Action;
@@ -51,7 +51,7 @@ pub fn palette() -> Html {
                     data-widget-type={t.as_str().to_owned()} data-testid="palette-item"
                     draggable={(!trigger).to_string()} disabled={trigger}
                     title={format!("{}: {title}", t.label())} {onclick} {ondragstart}>
-                    <span class="palette-icon"><TypeIcon kind={t.clone()} /></span>
+                    <span class="palette-icon">{ icons::type_icon(&t) }</span>
                     { t.label() }
                 </button>
             </li>

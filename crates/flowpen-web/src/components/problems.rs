@@ -3,7 +3,7 @@
 use flowpen_flow::{Diagnostic, Severity};
 use yew::prelude::*;
 
-use super::icons::{self, Glyph};
+use super::icons;
 use super::{use_dispatch, Ptr};
 use flowpen_playground::editor::Action;
 
@@ -32,12 +32,12 @@ pub fn problems(props: &ProblemsProps) -> Html {
                 aria-expanded={open.to_string()} onclick={toggle}>
                 <span class="problems-title">{ "Problems" }</span>
                 <span class={classes!("count", "error", (errors == 0).then_some("zero"))} title="Errors">
-                    <Glyph d={icons::ERROR} />{ errors }
+                    { icons::glyph(icons::ERROR) }{ errors }
                 </span>
                 <span class={classes!("count", "warning", (warnings == 0).then_some("zero"))} title="Warnings">
-                    <Glyph d={icons::WARN} />{ warnings }
+                    { icons::glyph(icons::WARN) }{ warnings }
                 </span>
-                <span class="problems-chevron"><Glyph d={icons::CHEVRON} /></span>
+                <span class="problems-chevron">{ icons::glyph(icons::CHEVRON) }</span>
             </button>
             if *open {
                 <ul class="problems-list">
@@ -60,7 +60,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
                                 <button type="button" class={classes!("problem", if error { "error" } else { "warning" })}
                                     data-testid="problem" data-code={d.code} data-widget={d.widget.clone().unwrap_or_default()}
                                     disabled={d.state.is_none()} {onclick}>
-                                    <Glyph d={if error { icons::ERROR } else { icons::WARN }} />
+                                    { icons::glyph(if error { icons::ERROR } else { icons::WARN }) }
                                     <span class="problem-widget">{ d.widget.clone().unwrap_or_else(|| "Flow".into()) }</span>
                                     <span class="problem-message">{ &d.message }</span>
                                     <span class="problem-code">{ d.code }</span>

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::icons::{self, Glyph};
+use super::icons;
 use super::Dispatch;
 use crate::hooks::storage;
 use flowpen_playground::editor::{Action, Level};
@@ -89,7 +89,7 @@ pub fn recent_menu(dispatch: &Dispatch, (open, list): &RecentState) -> Html {
                         </button>
                         <button type="button" class="icon-btn recent-remove" data-testid="recent-remove"
                             title="Remove from Recent" aria-label={format!("Remove {} from Recent", e.title)} onclick={remove}>
-                            <Glyph d={icons::CLOSE} />
+                            { icons::glyph(icons::CLOSE) }
                         </button>
                     </li>
                 }
@@ -101,7 +101,7 @@ pub fn recent_menu(dispatch: &Dispatch, (open, list): &RecentState) -> Html {
             <button type="button" class="tb" data-testid="recent" aria-haspopup="menu"
                 aria-expanded={open.to_string()} title="Projects you had before something replaced them"
                 onclick={toggle}>
-                <span>{ "Recent" }</span><Glyph d={icons::CHEVRON} />
+                <span>{ "Recent" }</span>{ icons::glyph(icons::CHEVRON) }
             </button>
             if **open {
                 <div class="menu-backdrop" onclick={close}></div>

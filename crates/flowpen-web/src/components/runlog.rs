@@ -9,7 +9,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::debug::PausedBar;
-use super::icons::{self, Glyph, TypeIcon};
+use super::icons;
 use super::inspector::fields::event_value;
 use super::{use_dispatch, Ptr};
 use crate::hooks::Sim;
@@ -105,10 +105,10 @@ pub fn run_log(props: &RunLogProps) -> Html {
         <section class={classes!("run-log", is_open.then_some("open"))} data-testid="run-log" data-own-keys="true" aria-label="Execution log">
             <div class="run-head">
                 <button type="button" class="run-toggle" data-testid="run-log-toggle" aria-expanded={is_open.to_string()} onclick={toggle}>
-                    <Glyph d={icons::LOG} />
+                    { icons::glyph(icons::LOG) }
                     <span class="problems-title">{ "Execution" }</span>
                     <span class="run-summary" data-testid="run-summary">{ summary.unwrap_or_else(|| "nothing ran yet".into()) }</span>
-                    <span class="problems-chevron"><Glyph d={icons::CHEVRON} /></span>
+                    <span class="problems-chevron">{ icons::glyph(icons::CHEVRON) }</span>
                 </button>
                 if any && is_open {
                     <select class="input run-select" data-testid="execution-select" aria-label="Execution" onchange={select_execution}>
@@ -189,7 +189,7 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
                         data-event={st.event.clone().unwrap_or_default()} data-selected={is_sel.to_string()}
                         onclick={pick(Some(st.index), Some(st.widget.clone()))} title={st.outcome.clone()}>
                         <span class="step-no">{ st.index }</span>
-                        <span class={classes!("step-icon", type_class(&kind))}><TypeIcon kind={kind.clone()} /></span>
+                        <span class={classes!("step-icon", type_class(&kind))}>{ icons::type_icon(&kind) }</span>
                         <span class="step-main">
                             <span class="step-line">
                                 <span class="step-widget">{ &st.widget }</span>
@@ -433,13 +433,13 @@ fn step_detail(e: &Execution, st: &Step, rewind: &Callback<usize>) -> Html {
     html! {
         <div class="step-detail">
             <div class={classes!("detail-head", type_class(&kind))}>
-                <TypeIcon kind={kind.clone()} />
+                { icons::type_icon(&kind) }
                 <strong>{ &st.widget }</strong>
                 <span class="muted">{ format!("step {}", st.index) }</span>
                 <button type="button" class="btn tiny rewind" data-testid="rewind"
                     title="A new execution, as this one was after this step: answer differently and take another branch (this one stays in the list)"
                     onclick={let (rewind, i) = (rewind.clone(), st.index); Callback::from(move |_: MouseEvent| rewind.emit(i))}>
-                    <Glyph d={icons::REWIND} />{ "Rewind to here" }
+                    { icons::glyph(icons::REWIND) }{ "Rewind to here" }
                 </button>
             </div>
             <p class="detail-outcome" data-testid="step-outcome" title={st.outcome.clone()}>

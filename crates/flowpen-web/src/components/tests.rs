@@ -7,7 +7,7 @@ use flowpen_flow::Flow;
 use yew::prelude::*;
 
 use super::dialogs::Modal;
-use super::icons::{self, Glyph};
+use super::icons;
 use super::inspector::fields::event_value;
 use super::{use_dispatch, Ptr};
 use crate::hooks::browser;
@@ -127,7 +127,7 @@ pub fn tests_panel(props: &TestsPanelProps) -> Html {
                             title="Show this case's run in the execution log (at the failing step)">{ "Show in log" }</button>
                     }
                     <button type="button" class="btn tiny" data-testid="test-run" disabled={running.is_some()}
-                        onclick={run_one}><Glyph d={icons::PLAY} />{ "Run" }</button>
+                        onclick={run_one}>{ icons::glyph(icons::PLAY) }{ "Run" }</button>
                 </div>
                 if let Some(f) = result.and_then(|r| r.failure.as_ref()) {
                     <div class="test-failure" data-testid="test-failure" role="alert">
@@ -155,11 +155,11 @@ pub fn tests_panel(props: &TestsPanelProps) -> Html {
                 <div class="button-row">
                     <button type="button" class="btn small primary" data-testid="tests-run-all"
                         disabled={running.is_some() || cases.is_empty()} onclick={run_all}>
-                        <Glyph d={icons::PLAY} />{ "Run all" }
+                        { icons::glyph(icons::PLAY) }{ "Run all" }
                     </button>
                     <button type="button" class="btn small" data-testid="tests-export" disabled={props.text.trim().is_empty()}
                         title="Download the test file for flowpen test in CI (its flow: names the exported project file)" onclick={export}>
-                        <Glyph d={icons::DOWNLOAD} />{ "Export .test.yaml" }
+                        { icons::glyph(icons::DOWNLOAD) }{ "Export .test.yaml" }
                     </button>
                 </div>
                 <label class="fail-toggle">
@@ -179,7 +179,7 @@ pub fn tests_panel(props: &TestsPanelProps) -> Html {
             </div>
             if cases.is_empty() && error.is_none() {
                 <div class="chat-empty" data-testid="tests-empty">
-                    <Glyph d={icons::LOG} />
+                    { icons::glyph(icons::LOG) }
                     <strong>{ "No flow tests yet" }</strong>
                     <p>{ "Chat with the flow in the Simulator, then press Save as test: the conversation, with the responses it got as stubs, becomes a case. Or write cases in the test file below (README: Flow tests)." }</p>
                 </div>

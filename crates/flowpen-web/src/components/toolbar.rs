@@ -6,7 +6,7 @@ use flowpen_flow::Flow;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::icons::{self, Glyph};
+use super::icons;
 use super::recent::{recent_menu, RecentState};
 use super::{send, use_dispatch, Ptr};
 use crate::hooks::{browser, copy_flow};
@@ -139,22 +139,22 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     <button type="button" class="tb primary-tb" data-testid="fork"
                         title="Make an editable copy of this project (your own project goes to Recent)"
                         onclick={send(&dispatch, Action::Fork)}>
-                        <Glyph d={icons::NEW} /><span>{ "Fork" }</span>
+                        { icons::glyph(icons::NEW) }<span>{ "Fork" }</span>
                     </button>
                     <button type="button" class="tb" data-testid="share" title="Links to this project"
                         onclick={send(&dispatch, Action::ShowOverlay(Overlay::Share))}>
-                        <Glyph d={icons::SHARE} /><span>{ "Share" }</span>
+                        { icons::glyph(icons::SHARE) }<span>{ "Share" }</span>
                     </button>
                 </div>
             } else {
             <div class="toolbar-group" role="group" aria-label="File">
                 <button type="button" class="tb" data-testid="new-flow" title="New flow"
                     onclick={send(&dispatch, Action::NewFlow)}>
-                    <Glyph d={icons::NEW} /><span>{ "New" }</span>
+                    { icons::glyph(icons::NEW) }<span>{ "New" }</span>
                 </button>
                 <button type="button" class="tb" data-testid="open" title="Open Studio JSON (Ctrl+O)"
                     onclick={send(&dispatch, Action::ShowOverlay(Overlay::Import))}>
-                    <Glyph d={icons::FILE} /><span>{ "Open…" }</span>
+                    { icons::glyph(icons::FILE) }<span>{ "Open…" }</span>
                 </button>
                 <input type="file" accept=".json,application/json" class="hidden-file" tabindex="-1"
                     data-testid="import-file" id="import-file" aria-label="Open a Studio JSON file"
@@ -162,7 +162,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <div class="menu-anchor">
                     <button type="button" class="tb" data-testid="examples" aria-haspopup="menu"
                         aria-expanded={examples_open.to_string()} onclick={toggle_examples.clone()}>
-                        <span>{ "Examples" }</span><Glyph d={icons::CHEVRON} />
+                        <span>{ "Examples" }</span>{ icons::glyph(icons::CHEVRON) }
                     </button>
                     if *examples_open {
                         <div class="menu-backdrop" onclick={toggle_examples.clone()}></div>
@@ -189,57 +189,57 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 { recent_menu(&dispatch, &recent) }
                 <button type="button" class="tb" data-testid="export" title="Download the flow as Studio JSON (Studio imports it)"
                     onclick={export}>
-                    <Glyph d={icons::DOWNLOAD} /><span>{ "Export" }</span>
+                    { icons::glyph(icons::DOWNLOAD) }<span>{ "Export" }</span>
                 </button>
                 <button type="button" class="tb" data-testid="export-project"
                     title="Download the project: the flow with its Functions and environment variables (Open… reads it back)"
                     onclick={export_project}>
-                    <Glyph d={icons::DOWNLOAD} /><span>{ "Export project" }</span>
+                    { icons::glyph(icons::DOWNLOAD) }<span>{ "Export project" }</span>
                 </button>
                 <button type="button" class="tb icon-only" data-testid="copy-json" title="Copy the flow's Studio JSON"
                     aria-label="Copy JSON" onclick={copy}>
-                    <Glyph d={icons::COPY} />
+                    { icons::glyph(icons::COPY) }
                 </button>
                 <button type="button" class="tb" data-testid="share"
                     title="Make a link to this flow with its Functions (the project travels in the link)"
                     onclick={send(&dispatch, Action::ShowOverlay(Overlay::Share))}>
-                    <Glyph d={icons::SHARE} /><span>{ "Share" }</span>
+                    { icons::glyph(icons::SHARE) }<span>{ "Share" }</span>
                 </button>
             </div>
             <div class="toolbar-group" role="group" aria-label="Edit">
                 <button type="button" class="tb icon-only" data-testid="undo" title="Undo (Ctrl+Z)"
                     aria-label="Undo" disabled={!props.can_undo} onclick={send(&dispatch, Action::Undo)}>
-                    <Glyph d={icons::UNDO} />
+                    { icons::glyph(icons::UNDO) }
                 </button>
                 <button type="button" class="tb icon-only" data-testid="redo" title="Redo (Ctrl+Shift+Z)"
                     aria-label="Redo" disabled={!props.can_redo} onclick={send(&dispatch, Action::Redo)}>
-                    <Glyph d={icons::REDO} />
+                    { icons::glyph(icons::REDO) }
                 </button>
                 <button type="button" class="tb" data-testid="search" title="Find a widget (Ctrl+K)"
                     onclick={send(&dispatch, Action::ShowOverlay(Overlay::Search))}>
-                    <Glyph d={icons::SEARCH} /><span>{ "Find" }</span><kbd>{ "Ctrl K" }</kbd>
+                    { icons::glyph(icons::SEARCH) }<span>{ "Find" }</span><kbd>{ "Ctrl K" }</kbd>
                 </button>
             </div>
             }
             <div class="toolbar-spacer"></div>
             <button type="button" class={classes!("tb", "run-button", props.running.then_some("running"))}
                 data-testid="run" title="Run the flow in the simulator: chat as the contact" onclick={send(&dispatch, Action::Run)}>
-                <Glyph d={icons::PLAY} /><span>{ if props.running { "Running…" } else { "Run" } }</span>
+                { icons::glyph(icons::PLAY) }<span>{ if props.running { "Running…" } else { "Run" } }</span>
             </button>
             <div class="toolbar-group" role="group" aria-label="View">
                 <button type="button" class={classes!("tb", "icon-only", props.snap.then_some("on"))}
                     data-testid="snap" aria-pressed={props.snap.to_string()}
                     title="Snap to grid" aria-label="Snap to grid" onclick={send(&dispatch, Action::ToggleSnap)}>
-                    <Glyph d={icons::GRID} />
+                    { icons::glyph(icons::GRID) }
                 </button>
                 <button type="button" class="tb icon-only" data-testid="theme"
                     title={format!("Switch to the {} theme", theme_next.as_str())}
                     aria-label="Switch theme" onclick={send(&dispatch, Action::SetTheme(theme_next))}>
-                    <Glyph d={if props.theme == Theme::Light { icons::MOON } else { icons::SUN }} />
+                    { icons::glyph(if props.theme == Theme::Light { icons::MOON } else { icons::SUN }) }
                 </button>
                 <button type="button" class="tb icon-only" data-testid="help" title="Keyboard shortcuts (?)"
                     aria-label="Keyboard shortcuts" onclick={send(&dispatch, Action::ShowOverlay(Overlay::Help))}>
-                    <Glyph d={icons::KEYBOARD} />
+                    { icons::glyph(icons::KEYBOARD) }
                 </button>
             </div>
         </header>

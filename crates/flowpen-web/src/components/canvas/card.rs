@@ -8,7 +8,7 @@ use flowpen_flow::Severity;
 use yew::prelude::*;
 
 use super::HighlightContext;
-use crate::components::icons::TypeIcon;
+use crate::components::icons;
 use crate::components::Ptr;
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
 use flowpen_playground::editor::Drag;
@@ -107,7 +107,7 @@ pub fn card_view(props: &CardViewProps) -> Html {
                 <span class="card-paused" data-testid="card-paused">{ "paused" }</span>
             }
             <div class="card-head">
-                <TypeIcon kind={m.kind.clone()} />
+                { icons::type_icon(&m.kind) }
                 <span class="card-type">{ label }</span>
                 if props.stubbed {
                     <span class="card-stub" data-testid="card-stub" title="The simulator answers with a stubbed response">{ "stub" }</span>

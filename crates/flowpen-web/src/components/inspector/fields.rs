@@ -5,7 +5,7 @@ use flowpen_flow::{edit, Flow};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::icons::{self, Glyph};
+use crate::components::icons;
 use crate::components::{use_dispatch, Ptr};
 use flowpen_playground::editor::{liquid, Action};
 
@@ -23,15 +23,11 @@ pub fn event_value(e: &Event) -> String {
     String::new()
 }
 
-#[derive(Properties, PartialEq)]
-pub struct LiquidErrorProps {
-    pub text: AttrValue,
-}
-
-/// The Liquid syntax error of a template, if any.
-#[function_component(LiquidError)]
-pub fn liquid_error(props: &LiquidErrorProps) -> Html {
-    match liquid::check(&props.text) {
+/// The Liquid syntax error of a template, if any. A plain function, not a component (no hooks,
+/// and a Yew component costs code of its own in the wasm): the fields that show it are components
+/// and render again only when their text changes.
+pub fn liquid_error(text: &str) -> Html {
+    match liquid::check(text) {
         Ok(()) => Html::default(),
         Err(e) => html! {
             <div class="field-error" data-testid="liquid-error" role="alert">
@@ -98,7 +94,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                     value={props.value.clone()} placeholder={props.placeholder.clone()}
                     {oninput} {onblur} spellcheck="false" autocomplete="off" />
             }
-            if props.liquid { <LiquidError text={props.value.clone()} /> }
+            if props.liquid { { liquid_error(&props.value) } }
             if !props.hint.is_empty() {
                 <div class="field-hint" data-testid={format!("{}-hint", props.testid)}>{ &props.hint }</div>
             }
@@ -106,7 +102,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+/// A choice field's properties.
 pub struct ChoiceFieldProps {
     pub label: AttrValue,
     pub value: AttrValue,
@@ -115,12 +111,12 @@ pub struct ChoiceFieldProps {
     pub onchange: Callback<String>,
 }
 
-/// A labelled select; a value that is not one of the choices is kept and shown as is.
-#[function_component(ChoiceField)]
-pub fn choice_field(props: &ChoiceFieldProps) -> Html {
+/// A labelled select; a value that is not one of the choices is kept and shown as is. A plain
+/// function, not a component (no hooks; a Yew component costs code of its own in the wasm).
+pub fn choice_field(props: ChoiceFieldProps) -> Html {
     let id = format!("f-{}", props.testid);
     let onchange = {
-        let cb = props.onchange.clone();
+        let cb = props.onchange;
         Callback::from(move |e: Event| cb.emit(event_value(&e)))
     };
     let known = props
@@ -272,24 +268,24 @@ pub fn key_value_list(props: &KeyValueListProps) -> Html {
                         <div class="row-actions">
                             <button type="button" class="icon-btn" title="Move up" aria-label="Move up" disabled={item == 0}
                                 onclick={act(Action::MoveKeyValue { index, key: key.clone(), from: item, to: item.saturating_sub(1) })}>
-                                <Glyph d={icons::UP} />
+                                { icons::glyph(icons::UP) }
                             </button>
                             <button type="button" class="icon-btn" title="Move down" aria-label="Move down" disabled={item + 1 >= n}
                                 onclick={act(Action::MoveKeyValue { index, key: key.clone(), from: item, to: (item + 1).min(n.saturating_sub(1)) })}>
-                                <Glyph d={icons::DOWN} />
+                                { icons::glyph(icons::DOWN) }
                             </button>
                             <button type="button" class="icon-btn danger" title="Remove" aria-label="Remove"
                                 data-testid={format!("kv-{key}-{item}-remove")}
                                 onclick={act(Action::RemoveKeyValue { index, key: key.clone(), item })}>
-                                <Glyph d={icons::CLOSE} />
+                                { icons::glyph(icons::CLOSE) }
                             </button>
                         </div>
-                        <div class="kv-error"><LiquidError text={v.clone()} /></div>
+                        <div class="kv-error">{ liquid_error(v) }</div>
                     </div>
                 }
             }) }
             <button type="button" class="btn small" data-testid={format!("kv-{key}-add")} onclick={add}>
-                <Glyph d={icons::PLUS} />{ format!("Add {}", props.noun) }
+                { icons::glyph(icons::PLUS) }{ format!("Add {}", props.noun) }
             </button>
         </div>
     }

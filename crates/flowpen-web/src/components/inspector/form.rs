@@ -6,9 +6,9 @@ use flowpen_flow::spec::{widget_spec, PropKind, PropSpec};
 use flowpen_flow::{Json, State, WidgetType};
 use yew::prelude::*;
 
-use super::fields::{ChoiceField, KeyValueList, TextField};
+use super::fields::{choice_field, ChoiceFieldProps, KeyValueList, TextField};
 use super::split::Conditions;
-use crate::components::icons::{self, Glyph};
+use crate::components::icons;
 use crate::components::{use_dispatch, FunctionsContext};
 use flowpen_playground::editor::{Action, Panel};
 use flowpen_playground::project::functions as project;
@@ -112,9 +112,13 @@ pub fn widget_form(props: &WidgetFormProps) -> Html {
                 <TextField label={p.label} value={text_of(value)} testid={testid} oninput={set}
                     number=true required={p.required} placeholder={p.default.unwrap_or_default()} />
             },
-            PropKind::Choice(choices) => html! {
-                <ChoiceField label={p.label} value={text_of(value)} testid={testid} {choices} onchange={set} />
-            },
+            PropKind::Choice(choices) => choice_field(ChoiceFieldProps {
+                label: p.label.into(),
+                value: text_of(value).into(),
+                testid: testid.into(),
+                choices,
+                onchange: set,
+            }),
             PropKind::KeyValues => html! {
                 <KeyValueList index={index} key_name={p.key} label={p.label}
                     items={s.key_values(p.key)}
@@ -251,7 +255,7 @@ fn function_picker(props: &FunctionPickerProps) -> Html {
         <div class="field function-picker">
             <label for="function-picker">{ "Function of this project" }</label>
             <div class="picker-row">
-                <Glyph d={icons::CODE} />
+                { icons::glyph(icons::CODE) }
                 <select id="function-picker" class="input" data-testid="function-picker" {onchange}>
                     <option value="" selected={!known}>{ if list.is_empty() { "No Functions in this project yet" } else { "Choose one to call it…" } }</option>
                     { for list.iter().map(|p| html! {

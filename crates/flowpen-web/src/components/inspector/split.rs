@@ -5,8 +5,8 @@ use flowpen_flow::spec::CONDITION_TYPES;
 use flowpen_flow::{edit, State};
 use yew::prelude::*;
 
-use super::fields::{event_value, LiquidError};
-use crate::components::icons::{self, Glyph};
+use super::fields::{event_value, liquid_error};
+use crate::components::icons;
 use crate::components::use_dispatch;
 use flowpen_playground::editor::{Action, CondField};
 
@@ -55,17 +55,17 @@ pub fn conditions(props: &ConditionsProps) -> Html {
                                 <button type="button" class="icon-btn" title="Move up" aria-label="Move up"
                                     disabled={nth == 0} data-testid={format!("cond-{nth}-up")}
                                     onclick={act(Action::MoveCondition { index, from: nth, to: nth.saturating_sub(1) })}>
-                                    <Glyph d={icons::UP} />
+                                    { icons::glyph(icons::UP) }
                                 </button>
                                 <button type="button" class="icon-btn" title="Move down" aria-label="Move down"
                                     disabled={nth + 1 >= n}
                                     onclick={act(Action::MoveCondition { index, from: nth, to: (nth + 1).min(n.saturating_sub(1)) })}>
-                                    <Glyph d={icons::DOWN} />
+                                    { icons::glyph(icons::DOWN) }
                                 </button>
                                 <button type="button" class="icon-btn danger" title="Remove condition" aria-label="Remove condition"
                                     data-testid={format!("cond-{nth}-remove")}
                                     onclick={act(Action::RemoveCondition { index, nth })}>
-                                    <Glyph d={icons::CLOSE} />
+                                    { icons::glyph(icons::CLOSE) }
                                 </button>
                             </div>
                         </div>
@@ -82,7 +82,7 @@ pub fn conditions(props: &ConditionsProps) -> Html {
                                     oninput={on_value} onblur={onblur.clone()} spellcheck="false" autocomplete="off" />
                             }
                         </div>
-                        if !blank { <LiquidError text={c.value.clone()} /> }
+                        if !blank { { liquid_error(&c.value) } }
                         <input class="input" aria-label="Friendly name" placeholder="Friendly name"
                             data-testid={format!("cond-{nth}-name")} value={c.friendly_name.clone()}
                             oninput={on_name} onblur={onblur.clone()} autocomplete="off" />
@@ -90,7 +90,7 @@ pub fn conditions(props: &ConditionsProps) -> Html {
                 }
             }) }
             <button type="button" class="btn small" data-testid="cond-add" onclick={act(Action::AddCondition { index })}>
-                <Glyph d={icons::PLUS} />{ "Add condition" }
+                { icons::glyph(icons::PLUS) }{ "Add condition" }
             </button>
         </div>
     }
