@@ -81,6 +81,8 @@ pub enum Action {
     Fork,
     /// The user looked at what a link brought and lets it run.
     TrustFunctions,
+    /// The user takes that consent back: the link's content waits for consent again.
+    ForgetTrust,
     /// The project was written to a file (Export project, or Export of a project that is just a
     /// flow).
     SavedToFile,
@@ -406,6 +408,7 @@ impl Action {
             | A::Fork
             | A::Run => Concern::Chrome,
             A::TrustFunctions
+            | A::ForgetTrust
             | A::SavedToFile
             | A::AddFunction
             | A::SelectFunction(_)
@@ -454,6 +457,7 @@ impl Action {
             | A::ConfirmShared
             | A::Fork
             | A::TrustFunctions
+            | A::ForgetTrust
             | A::SealHistory
             | A::Select { .. }
             | A::SelectAll
@@ -707,6 +711,11 @@ impl EditorState {
     /// What a link brought that waits for consent before it runs, if anything.
     pub fn untrusted(&self) -> Option<&crate::trust::Pending> {
         self.project.blocked()
+    }
+
+    /// What a link brought that the user trusted (it runs until *Stop trusting*).
+    pub fn trusted_link(&self) -> Option<&crate::trust::Pending> {
+        self.project.consented()
     }
 
     /// Why a call to a project Function must not run now (the project's content waits for

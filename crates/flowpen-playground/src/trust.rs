@@ -113,6 +113,11 @@ pub fn keys_text(keys: &[String]) -> String {
 }
 
 /// `keys` with `key` added last (kept at most [`LIMIT`], oldest dropped).
+/// `keys` without `key` (consent taken back).
+pub fn without_key(keys: &[String], key: &str) -> Vec<String> {
+    keys.iter().filter(|k| *k != key).cloned().collect()
+}
+
 pub fn with_key(keys: &[String], key: &str) -> Vec<String> {
     let mut out: Vec<String> = keys.iter().filter(|k| *k != key).cloned().collect();
     out.push(key.to_owned());

@@ -232,7 +232,8 @@ pub fn app() -> Html {
                                 project={project_key} hidden={s.chrome.panel != Panel::Tests} />
                             <FunctionsPanel functions={Ptr::new(&s.project.functions)} selected={s.project.selected_function}
                                 flow={Ptr::new(&s.doc.flow)} hidden={s.chrome.panel != Panel::Functions}
-                                readonly={s.chrome.view_only} untrusted={s.untrusted().cloned()} />
+                                readonly={s.chrome.view_only} untrusted={s.untrusted().cloned()}
+                                trusted_link={s.trusted_link().cloned()} />
                         </div>
                         if s.chrome.panel == Panel::Inspector && running {
                             <button type="button" class="side-running" data-testid="back-to-simulator"

@@ -223,6 +223,14 @@ export const tests = [
       await ed2.card('get_num').waitFor();
       await fns.open();
       assert.equal(await p2.getByTestId('trust-banner').count(), 0);
+      // Consent can be taken back (and given again).
+      assert.match(await p2.getByTestId('trusted-note').innerText(), /These Functions came with a shared link, and you chose to trust them\./);
+      await p2.getByTestId('trust-forget').click();
+      await p2.getByTestId('trust-banner').waitFor();
+      assert.match((await noticeMatching(p2, /No longer trusted/)).text, /until you choose Trust and run again/);
+      await p2.getByTestId('trust-run').click();
+      await p2.getByTestId('trust-banner').waitFor({ state: 'detached' });
+      await p2.getByTestId('trusted-note').waitFor();
 
       // Recent brings the old project back. The shared one was the untouched example, which the
       // app always has: it is not kept (an edited one would be, as the next test shows).

@@ -126,6 +126,13 @@ impl ProjectState {
             .filter(|p| !self.trusted.contains(&p.key))
     }
 
+    /// What a link brought that the user consented to (it runs; *Stop trusting* takes it back).
+    pub fn consented(&self) -> Option<&Pending> {
+        self.untrusted
+            .as_ref()
+            .filter(|p| self.trusted.contains(&p.key))
+    }
+
     /// How many projects put aside are kept for the shell (it handles them at the next render).
     const OUTGOING_KEPT: usize = 8;
 
@@ -199,6 +206,17 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
                 "Trusted: the shared flow may call your Functions from now on."
             };
             s.notify(Level::Info, text.into());
+        }
+        Action::ForgetTrust => {
+            let Some(pending) = p.consented().cloned() else {
+                return;
+            };
+            p.trusted = Rc::new(trust::without_key(&p.trusted, &pending.key));
+            s.notify(
+                Level::Info,
+                "No longer trusted: the shared Functions do not run until you choose Trust and run again."
+                    .into(),
+            );
         }
         Action::SavedToFile => {
             p.saved_at = Some((s.doc.flow_rev, p.functions_rev));

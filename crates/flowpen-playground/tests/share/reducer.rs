@@ -409,3 +409,38 @@ fn function_calls_are_refused_until_trust_and_run() {
     s.update(Action::TrustFunctions);
     assert_eq!(s.refuses_function_call(&request), None);
 }
+
+/// Consent can be taken back: the link's content waits for consent again, and its Functions are
+/// refused again; the stored consents no longer hold its key.
+#[test]
+fn stop_trusting_takes_consent_back() {
+    let request = flowpen_engine::HttpRequest {
+        id: flowpen_engine::RequestId(1),
+        widget: "get-doge-image".into(),
+        method: "POST".into(),
+        url: "https://flowpen.local/get-doge".into(),
+        headers: Vec::new(),
+        body: None,
+        timeout_ms: 10_000,
+        max_response_bytes: 64 * 1024,
+    };
+    let mut s = EditorState::default();
+    assert!(!s.update(Action::ForgetTrust), "nothing to take back");
+    let (link, _) = dog_link(LinkKind::Edit);
+    s.update(Action::OpenShared(link));
+    let pending = s.untrusted().cloned().expect("waits for consent");
+    assert_eq!(s.trusted_link(), None);
+    s.update(Action::TrustFunctions);
+    assert_eq!(s.trusted_link(), Some(&pending));
+    assert_eq!(s.refuses_function_call(&request), None);
+    s.update(Action::ForgetTrust);
+    assert_eq!(s.untrusted(), Some(&pending));
+    assert_eq!(s.trusted_link(), None);
+    assert!(s.refuses_function_call(&request).is_some());
+    assert!(!s.project.trusted.contains(&pending.key));
+    assert!(s
+        .chrome
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text.starts_with("No longer trusted")));
+}

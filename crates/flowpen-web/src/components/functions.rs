@@ -29,6 +29,9 @@ pub struct FunctionsPanelProps {
     /// What a link brought that waits for consent.
     #[prop_or_default]
     pub untrusted: Option<Pending>,
+    /// What a link brought that the user trusted (*Stop trusting* takes it back).
+    #[prop_or_default]
+    pub trusted_link: Option<Pending>,
 }
 
 /// The widgets whose URL calls `path`.
@@ -76,6 +79,17 @@ pub fn functions_panel(props: &FunctionsPanelProps) -> Html {
                             </button>
                         </div>
                     </div>
+                }
+                if let (None, Some(p)) = (&props.untrusted, &props.trusted_link) {
+                    <p class="muted small trust-note" data-testid="trusted-note">
+                        { if p.shared_code {
+                            "These Functions came with a shared link, and you chose to trust them. "
+                        } else {
+                            "This flow came from a shared link, and you let it call your Functions. "
+                        } }
+                        <button type="button" class="btn tiny" data-testid="trust-forget"
+                            onclick={send(&dispatch, Action::ForgetTrust)}>{ "Stop trusting" }</button>
+                    </p>
                 }
                 <p class="muted small">{ "Twilio Functions that run here, in a sandboxed worker, with Twilio's contract: exports.handler(context, event, callback). A Run Function widget calls one at https://flowpen.local/PATH." }</p>
                 if list.is_empty() {
