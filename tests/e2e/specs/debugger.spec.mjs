@@ -100,6 +100,14 @@ export const tests = [
     await ed.card('send_result').focus();
     await page.keyboard.press('b');
     await waitCard(page, 'send_result', 'data-breakpoint-set', 'true');
+    // A card keeps its breakpoint mark while it is dragged (then Undo puts it back).
+    const box = await ed.card('send_result').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + 14);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 40, box.y + 54, { steps: 4 });
+    await page.waitForFunction(() => document.querySelector('.cards.dragged [data-testid=card][data-name="send_result"]')?.getAttribute('data-breakpoint-set') === 'true');
+    await page.mouse.up();
+    await page.keyboard.press('Control+z');
     // The same keys again would clear them; the inspector's toggle shows the state.
     await ed.select('get_num');
     assert.equal(await page.getByTestId('inspector-breakpoint').getAttribute('aria-pressed'), 'true');

@@ -643,10 +643,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     { for link_preview }
                 </svg>
                 <StaticCards cards={props.cards.clone()} selection={props.selection.clone()}
-                    exclude={exclude} selected_edge={props.selected_edge} highlight={highlight}
+                    exclude={exclude} selected_edge={props.selected_edge} highlight={highlight.clone()}
                     drop_target={props.link.and_then(|l| l.over)} />
                 if let Some(d) = &props.drag {
-                    <DraggedCards cards={props.cards.clone()} drag={d.clone()} />
+                    <DraggedCards cards={props.cards.clone()} drag={d.clone()} highlight={highlight} />
                 }
                 if let Some(m) = props.marquee {
                     <div class="marquee" data-testid="marquee" style={{

@@ -182,17 +182,27 @@ pub fn static_cards(props: &StaticCardsProps) -> Html {
 pub struct DraggedCardsProps {
     pub cards: Ptr<Vec<Rc<CardModel>>>,
     pub drag: Ptr<Drag>,
+    /// The same marks as the static cards (breakpoints, stubs, the paused widget, coverage), so a
+    /// card keeps them while it moves.
+    pub highlight: HighlightContext,
 }
 
 /// The cards being dragged, drawn at their offset.
 #[function_component(DraggedCards)]
 pub fn dragged_cards(props: &DraggedCardsProps) -> Html {
     let d = &*props.drag;
+    let hl = &props.highlight;
     html! {
         <div class="cards dragged">
             { for d.ids.iter().filter_map(|&i| props.cards.get(i)).map(|c| html! {
                 <CardView key={c.key.clone()} model={Ptr::new(c)} selected=true dragging=true
-                    dx={d.dx} dy={d.dy} />
+                    dx={d.dx} dy={d.dy}
+                    current={hl.current.as_deref() == Some(c.name.as_str())}
+                    paused={hl.paused && hl.current.as_deref() == Some(c.name.as_str())}
+                    breakpoint={hl.breakpoints.contains(&c.name)}
+                    stubbed={hl.stubbed.contains(&c.name)}
+                    uncovered={hl.uncovered.as_ref().is_some_and(|u| u.widgets.contains(&c.name))}
+                    visited={hl.visited.iter().any(|v| *v == c.name)} />
             }) }
         </div>
     }
