@@ -875,9 +875,30 @@ impl EditorState {
         let Some(entry) = popped else {
             return;
         };
+        // Breakpoints and stubs follow a widget whose name an undo or redo changes, as they
+        // followed the rename itself (only a rename changes a name in place).
+        let names_before: Option<Vec<String>> =
+            (!self.project.breakpoints.is_empty() || !self.project.stubs.is_empty()).then(|| {
+                self.doc
+                    .flow
+                    .states
+                    .iter()
+                    .map(|w| w.name.clone())
+                    .collect()
+            });
         let Some(change) = self.apply_change(&entry.change) else {
             return;
         };
+        if let Some(before) = names_before {
+            if before.len() == self.doc.flow.states.len() {
+                let key = self.open_subflow_key();
+                for (index, old) in before.into_iter().enumerate() {
+                    if self.doc.flow.states[index].name != old {
+                        self.follow_rename(Some((key.clone(), old)), index);
+                    }
+                }
+            }
+        }
         let reverse = Entry {
             change,
             selection: Rc::clone(&self.doc.selection),

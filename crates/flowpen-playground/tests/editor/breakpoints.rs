@@ -73,6 +73,41 @@ fn keys_toggle_a_breakpoint_open_run_from_here_and_the_widget_menu() {
     assert_eq!(key_action(&s, &press("b", false, Focused::Other)), None);
 }
 
+/// Undo of a rename takes the breakpoint and the stub back to the old name; redo brings them
+/// to the new one again.
+#[test]
+fn undo_and_redo_of_a_rename_move_the_breakpoint_and_the_stub_too() {
+    let mut s = example();
+    let i = index(&s, "get_num");
+    run(
+        &mut s,
+        [
+            Action::ToggleBreakpoint(i),
+            Action::SwitchStub { index: i, on: true },
+            Action::Rename {
+                index: i,
+                name: "pick_number".into(),
+            },
+            Action::Undo,
+        ],
+    );
+    assert_eq!(s.doc.flow.states[i].name, "get_num");
+    assert_eq!(
+        s.engine_breakpoints(None).into_iter().collect::<Vec<_>>(),
+        vec![Breakpoint::at("get_num")]
+    );
+    assert_eq!(s.stub_at(i).map(|st| st.widget.as_str()), Some("get_num"));
+    run(&mut s, [Action::Redo]);
+    assert_eq!(
+        s.engine_breakpoints(None).into_iter().collect::<Vec<_>>(),
+        vec![Breakpoint::at("pick_number")]
+    );
+    assert_eq!(
+        s.stub_at(i).map(|st| st.widget.as_str()),
+        Some("pick_number")
+    );
+}
+
 #[test]
 fn a_renamed_widget_keeps_its_breakpoint() {
     let mut s = example();
