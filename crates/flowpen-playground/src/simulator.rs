@@ -350,10 +350,12 @@ impl Simulator {
     }
 
     /// Shows a flow test's run in the log: `engine` as the case left it (its steps and Flow
-    /// Data), selected at `step` when given. It is never active.
+    /// Data) with the inputs it took (so it can be rewound like any execution), selected at
+    /// `step` when given. It is never active.
     pub fn add_test_run(
         &mut self,
         engine: Engine,
+        inputs: Vec<(Input, u64)>,
         case: &str,
         flow_rev: u64,
         step: Option<usize>,
@@ -364,6 +366,7 @@ impl Simulator {
             case: case.to_owned(),
         };
         let mut execution = Execution::new(id, engine, origin, flow_rev, started);
+        execution.set_inputs(inputs);
         execution.chat = opening(&execution);
         execution.selected_step = step;
         self.add(execution);

@@ -98,6 +98,14 @@ export const tests = [
     await page.getByTestId('test-show').click();
     await page.waitForFunction(() => /flow test "picks two"/.test(document.querySelector('[data-testid=run-summary]')?.innerText ?? ''));
     assert.deepEqual(await ed.selectedNames(), ['send_result']);
+    // Like any execution, the test's run rewinds: to min_value's reply, then the contact answers.
+    const sim = new Simulator(page);
+    await sim.openLog();
+    await sim.selectStep('min_value');
+    await page.getByTestId('rewind').click();
+    await page.waitForFunction(() => /rewound from #\d+ at step 1/.test(document.querySelector('[data-testid=run-summary]')?.innerText ?? ''));
+    assert.deepEqual((await sim.steps()).map((st) => st.widget), ['Trigger', 'min_value']);
+    await page.getByTestId('tab-tests').click();
     // Coverage: send_error was never reached, nor the Fail transition of get_num.
     await page.getByTestId('tests-coverage').check();
     await page.waitForFunction(() => document.querySelector('[data-testid=card][data-name=send_error]')?.dataset.uncovered === 'true');

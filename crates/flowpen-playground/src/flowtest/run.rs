@@ -22,8 +22,8 @@ use std::rc::Rc;
 
 use flowpen_engine::{
     Config, Effect, EndReason, Engine, ExternalOutcome, HttpRequest, HttpResponse, InboundCall,
-    InboundMessage, InputError, MessageId, Recording, RecordingEnd, Status, SubflowStart, Subflows,
-    TransportError, Trigger, WaitId,
+    InboundMessage, Input, InputError, MessageId, Recording, RecordingEnd, Status, SubflowStart,
+    Subflows, TransportError, Trigger, WaitId,
 };
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;
@@ -169,6 +169,7 @@ impl Runner {
             failure: None,
             done: false,
             transcript,
+            inputs: Vec::new(),
         }
     }
 
@@ -302,9 +303,19 @@ pub struct CaseRun {
     failure: Option<Failure>,
     done: bool,
     transcript: Vec<Line>,
+    /// Every input the engine took after it started, with its time: the record a rewind replays
+    /// when the run is shown in the simulator's log.
+    inputs: Vec<(Input, u64)>,
 }
 
 impl CaseRun {
+    /// Gives the engine an input and records it when taken.
+    fn feed(&mut self, input: Input, now: u64) -> Result<(), InputError> {
+        self.engine.handle(input.clone(), now)?;
+        self.inputs.push((input, now));
+        Ok(())
+    }
+
     /// Runs until the shell must answer something or the case is over.
     pub fn poll(&mut self) -> Progress {
         loop {
@@ -323,7 +334,7 @@ impl CaseRun {
                     Some(deadline) if deadline <= until => {
                         self.now = self.now.max(deadline);
                         let steps = self.engine.steps().len();
-                        self.engine.handle_timeout(self.now);
+                        let _ = self.feed(Input::Timeout, self.now);
                         // A fired deadline moves the execution on (a step, or a later deadline), so
                         // a wait is bounded by the engine's step limit; one that does not ends it.
                         if self.engine.steps().len() == steps
@@ -382,9 +393,13 @@ impl CaseRun {
                     outcome: outcome_text(&result),
                 });
                 self.transcript.extend(logs.into_iter().map(Line::Log));
-                let _ = self
-                    .engine
-                    .handle_http_response(request.id, result, self.now);
+                let _ = self.feed(
+                    Input::Http {
+                        request: request.id,
+                        response: result,
+                    },
+                    self.now,
+                );
             }
         }
     }
@@ -395,7 +410,9 @@ impl CaseRun {
     }
 
     /// The result with the engine as the case left it (the browser shows its log).
-    pub fn into_parts(self) -> (CaseResult, Engine) {
+    /// The result, the engine as the case left it, and the inputs it took with their times (what
+    /// a rewind of the run in the simulator's log replays).
+    pub fn into_parts(self) -> (CaseResult, Engine, Vec<(Input, u64)>) {
         let waiting = self.waiting_at();
         let result = CaseResult {
             name: self.case.name.clone(),
@@ -409,7 +426,7 @@ impl CaseRun {
             steps: self.engine.steps().to_vec(),
             transcript: self.transcript,
         };
-        (result, self.engine)
+        (result, self.engine, self.inputs)
     }
 
     fn waiting_at(&self) -> Option<WaitingAt> {
@@ -516,8 +533,8 @@ impl CaseRun {
             self.transcript.push(Line::Output(output));
             let now = self.now;
             let _ = match ack {
-                Ack::Sent(id) => self.engine.handle_sent(id, now),
-                Ack::Audio(id) => self.engine.handle_audio_complete(id, now),
+                Ack::Sent(id) => self.feed(Input::Sent(id), now),
+                Ack::Audio(id) => self.feed(Input::AudioComplete(id), now),
                 Ack::Reply(_) | Ack::None => Ok(()),
             };
             return;
@@ -553,7 +570,7 @@ impl CaseRun {
                     ),
                 });
                 self.now = self.now.max(deadline);
-                self.engine.handle_timeout(self.now);
+                let _ = self.feed(Input::Timeout, self.now);
                 return;
             }
             self.now = self.now.saturating_add(response.delay_ms);
@@ -565,9 +582,13 @@ impl CaseRun {
                 by: AnsweredBy::Stub,
                 outcome: outcome_text(&result),
             });
-            let _ = self
-                .engine
-                .handle_http_response(request.id, result, self.now);
+            let _ = self.feed(
+                Input::Http {
+                    request: request.id,
+                    response: result,
+                },
+                self.now,
+            );
             return;
         }
         if is_function_url(&request.url) {
@@ -680,14 +701,18 @@ impl CaseRun {
             }
             let now = self.now;
             let acked = match (expect.fail, p.ack) {
-                (true, Ack::Sent(id) | Ack::Reply(id)) => {
-                    self.engine.handle_send_failure(id, SIMULATED_FAILURE, now)
-                }
+                (true, Ack::Sent(id) | Ack::Reply(id)) => self.feed(
+                    Input::SendFailure {
+                        message: id,
+                        error: SIMULATED_FAILURE.to_owned(),
+                    },
+                    now,
+                ),
                 (true, _) => Err(InputError::Invalid(
                     "only a message can fail to send (`fail: true`)".into(),
                 )),
-                (false, Ack::Sent(id)) => self.engine.handle_sent(id, now),
-                (false, Ack::Audio(id)) => self.engine.handle_audio_complete(id, now),
+                (false, Ack::Sent(id)) => self.feed(Input::Sent(id), now),
+                (false, Ack::Audio(id)) => self.feed(Input::AudioComplete(id), now),
                 (false, Ack::Reply(_) | Ack::None) => Ok(()),
             };
             if let Err(e) = acked {
@@ -718,20 +743,20 @@ impl CaseRun {
             Action::Flow(_) => Ok(()),
             Action::Contact { text, media } => {
                 let (contact, flow) = self.engine.trigger().addresses();
-                self.engine.handle_message(
-                    InboundMessage {
+                self.feed(
+                    Input::Message(InboundMessage {
                         from: contact,
                         to: flow,
                         body: text,
                         media_urls: media,
-                    },
+                    }),
                     now,
                 )
             }
             Action::Timeout => match self.engine.poll_timeout() {
                 Some(deadline) => {
                     self.now = now.max(deadline);
-                    self.engine.handle_timeout(self.now);
+                    let _ = self.feed(Input::Timeout, self.now);
                     Ok(())
                 }
                 None => {
@@ -743,16 +768,16 @@ impl CaseRun {
                 self.wake_at = Some(now.saturating_add(ms));
                 Ok(())
             }
-            Action::Press { keys } => self.engine.handle_digits(&keys, now),
+            Action::Press { keys } => self.feed(Input::Digits(keys), now),
             Action::Speech { text, confidence } => {
-                self.engine.handle_speech(&text, confidence, now)
+                self.feed(Input::Speech { text, confidence }, now)
             }
             Action::Record {
                 text,
                 duration_s,
                 end,
-            } => self.engine.handle_recording(
-                Recording {
+            } => self.feed(
+                Input::Recording(Recording {
                     transcript: text,
                     duration_s,
                     ended_by: match end {
@@ -761,18 +786,20 @@ impl CaseRun {
                         RecordEnd::MaxLength => RecordingEnd::MaxLength,
                         RecordEnd::Hangup => RecordingEnd::Hangup,
                     },
-                },
+                }),
                 now,
             ),
-            Action::Hangup => self.engine.handle_hangup(now),
+            Action::Hangup => self.feed(Input::HangUp, now),
             Action::Event { name, variables } => match self.engine.pending_external() {
                 Some(r) => {
                     let id = r.id;
-                    self.engine.handle_external(
-                        id,
-                        ExternalOutcome {
-                            event: name,
-                            variables,
+                    self.feed(
+                        Input::External {
+                            wait: id,
+                            outcome: ExternalOutcome {
+                                event: name,
+                                variables,
+                            },
                         },
                         now,
                     )

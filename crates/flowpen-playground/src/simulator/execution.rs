@@ -121,6 +121,11 @@ impl Execution {
         }
     }
 
+    /// The record of an engine that ran elsewhere (a flow test's run).
+    pub(super) fn set_inputs(&mut self, inputs: Vec<(Input, u64)>) {
+        self.inputs = inputs;
+    }
+
     /// An execution rebuilt from a record (a rewind): its engine, inputs, chat and notes.
     pub(super) fn rebuilt(
         id: u32,

@@ -306,15 +306,15 @@ fn a_case_run_goes_to_the_log_at_its_failing_step_and_never_becomes_active() {
         while let Progress::Request(r) = run.poll() {
             run.answer(crate::example_functions(&r));
         }
-        let (result, engine) = run.into_parts();
-        result.failure.clone().map(|f| (result, f, engine))
+        let (result, engine, inputs) = run.into_parts();
+        result.failure.clone().map(|f| (result, f, engine, inputs))
     });
-    let Some((result, failure, engine)) = failing else {
+    let Some((result, failure, engine, inputs)) = failing else {
         panic!("the edited text has a failing case");
     };
     assert_eq!(result.steps, engine.steps().to_vec(), "the same log");
     let mut sim = Simulator::new(Rc::new(Liquid::studio()));
-    let id = sim.add_test_run(engine, &result.name, 1, failure.log_step);
+    let id = sim.add_test_run(engine, inputs, &result.name, 1, failure.log_step);
     let e = sim.selected().expect("selected");
     assert_eq!(e.id, id);
     assert_eq!(
@@ -329,6 +329,17 @@ fn a_case_run_goes_to_the_log_at_its_failing_step_and_never_becomes_active() {
         sim.active().is_none(),
         "a test run takes no input from the user"
     );
+    // Like any execution, it rewinds: the replay of its inputs gives the same steps up to there.
+    let steps = e.engine().steps().to_vec();
+    // (The failing step is the Send Message not yet logged; rewind to the last logged one.)
+    let at = steps.len() - 1;
+    assert!(at > 0);
+    sim.rewind(id, at, 1_900_000_000_000)
+        .expect("a test run rewinds");
+    let r = sim.selected().expect("the rewound execution");
+    assert_eq!(r.origin, Origin::Rewind { from: id, step: at });
+    assert!(r.engine().steps().len() > at);
+    assert_eq!(r.engine().steps()[..=at], steps[..=at]);
     // The project's tests: kept as written, bounded, named for export.
     let mut s = EditorState::default();
     s.update(Action::SetTests(text.clone()));

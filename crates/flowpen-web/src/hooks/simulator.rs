@@ -192,14 +192,14 @@ impl Sim {
     /// Shows a flow test's run in the log, selected (at `step`); returns its execution's id.
     pub fn show_test_run(
         &self,
-        engine: flowpen_engine::Engine,
+        run: (flowpen_engine::Engine, Vec<(flowpen_engine::Input, u64)>),
         case: &str,
         flow_rev: u64,
         step: Option<usize>,
     ) -> u32 {
         let mut id = 0;
         self.apply(|s, _| {
-            id = s.add_test_run(engine, case, flow_rev, step);
+            id = s.add_test_run(run.0, run.1, case, flow_rev, step);
             Vec::new()
         });
         id

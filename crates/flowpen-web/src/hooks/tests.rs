@@ -6,7 +6,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use flowpen_engine::Engine;
+use flowpen_engine::{Engine, Input};
 use flowpen_playground::editor::liquid;
 use flowpen_playground::flowtest::{
     self, CaseResult, Coverage, Progress, RunOptions, Runner, ShellAnswer, ShellRequest, Target,
@@ -16,6 +16,10 @@ use yew::prelude::*;
 
 use super::simulator::Sim;
 use super::{fetch, Latest};
+
+/// A case's engine as its run left it, and the inputs it took with their times (so that its
+/// run in the log can be rewound).
+type CaseEngine = (Engine, Vec<(Input, u64)>);
 
 /// What the results were computed against: the main flow, the subflows, the Functions and the
 /// tests (by pointer: the editor replaces them on every change).
@@ -37,7 +41,8 @@ pub struct TestsState {
     /// By case position; `None`: not run.
     pub results: Vec<Option<CaseResult>>,
     /// Each result's engine, to show its run in the log (taken when shown).
-    engines: Vec<Option<Engine>>,
+    /// Each case's engine as the run left it, with the inputs it took (for the log).
+    engines: Vec<Option<CaseEngine>>,
     /// The execution each case's run became in the log, once shown.
     shown: Vec<Option<u32>>,
     /// The project the results belong to (`None`: nothing ran).
@@ -179,11 +184,11 @@ impl Tests {
                     };
                     run.answer(answer);
                 }
-                let (result, engine) = run.into_parts();
+                let (result, engine, inputs) = run.into_parts();
                 change(&inner, |s| {
                     if s.against == Some(key) && i < s.results.len() {
                         s.results[i] = Some(result);
-                        s.engines[i] = Some(engine);
+                        s.engines[i] = Some((engine, inputs));
                         s.shown[i] = None;
                     }
                 });
