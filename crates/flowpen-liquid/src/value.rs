@@ -23,6 +23,8 @@ use liquid_core::Result;
 
 use crate::budget::{key_cost, units, Budget, Meter, Site, ITEM};
 
+mod json;
+
 /// A value owned by the renderer.
 #[derive(Clone, Debug)]
 pub(crate) enum Val {
@@ -81,113 +83,6 @@ impl Obj {
 
     pub fn len(&self) -> usize {
         self.entries.len()
-    }
-}
-
-/// JSON text read straight into values ([`crate::Context`]), as [`Val::from_json`] reads a
-/// `serde_json::Value`: numbers that fit an `i64` are integers, others floats; an object keeps its
-/// keys in order, and a key written twice keeps its first place and its last value (as
-/// `serde_json`'s ordered map does).
-impl<'de> serde::Deserialize<'de> for Val {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Val, D::Error> {
-        d.deserialize_any(ValVisitor)
-    }
-}
-
-struct ValVisitor;
-
-impl<'de> serde::de::Visitor<'de> for ValVisitor {
-    type Value = Val;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_unit<E>(self) -> std::result::Result<Val, E> {
-        Ok(Val::Nil)
-    }
-    fn visit_none<E>(self) -> std::result::Result<Val, E> {
-        Ok(Val::Nil)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Val, D::Error> {
-        serde::Deserialize::deserialize(d)
-    }
-    fn visit_bool<E>(self, b: bool) -> std::result::Result<Val, E> {
-        Ok(Val::Bool(b))
-    }
-    fn visit_i64<E>(self, i: i64) -> std::result::Result<Val, E> {
-        Ok(Val::Int(i))
-    }
-    fn visit_u64<E>(self, u: u64) -> std::result::Result<Val, E> {
-        Ok(i64::try_from(u).map_or(Val::Float(u as f64), Val::Int))
-    }
-    fn visit_f64<E>(self, f: f64) -> std::result::Result<Val, E> {
-        Ok(Val::Float(f))
-    }
-    fn visit_str<E>(self, s: &str) -> std::result::Result<Val, E> {
-        Ok(Val::str(s))
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut a: A,
-    ) -> std::result::Result<Val, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = a.next_element::<Val>()? {
-            items.push(item);
-        }
-        Ok(Val::Array(Rc::new(items)))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut a: A,
-    ) -> std::result::Result<Val, A::Error> {
-        let mut entries: Vec<(KString, Val)> = Vec::new();
-        // Positions by key, once the object is too large for looking back at every key.
-        let mut seen: Option<HashMap<KString, usize>> = None;
-        while let Some(Key(key)) = a.next_key::<Key>()? {
-            let value = a.next_value::<Val>()?;
-            if entries.len() == INDEX_FROM {
-                seen = Some(
-                    entries
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (k, _))| (k.clone(), i))
-                        .collect(),
-                );
-            }
-            let known = match &seen {
-                Some(index) => index.get(key.as_str()).copied(),
-                None => entries.iter().position(|(k, _)| *k == key),
-            };
-            match known {
-                Some(i) => entries[i].1 = value,
-                None => {
-                    if let Some(index) = &mut seen {
-                        index.insert(key.clone(), entries.len());
-                    }
-                    entries.push((key, value));
-                }
-            }
-        }
-        Ok(Val::Object(Rc::new(Obj::new(entries))))
-    }
-}
-
-/// An object's key, read without an intermediate `String` when the text has no escapes.
-struct Key(KString);
-
-impl<'de> serde::Deserialize<'de> for Key {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Key, D::Error> {
-        struct KeyVisitor;
-        impl serde::de::Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E>(self, s: &str) -> std::result::Result<Key, E> {
-                Ok(Key(KString::from_ref(s)))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
     }
 }
 
