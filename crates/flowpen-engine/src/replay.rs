@@ -56,6 +56,20 @@ impl fmt::Display for ReplayError {
 
 impl std::error::Error for ReplayError {}
 
+/// Gives `engine` an input at `now_ms` and adds it to `record` when taken: what a driver that
+/// keeps a record for [`replay`] and [`rewind`] calls for every input (the simulator's executions,
+/// the flow-test runner).
+pub fn give(
+    engine: &mut Engine,
+    record: &mut Vec<(Input, u64)>,
+    input: Input,
+    now_ms: u64,
+) -> Result<(), InputError> {
+    engine.handle(input.clone(), now_ms)?;
+    record.push((input, now_ms));
+    Ok(())
+}
+
 /// Rebuilds an execution from its setup, start time and inputs; the effects are drained and
 /// dropped after each input, as a driver that carried them out would have.
 pub fn replay(

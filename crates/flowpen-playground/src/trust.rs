@@ -119,7 +119,7 @@ pub fn without_key(keys: &[String], key: &str) -> Vec<String> {
 }
 
 pub fn with_key(keys: &[String], key: &str) -> Vec<String> {
-    let mut out: Vec<String> = keys.iter().filter(|k| *k != key).cloned().collect();
+    let mut out = without_key(keys, key);
     out.push(key.to_owned());
     if out.len() > LIMIT {
         out.drain(..out.len() - LIMIT);

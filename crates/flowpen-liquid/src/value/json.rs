@@ -64,7 +64,7 @@ impl<'de> serde::de::Visitor<'de> for ValVisitor {
         let mut seen: Option<HashMap<KString, usize>> = None;
         while let Some(Key(key)) = a.next_key::<Key>()? {
             let value = a.next_value::<Val>()?;
-            if entries.len() == INDEX_FROM {
+            if seen.is_none() && entries.len() == INDEX_FROM {
                 seen = Some(
                     entries
                         .iter()
@@ -87,7 +87,15 @@ impl<'de> serde::de::Visitor<'de> for ValVisitor {
                 }
             }
         }
-        Ok(Val::Object(Rc::new(Obj::new(entries))))
+        // The positions found here are the object's index (`Obj::new` would hash every key again).
+        let object = match seen {
+            Some(index) => Obj {
+                entries,
+                index: Some(index),
+            },
+            None => Obj::new(entries),
+        };
+        Ok(Val::Object(Rc::new(object)))
     }
 }
 

@@ -311,9 +311,7 @@ pub struct CaseRun {
 impl CaseRun {
     /// Gives the engine an input and records it when taken.
     fn feed(&mut self, input: Input, now: u64) -> Result<(), InputError> {
-        self.engine.handle(input.clone(), now)?;
-        self.inputs.push((input, now));
-        Ok(())
+        flowpen_engine::replay::give(&mut self.engine, &mut self.inputs, input, now)
     }
 
     /// Runs until the shell must answer something or the case is over.

@@ -146,9 +146,7 @@ impl Execution {
     /// Gives the engine an input at `now` (the execution's clock) and records it when taken:
     /// every engine input of the simulator goes through here.
     pub(super) fn give(&mut self, input: Input, now: u64) -> Result<(), InputError> {
-        self.engine.handle(input.clone(), now)?;
-        self.inputs.push((input, now));
-        Ok(())
+        flowpen_engine::replay::give(&mut self.engine, &mut self.inputs, input, now)
     }
 
     /// The inputs the engine took, with their times on the execution's clock.

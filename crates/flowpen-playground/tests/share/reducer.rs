@@ -378,11 +378,9 @@ fn export_of_just_a_flow_counts_as_saved_only_without_functions() {
     assert!(!s.is_just_a_flow());
 }
 
-/// Every shell that runs Functions (the simulator, the Tests panel) asks the editor whether a
-/// call may run: not while a link's content waits for consent, and again after Trust and run.
-#[test]
-fn function_calls_are_refused_until_trust_and_run() {
-    let request = flowpen_engine::HttpRequest {
+/// The dog breed example's Run Function call, as the engine asks for it.
+fn doge_call() -> flowpen_engine::HttpRequest {
+    flowpen_engine::HttpRequest {
         id: flowpen_engine::RequestId(1),
         widget: "get-doge-image".into(),
         method: "POST".into(),
@@ -391,7 +389,14 @@ fn function_calls_are_refused_until_trust_and_run() {
         body: None,
         timeout_ms: 10_000,
         max_response_bytes: 64 * 1024,
-    };
+    }
+}
+
+/// Every shell that runs Functions (the simulator, the Tests panel) asks the editor whether a
+/// call may run: not while a link's content waits for consent, and again after Trust and run.
+#[test]
+fn function_calls_are_refused_until_trust_and_run() {
+    let request = doge_call();
     let mut s = EditorState::default();
     assert_eq!(
         s.refuses_function_call(&request),
@@ -414,16 +419,7 @@ fn function_calls_are_refused_until_trust_and_run() {
 /// refused again; the stored consents no longer hold its key.
 #[test]
 fn stop_trusting_takes_consent_back() {
-    let request = flowpen_engine::HttpRequest {
-        id: flowpen_engine::RequestId(1),
-        widget: "get-doge-image".into(),
-        method: "POST".into(),
-        url: "https://flowpen.local/get-doge".into(),
-        headers: Vec::new(),
-        body: None,
-        timeout_ms: 10_000,
-        max_response_bytes: 64 * 1024,
-    };
+    let request = doge_call();
     let mut s = EditorState::default();
     assert!(!s.update(Action::ForgetTrust), "nothing to take back");
     let (link, _) = dog_link(LinkKind::Edit);
