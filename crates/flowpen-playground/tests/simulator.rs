@@ -4,41 +4,21 @@
 //! HTTP shell (response mapping, failure explanations).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::rc::Rc;
+mod common;
+
+use common::*;
 
 use flowpen_engine::{
     Config, EndReason, Engine, HttpRequest, HttpResponse, InboundMessage, RequestId, Status,
-    TransportError, TransportErrorKind, Trigger,
+    TransportErrorKind, Trigger,
 };
-use flowpen_flow::Flow;
-use flowpen_liquid::Liquid;
 use flowpen_playground::functions::LogLine;
-use flowpen_playground::project::examples::example;
 use flowpen_playground::simulator::http::{self, Failure, RawResponse};
 use flowpen_playground::simulator::{
     parse_parameters, Answer, Bubble, Command, Origin, Simulator, Tone, Via, CONTACT, FLOW_ADDRESS,
     KEEP,
 };
 use serde_json::json;
-
-const T0: u64 = 1_767_225_600_000;
-
-fn flow(file: &str) -> Flow {
-    let ex = example(file).unwrap_or_else(|| panic!("no example {file}"));
-    Flow::parse(ex.json).expect("the example parses")
-}
-
-fn sim() -> Simulator {
-    Simulator::new(Rc::new(Liquid::studio()))
-}
-
-fn json_response(status: u16, body: &str) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse {
-        status,
-        headers: vec![("Content-Type".into(), "application/json".into())],
-        body: body.into(),
-    })
-}
 
 /// The only HTTP command in `commands`.
 fn http_command(commands: &[Command]) -> (u32, Via, HttpRequest) {

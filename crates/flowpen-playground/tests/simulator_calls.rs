@@ -4,15 +4,15 @@
 //! a subflow's steps highlight the Run Subflow widget.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::*;
 use std::rc::Rc;
 
 use flowpen_engine::{EndReason, InboundCall, Subflows, Trigger};
 use flowpen_flow::Flow;
-use flowpen_liquid::Liquid;
-use flowpen_playground::simulator::{Bubble, CallerInput, Origin, Simulator, Wait};
+use flowpen_playground::simulator::{Bubble, CallerInput, Origin, Wait};
 use serde_json::json;
-
-const T0: u64 = 1_767_225_600_000;
 
 /// An IVR: a menu (keys or speech), a Say, then a transfer to another number.
 fn ivr() -> Flow {
@@ -54,10 +54,6 @@ fn call() -> Trigger {
         to: "+15559870000".into(),
         parameters: vec![],
     })
-}
-
-fn sim() -> Simulator {
-    Simulator::new(Rc::new(Liquid::studio()))
 }
 
 #[test]

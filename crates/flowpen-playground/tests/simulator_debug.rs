@@ -7,40 +7,21 @@
 //! last execution that reached the widget.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::*;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use flowpen_engine::{
-    Breakpoint, EndReason, HttpRequest, HttpResponse, Input, InputError, PauseReason, Status,
-    StepDetail, TransportError, TriggerKind,
+    Breakpoint, EndReason, HttpRequest, Input, InputError, PauseReason, Status, StepDetail,
+    TriggerKind,
 };
 use flowpen_flow::Flow;
-use flowpen_liquid::Liquid;
-use flowpen_playground::project::examples::example;
 use flowpen_playground::simulator::{
     parse_flow_data, Answer, Bubble, Command, FlowDataError, Origin, RewindError, Simulator, Tone,
     Wait, CONTACT, FLOW_ADDRESS,
 };
 use serde_json::json;
-
-const T0: u64 = 1_767_225_600_000;
-
-fn random_number() -> Flow {
-    let ex = example("random-number.json").expect("the example");
-    Flow::parse(ex.json).expect("the example parses")
-}
-
-fn sim() -> Simulator {
-    Simulator::new(Rc::new(Liquid::studio()))
-}
-
-fn json_response(status: u16, body: &str) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse {
-        status,
-        headers: vec![("Content-Type".into(), "application/json".into())],
-        body: body.into(),
-    })
-}
 
 /// The only request in `commands`.
 fn request(commands: &[Command]) -> HttpRequest {
@@ -89,7 +70,7 @@ fn finished_run(s: &mut Simulator, f: &Flow) {
 
 #[test]
 fn every_input_an_execution_takes_is_recorded_with_its_time() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     finished_run(&mut s, &f);
     let e = s.execution(1).expect("kept");
@@ -119,7 +100,7 @@ fn every_input_an_execution_takes_is_recorded_with_its_time() {
 
 #[test]
 fn rewinding_to_each_step_restores_the_execution_as_it_was_after_it() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut reference = sim();
     finished_run(&mut reference, &f);
     let old = reference.execution(1).expect("kept");
@@ -181,7 +162,7 @@ fn rewinding_to_each_step_restores_the_execution_as_it_was_after_it() {
 
 #[test]
 fn a_rewound_execution_takes_the_other_branch_on_its_own_clock() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     finished_run(&mut s, &f);
     // Rewound a minute later to the step that answered min_value: max_value waits again.
@@ -247,7 +228,7 @@ fn a_rewound_execution_takes_the_other_branch_on_its_own_clock() {
 
 #[test]
 fn rewinding_an_active_execution_stops_it_and_a_missing_answer_is_fetched_again() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     s.chat(&f, 1, "hi", T0);
     s.chat(&f, 1, "1", T0 + 1_000);
@@ -296,7 +277,7 @@ fn rewinding_an_active_execution_stops_it_and_a_missing_answer_is_fetched_again(
 
 #[test]
 fn a_failed_message_is_failed_again_in_the_rewound_chat() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     s.chat(&f, 1, "hi", T0);
     s.set_fail_next_send(true);
@@ -319,7 +300,7 @@ fn a_failed_message_is_failed_again_in_the_rewound_chat() {
 
 #[test]
 fn a_breakpoint_pauses_before_the_widget_and_continue_and_step_go_on() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     s.set_breakpoints(BTreeSet::from([Breakpoint::at("max_value")]), T0);
     s.chat(&f, 1, "hi", T0);
@@ -377,7 +358,7 @@ fn a_breakpoint_pauses_before_the_widget_and_continue_and_step_go_on() {
 
 #[test]
 fn flow_data_edited_while_paused_changes_what_the_next_widget_renders() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     assert!(s.toggle_breakpoint(Breakpoint::at("get_num"), T0));
     s.chat(&f, 1, "hi", T0);
@@ -464,7 +445,7 @@ fn the_flow_data_editor_reads_a_json_object() {
 
 #[test]
 fn run_from_here_starts_mid_flow_with_the_flow_data_of_the_last_run_there() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     // Nothing ran yet: a minimal context with the simulator's addresses.
     let p = s.proposed_flow_data("get_num");
@@ -545,7 +526,7 @@ fn run_from_here_starts_mid_flow_with_the_flow_data_of_the_last_run_there() {
 
 #[test]
 fn a_start_at_that_cannot_start_changes_nothing() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     s.chat(&f, 1, "hi", T0);
     let err = s
@@ -561,7 +542,7 @@ fn a_start_at_that_cannot_start_changes_nothing() {
 
 #[test]
 fn an_execution_stopped_while_it_waited_for_a_response_is_rewound_to_that_wait() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     s.chat(&f, 1, "hi", T0);
     s.chat(&f, 1, "1", T0 + 1_000);
@@ -656,7 +637,7 @@ fn a_call_is_rewound_with_its_voice_and_keys_and_answered_differently() {
 
 #[test]
 fn the_execution_rewound_from_stays_listed_when_the_oldest_are_dropped() {
-    let f = random_number();
+    let f = flow("random-number.json");
     let mut s = sim();
     for i in 0..flowpen_playground::simulator::KEEP as u64 {
         s.chat(&f, 1, "hi", T0 + i);
