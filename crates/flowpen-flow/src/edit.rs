@@ -329,9 +329,19 @@ pub fn rename(flow: &Flow, state: usize, new: &str) -> Result<Edit, EditError> {
 
 /// Deletes widgets and clears every transition that led to them. The Trigger cannot be deleted.
 pub fn delete(flow: &Flow, states: &[usize]) -> Result<Edit, EditError> {
-    let mut doomed: Vec<usize> = states.to_vec();
-    doomed.sort_unstable();
-    doomed.dedup();
+    // Sorted and without repeats, by marking (no comparison sort: its code would be one more
+    // copy in the wasm); of the positions past the last widget only the first is kept, as it is
+    // the error `state_ref` reports after every check of the widgets before it.
+    let mut marked = vec![false; flow.states.len()];
+    let mut beyond: Option<usize> = None;
+    for &i in states {
+        match marked.get_mut(i) {
+            Some(m) => *m = true,
+            None => beyond = Some(beyond.map_or(i, |b| b.min(i))),
+        }
+    }
+    let mut doomed: Vec<usize> = (0..marked.len()).filter(|&i| marked[i]).collect();
+    doomed.extend(beyond);
     let mut names = Vec::new();
     for &i in &doomed {
         let s = state_ref(flow, i)?;

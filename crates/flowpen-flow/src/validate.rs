@@ -177,8 +177,26 @@ pub fn validate_with(flow: &Flow, check_template: TemplateChecker<'_>) -> Vec<Di
         v.templates(i, state, &names, check_template);
     }
     v.reachability(flow, &names);
-    v.out.sort_by_key(|d| d.state.map_or(0, |s| s + 1));
-    v.out
+    by_widget(v.out, flow.states.len())
+}
+
+/// The flow's own diagnostics first, then each widget's in the flow's order, each group in the
+/// order found: a stable bucket sort (no comparison sort, whose code the wasm would carry once
+/// more for this type).
+fn by_widget(found: Vec<Diagnostic>, widgets: usize) -> Vec<Diagnostic> {
+    let mut buckets: Vec<Vec<Diagnostic>> = Vec::new();
+    buckets.resize_with(widgets + 1, Vec::new);
+    let last = widgets;
+    let total = found.len();
+    for d in found {
+        let at = d.state.map_or(0, |s| s.saturating_add(1)).min(last);
+        buckets[at].push(d);
+    }
+    let mut out = Vec::with_capacity(total);
+    for b in buckets {
+        out.extend(b);
+    }
+    out
 }
 
 fn names_by_count(flow: &Flow) -> HashMap<&str, usize> {

@@ -150,6 +150,27 @@ fn delete_clears_transitions_into_the_deleted_widget() {
 }
 
 #[test]
+fn delete_takes_positions_in_any_order_with_repeats_and_checks_them_in_order() {
+    let flow = Flow::parse(&flowpen_testkit::generated_flow(6, true)).unwrap();
+    let last = flow.states.len() - 1;
+    let trigger = flow.index_of("Trigger").unwrap();
+    assert_eq!(
+        edit::delete(&flow, &[last, 1, last, 1]).unwrap(),
+        edit::delete(&flow, &[1, last]).unwrap()
+    );
+    let past = flow.states.len();
+    // The first position past the end is the one named, after the widgets before it.
+    assert_eq!(
+        edit::delete(&flow, &[past + 5, 1, past]),
+        Err(edit::EditError::NoSuchWidget(past))
+    );
+    assert!(matches!(
+        edit::delete(&flow, &[past, trigger]),
+        Err(edit::EditError::NotAllowed(_))
+    ));
+}
+
+#[test]
 fn move_add_connect_and_properties_are_invertible() {
     for (file, flow) in &corpus_flows("move_add_connect_and_properties_are_invertible") {
         for i in 0..flow.states.len() {

@@ -58,7 +58,7 @@ impl Reads {
             self.paths.clear();
             return;
         }
-        self.paths.sort();
+        self.paths = crate::value::sort_stable_by(std::mem::take(&mut self.paths), Ord::cmp);
         self.paths.dedup();
         let mut kept: Vec<Vec<Seg>> = Vec::with_capacity(self.paths.len());
         for p in std::mem::take(&mut self.paths) {

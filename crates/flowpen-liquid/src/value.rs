@@ -11,6 +11,7 @@
 //! never depends on hash order.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 use std::fmt::Write as _;
@@ -407,11 +408,11 @@ impl<'a> ObjRef<'a> {
     pub fn entries(self) -> Vec<(KStringCow<'a>, &'a dyn ValueView)> {
         match self {
             ObjRef::View(o) => {
-                let mut all: Vec<_> = o.iter().collect();
-                if o.as_value().type_name() != ORDERED_OBJECT {
-                    all.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+                let all: Vec<_> = o.iter().collect();
+                if o.as_value().type_name() == ORDERED_OBJECT {
+                    return all;
                 }
-                all
+                sort_stable_by(all, |a, b| a.0.as_str().cmp(b.0.as_str()))
             }
             ObjRef::Pairs(a) => a
                 .values()
@@ -819,7 +820,7 @@ pub(crate) fn compare(
     a: &dyn ValueView,
     b: &dyn ValueView,
     numeric_strings: bool,
-) -> Result<Option<std::cmp::Ordering>, String> {
+) -> Result<Option<Ordering>, String> {
     compare_kinds(&kind(a), &kind(b), numeric_strings)
 }
 
@@ -828,7 +829,7 @@ fn compare_kinds(
     ka: &Kind<'_>,
     kb: &Kind<'_>,
     numeric_strings: bool,
-) -> Result<Option<std::cmp::Ordering>, String> {
+) -> Result<Option<Ordering>, String> {
     let num = |k: &Kind<'_>| match k {
         Kind::Int(i) => Some(*i as f64),
         Kind::Float(f) => Some(*f),
@@ -873,6 +874,24 @@ fn ruby_class(k: &Kind<'_>) -> &'static str {
         Kind::Array(_) => "array",
         Kind::Object(_) => "object",
     }
+}
+
+/// `items` sorted stably by `cmp`. Every sort of this crate goes through here: the standard
+/// library's slice sort is compiled once per element type (about 3.5 kB of wasm each), and this
+/// one sorts positions, so the app carries one copy for all of them (BENCHMARKS.md, Bundle size).
+pub(crate) fn sort_stable_by<T>(items: Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    let order = positions_in_order(items.len(), &|a, b| cmp(&items[a], &items[b]));
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+fn positions_in_order(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    order.sort_by(|&a, &b| cmp(a, b));
+    order
 }
 
 #[cfg(test)]

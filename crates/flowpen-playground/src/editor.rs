@@ -33,7 +33,6 @@ pub mod persist;
 pub mod project;
 mod tabs;
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use flowpen_flow::json::Json;
@@ -657,11 +656,11 @@ impl EditorState {
         let view = view_text.map(persist::parse_view).unwrap_or_default();
         if of_this_flow {
             let names = self.doc.flow.name_index();
-            let selection: BTreeSet<usize> = view
-                .selection
-                .iter()
-                .filter_map(|n| names.get(n.as_str()).copied())
-                .collect();
+            let selection = document::selection_of(
+                view.selection
+                    .iter()
+                    .filter_map(|n| names.get(n.as_str()).copied()),
+            );
             self.doc.selection = Rc::new(selection);
             if let Some(vp) = view.viewport {
                 self.canvas.viewport = vp;

@@ -141,13 +141,12 @@ pub fn app() -> Html {
                         .iter()
                         .find(|f| f.subflow.as_deref() == Some(sub.name.as_str())),
                 }?;
-                Some(Rc::new(Uncovered {
-                    widgets: flow.unreached().map(|w| w.name.clone()).collect(),
-                    transitions: flow
-                        .untaken()
-                        .map(|t| (t.widget.clone(), t.index))
-                        .collect(),
-                }))
+                let mut uncovered = Uncovered::default();
+                let u = &mut uncovered;
+                u.widgets.extend(flow.unreached().map(|w| w.name.clone()));
+                u.transitions
+                    .extend(flow.untaken().map(|t| (t.widget.clone(), t.index)));
+                Some(Rc::new(uncovered))
             },
         )
     };

@@ -16,7 +16,9 @@ use liquid_core::Result;
 use super::{string, Call};
 use crate::budget::{key_cost, units, Meter, ITEM, SCAN};
 use crate::error::render_error;
-use crate::value::{equals, kind, kind_number, print, to_text, truthy, Kind, Num, ObjRef};
+use crate::value::{
+    equals, kind, kind_number, print, sort_stable_by, to_text, truthy, Kind, Num, ObjRef,
+};
 
 /// The items of a filter's input, charging [`ITEM`] for each.
 pub(crate) fn seq<'v>(call: &Call<'_>, v: &'v dyn ValueView) -> Result<Vec<&'v dyn ValueView>> {
@@ -311,8 +313,8 @@ fn sorted<'a>(
             .saturating_add(bytes)
             .saturating_mul(levels),
     )?;
-    let mut order: Vec<(&'a dyn ValueView, SortKey<'_>)> = items.into_iter().zip(keys).collect();
-    order.sort_by(|(_, x), (_, y)| x.cmp(y));
+    let order: Vec<(&'a dyn ValueView, SortKey<'_>)> = items.into_iter().zip(keys).collect();
+    let order = sort_stable_by(order, |(_, x), (_, y)| x.cmp(y));
     Ok(order.into_iter().map(|(item, _)| item).collect())
 }
 

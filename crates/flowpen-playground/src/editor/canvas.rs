@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use super::cards;
+use super::document::selection_of;
 use super::geometry::{snap, Point, Rect, Viewport};
 use super::{Action, EditorState, Overlay};
 
@@ -110,7 +111,7 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
             let ids = if s.doc.selection.contains(&index) {
                 Rc::clone(&s.doc.selection)
             } else {
-                Rc::new(BTreeSet::from([index]))
+                Rc::new(selection_of([index]))
             };
             s.canvas.drag = Some(Rc::new(Drag {
                 ids,
@@ -125,7 +126,7 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
         Action::MoveSelection { focused, dx, dy } => {
             if let Some(i) = focused.filter(|i| !s.doc.selection.contains(i)) {
                 if i < s.doc.flow.states.len() {
-                    s.set_selection(BTreeSet::from([i]));
+                    s.set_selection(selection_of([i]));
                 }
             }
             let ids: Vec<usize> = s.doc.selection.iter().copied().collect();

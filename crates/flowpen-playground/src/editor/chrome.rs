@@ -1,9 +1,9 @@
 //! The page around the flow: dialogs and menus, notices, focus requests, the panel on the right
 //! and the theme, with the actions that change them. Nothing here edits the flow.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use super::document::selection_of;
 use super::geometry::Point;
 use super::{Action, EditorState};
 use crate::share::Shared;
@@ -180,7 +180,7 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
     match action {
         Action::NewFlow => s.chrome.overlay = Some(Overlay::ConfirmNew),
         Action::Reveal(index) if index < s.doc.flow.states.len() => {
-            s.set_selection(BTreeSet::from([index]));
+            s.set_selection(selection_of([index]));
             s.ensure_visible(index, true);
             s.request_focus(FocusTarget::Card(index));
             s.chrome.overlay = None;
@@ -190,12 +190,12 @@ pub(super) fn update(s: &mut EditorState, action: Action) {
         Action::StartConnect { from, port }
             if s.doc.cards.get(from).is_some_and(|c| port < c.ports.len()) =>
         {
-            s.set_selection(BTreeSet::from([from]));
+            s.set_selection(selection_of([from]));
             s.chrome.overlay = Some(Overlay::ConnectMenu { from, port });
         }
         Action::OpenInspector(card) => {
             if let Some(i) = card.filter(|&i| i < s.doc.flow.states.len()) {
-                s.set_selection(BTreeSet::from([i]));
+                s.set_selection(selection_of([i]));
             }
             s.request_focus(FocusTarget::Inspector);
         }

@@ -85,12 +85,15 @@ impl EditorState {
     /// The names of the widgets of the flow on the canvas that have breakpoints.
     pub fn breakpoint_names(&self) -> BTreeSet<String> {
         let open = self.open_subflow_key();
-        self.project
-            .breakpoints
-            .iter()
-            .filter(|b| b.subflow == open && self.doc.flow.index_of(&b.widget).is_some())
-            .map(|b| b.widget.clone())
-            .collect()
+        let mut names = BTreeSet::new();
+        names.extend(
+            self.project
+                .breakpoints
+                .iter()
+                .filter(|b| b.subflow == open && self.doc.flow.index_of(&b.widget).is_some())
+                .map(|b| b.widget.clone()),
+        );
+        names
     }
 
     /// The breakpoints as an execution sees them when its top flow is the subflow under key
@@ -102,15 +105,18 @@ impl EditorState {
         let Some(key) = runs else {
             return (*self.project.breakpoints).clone();
         };
-        self.project
-            .breakpoints
-            .iter()
-            .filter_map(|b| match &b.subflow {
-                None => None,
-                Some(k) if k == key => Some(Breakpoint::at(&b.widget)),
-                Some(_) => Some(b.clone()),
-            })
-            .collect()
+        let mut set = BTreeSet::new();
+        set.extend(
+            self.project
+                .breakpoints
+                .iter()
+                .filter_map(|b| match &b.subflow {
+                    None => None,
+                    Some(k) if k == key => Some(Breakpoint::at(&b.widget)),
+                    Some(_) => Some(b.clone()),
+                }),
+        );
+        set
     }
 
     /// The stub of widget `index` of the flow on the canvas, if it has one (on or off).
@@ -122,12 +128,15 @@ impl EditorState {
     /// The names of the widgets of the flow on the canvas whose stub is switched on.
     pub fn stubbed_names(&self) -> BTreeSet<String> {
         let open = self.open_subflow_key();
-        self.project
-            .stubs
-            .iter()
-            .filter(|s| s.on && s.subflow == open)
-            .map(|s| s.widget.clone())
-            .collect()
+        let mut names = BTreeSet::new();
+        names.extend(
+            self.project
+                .stubs
+                .iter()
+                .filter(|s| s.on && s.subflow == open)
+                .map(|s| s.widget.clone()),
+        );
+        names
     }
 
     /// The stub of the one selected widget, if exactly one is selected and it has one.
@@ -220,15 +229,16 @@ impl EditorState {
     pub(super) fn rekey_subflow(&mut self, was: &str, now: &str) {
         let moved = |k: &Option<String>| k.as_deref() == Some(was);
         if self.project.breakpoints.iter().any(|b| moved(&b.subflow)) {
-            let set = self
-                .project
-                .breakpoints
-                .iter()
-                .map(|b| match moved(&b.subflow) {
-                    true => Breakpoint::in_subflow(now, &b.widget),
-                    false => b.clone(),
-                })
-                .collect();
+            let mut set = BTreeSet::new();
+            set.extend(
+                self.project
+                    .breakpoints
+                    .iter()
+                    .map(|b| match moved(&b.subflow) {
+                        true => Breakpoint::in_subflow(now, &b.widget),
+                        false => b.clone(),
+                    }),
+            );
             self.project.breakpoints = Rc::new(set);
         }
         if self.project.stubs.iter().any(|s| moved(&s.subflow)) {
