@@ -21,6 +21,7 @@
 //!   (`rewind`); `debug` holds the debugger's inputs (breakpoints, Continue, Step, Flow Data
 //!   edits) and "Run from here".
 
+mod by_id;
 mod chat;
 mod debug;
 mod execution;
@@ -42,6 +43,7 @@ use serde_json::Value;
 
 use crate::project::WidgetStub;
 
+pub use by_id::ById;
 pub use chat::{Bubble, CallerInput, Tone};
 pub use debug::{parse_flow_data, FlowDataError, Proposal};
 pub use execution::{end_kind, Answer, Execution, Highlight, Pause, RequestNote, Wait};
@@ -565,7 +567,7 @@ impl Simulator {
         let mut commands = Vec::new();
         let mut fail = self.fail_next_send;
         if let Some(e) = self.execution_mut(execution) {
-            let note = e.requests.entry(request.0).or_default();
+            let note = e.requests.get_or_default(request.0);
             note.logs = answer.logs;
             note.duration_ms = Some(answer.duration_ms);
             note.note = answer.note;

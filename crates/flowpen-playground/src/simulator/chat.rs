@@ -2,7 +2,7 @@
 //! the user gave become bubbles. The same functions build the chat live and when a rewound
 //! execution is rebuilt from its recorded inputs, so both show the same thing.
 
-use std::collections::BTreeMap;
+use super::by_id::ById;
 
 use flowpen_engine::{
     Audio, AudioKind, Effect, EndReason, GatherRequest, HttpRequest, Input, RecordRequest,
@@ -91,9 +91,9 @@ pub(super) struct ChatState {
     pub(super) gather: Option<GatherRequest>,
     pub(super) record: Option<RecordRequest>,
     /// Message id → index of its bubble.
-    pub(super) sent: BTreeMap<u32, usize>,
+    pub(super) sent: ById<usize>,
     /// Outside wait id → its widget.
-    pub(super) externals: BTreeMap<u32, String>,
+    pub(super) externals: ById<String>,
 }
 
 /// Shows one effect of execution `id` in the chat at `now`. An HTTP request is given back: the
@@ -161,7 +161,7 @@ pub(super) fn show(
 
 /// Marks the bubble of message `id` as failed.
 pub(super) fn mark_failed(chat: &mut [Bubble], state: &ChatState, id: u32) {
-    if let Some(Bubble::Flow { failed, .. }) = state.sent.get(&id).and_then(|&i| chat.get_mut(i)) {
+    if let Some(Bubble::Flow { failed, .. }) = state.sent.get(id).and_then(|&i| chat.get_mut(i)) {
         *failed = true;
     }
 }
@@ -191,7 +191,7 @@ pub(super) fn input_bubble(input: &Input, at_ms: u64, state: &ChatState) -> Opti
         Input::Recording(r) => caller(CallerInput::Recording(r.transcript.clone())),
         Input::HangUp => caller(CallerInput::HangUp),
         Input::External { wait, outcome } => caller(CallerInput::Outcome {
-            widget: state.externals.get(&wait.0).cloned().unwrap_or_default(),
+            widget: state.externals.get(wait.0).cloned().unwrap_or_default(),
             event: outcome.event.clone(),
         }),
         _ => None,

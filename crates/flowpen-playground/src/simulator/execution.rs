@@ -4,7 +4,7 @@
 //! [`Execution::drain`] turns the engine's effects into bubbles and commands, acknowledging what
 //! the simulator answers itself (sent messages, played audio).
 
-use std::collections::BTreeMap;
+use super::by_id::ById;
 use std::rc::Rc;
 
 use flowpen_engine::{
@@ -91,7 +91,7 @@ pub struct Execution {
     /// Its part of the conversation.
     pub chat: Vec<Bubble>,
     /// Notes per request id.
-    pub requests: BTreeMap<u32, RequestNote>,
+    pub requests: ById<RequestNote>,
     /// The step the user selected in the log (Flow Data shows the context after it).
     pub selected_step: Option<usize>,
     /// Every input the engine took, with its time on the execution's clock (the simulator's
@@ -113,7 +113,7 @@ impl Execution {
             started_ms: now,
             skew_ms: 0,
             chat: Vec::new(),
-            requests: BTreeMap::new(),
+            requests: ById::default(),
             selected_step: None,
             inputs: Vec::new(),
             chat_state: ChatState::default(),
@@ -288,7 +288,7 @@ impl Execution {
     /// The note of a step's request, if the step made one.
     pub fn request_note(&self, step: &Step) -> Option<&RequestNote> {
         match &step.detail {
-            StepDetail::Http { request, .. } => self.requests.get(&request.id.0),
+            StepDetail::Http { request, .. } => self.requests.get(request.id.0),
             _ => None,
         }
     }
@@ -403,7 +403,7 @@ impl Execution {
     /// Whether the request the execution waits for is a stubbed one.
     pub fn waits_for_stub(&self) -> bool {
         self.pending_request()
-            .and_then(|id| self.requests.get(&id.0))
+            .and_then(|id| self.requests.get(id.0))
             .is_some_and(|n| n.stubbed)
     }
 

@@ -15,7 +15,7 @@
 //! revision) after every change, and send inputs through its methods.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::{Rc, Weak};
 
 use flowpen_engine::{Breakpoint, Trigger, TriggerKind};
@@ -37,7 +37,9 @@ struct Inner {
     editor: Latest,
     host: FunctionsHost,
     timer: RefCell<Option<(Timer, Timeout)>>,
-    inflight: RefCell<BTreeMap<(u32, u32), AbortController>>,
+    /// The requests on the network, by (execution, request): a list (a few at a time; a map's
+    /// code would be one more copy in the wasm).
+    inflight: RefCell<Vec<((u32, u32), AbortController)>>,
     rev: Cell<u64>,
     redraw: RefCell<Option<Callback<()>>>,
     /// The key of the subflow the latest execution was started from (its tab), `None` for the
@@ -276,6 +278,13 @@ fn wanted(inner: &Inner) -> (BTreeSet<Breakpoint>, Vec<WidgetStub>) {
     )
 }
 
+/// Forgets request `key` on the network, giving back its controller.
+fn take_inflight(inner: &Inner, key: (u32, u32)) -> Option<AbortController> {
+    let mut inflight = inner.inflight.borrow_mut();
+    let at = inflight.iter().position(|(k, _)| *k == key)?;
+    Some(inflight.swap_remove(at).1)
+}
+
 /// Changes the simulator, carries out the commands, re-arms the timer, redraws.
 fn apply(inner: &Rc<Inner>, f: impl FnOnce(&mut Simulator, u64) -> Vec<Command>) {
     let commands = match inner.sim.try_borrow_mut() {
@@ -341,12 +350,12 @@ fn perform(inner: &Rc<Inner>, command: Command) {
                 return;
             };
             let key = (execution, request.id.0);
-            inner.inflight.borrow_mut().insert(key, controller.clone());
+            inner.inflight.borrow_mut().push((key, controller.clone()));
             let weak = Rc::downgrade(inner);
             wasm_bindgen_futures::spawn_local(async move {
                 let fetched = fetch::perform(&request, controller).await;
                 let Some(inner) = weak.upgrade() else { return };
-                inner.inflight.borrow_mut().remove(&key);
+                take_inflight(&inner, key);
                 let answer = Answer {
                     logs: Vec::new(),
                     duration_ms: fetched.duration_ms,
@@ -383,7 +392,7 @@ fn perform(inner: &Rc<Inner>, command: Command) {
             .forget();
         }
         Command::Cancel { execution, request } => {
-            if let Some(c) = inner.inflight.borrow_mut().remove(&(execution, request.0)) {
+            if let Some(c) = take_inflight(inner, (execution, request.0)) {
                 c.abort();
             }
         }
@@ -424,7 +433,7 @@ pub fn use_simulator(editor: Latest) -> Sim {
         editor,
         host: FunctionsHost::new(),
         timer: RefCell::new(None),
-        inflight: RefCell::new(BTreeMap::new()),
+        inflight: RefCell::new(Vec::new()),
         rev: Cell::new(0),
         redraw: RefCell::new(None),
         runs: RefCell::new(None),
