@@ -27,12 +27,12 @@ use components::canvas::Canvas;
 pub use components::canvas::HighlightContext;
 use components::canvas::Uncovered;
 use components::chat::ChatPanel;
-use components::dialogs::OverlayView;
+use components::dialogs::{overlay_view, OverlayViewProps};
 use components::flow_tabs::FlowTabs;
 use components::functions::FunctionsPanel;
 use components::icons;
 use components::inspector::Inspector;
-use components::notice::NoticeView;
+use components::notice::notice_view;
 use components::palette::Palette;
 use components::problems::Problems;
 use components::runlog::RunLog;
@@ -242,10 +242,11 @@ pub fn app() -> Html {
                         }
                     </div>
                 </main>
-                <NoticeView notice={s.chrome.notice.clone()} />
-                <OverlayView overlay={s.chrome.overlay.clone()} flow={Ptr::new(&s.doc.flow)} main={Ptr::new(s.main_flow())}
-                    functions={Ptr::new(&s.project.functions)} subflows={Ptr::new(&s.project.subflows)}
-                    tests={Ptr::new(&s.project.tests)} stubs={Ptr::new(&s.project.stubs)} cards={Ptr::new(&s.doc.cards)} sim={sim.clone()} />
+                { notice_view(&dispatch, &components::notice::NoticeViewProps { notice: s.chrome.notice.clone() }) }
+                { overlay_view(&dispatch, &OverlayViewProps {
+                    overlay: s.chrome.overlay.clone(), flow: Ptr::new(&s.doc.flow), main: Ptr::new(s.main_flow()),
+                    functions: Ptr::new(&s.project.functions), subflows: Ptr::new(&s.project.subflows),
+                    tests: Ptr::new(&s.project.tests), stubs: Ptr::new(&s.project.stubs), cards: Ptr::new(&s.doc.cards), sim: sim.clone() }) }
             </div>
         </ContextProvider<FunctionsContext>>
         </ContextProvider<HighlightContext>>

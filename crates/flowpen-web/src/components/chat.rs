@@ -7,7 +7,7 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use super::call::{call_controls, speak_new, voice_bubble, StartOptions};
-use super::debug::PausedBar;
+use super::debug::{paused_bar, PausedBarProps};
 use super::icons;
 use super::inspector::fields::event_value;
 use crate::hooks::Sim;
@@ -263,7 +263,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                 }
                 { for bubbles }
             </div>
-            <PausedBar sim={sim.clone()} />
+            { paused_bar(&dispatch, &PausedBarProps { sim: sim.clone() }) }
             { call_controls(sim) }
             if !on_call {
             <form class="chat-compose" onsubmit={send}>

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use super::dialogs::Modal;
 use super::icons;
 use super::inspector::fields::event_value;
-use super::{use_dispatch, Ptr};
+use super::{use_dispatch, Dispatch, Ptr};
 use crate::hooks::Sim;
 use flowpen_playground::editor::{Action, Overlay, Panel};
 use flowpen_playground::simulator::{parse_flow_data, FlowDataError};
@@ -385,16 +385,13 @@ pub fn edit_flow_data(props: &EditFlowDataProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct PausedBarProps {
     pub sim: Sim,
 }
 
 /// Where the active execution is paused, with Continue (F8), Step (F10) and Edit Flow Data.
 /// Nothing when it is not paused.
-#[function_component(PausedBar)]
-pub fn paused_bar(props: &PausedBarProps) -> Html {
-    let dispatch = use_dispatch();
+pub fn paused_bar(dispatch: &Dispatch, props: &PausedBarProps) -> Html {
     let Some(pause) = props
         .sim
         .view(|s| s.active().and_then(|e| e.paused()))
@@ -435,7 +432,7 @@ pub fn paused_bar(props: &PausedBarProps) -> Html {
                 </button>
                 <button type="button" class="btn small" data-testid="debug-edit-flow-data"
                     title="Change Flow Data before the widget runs"
-                    onclick={super::send(&dispatch, Action::ShowOverlay(Overlay::EditFlowData))}>
+                    onclick={super::send(dispatch, Action::ShowOverlay(Overlay::EditFlowData))}>
                     { "Edit Flow Data…" }
                 </button>
             </span>

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::icons;
 use super::inspector::fields::event_value;
-use super::{send, use_dispatch, Ptr};
+use super::{send, use_dispatch, Dispatch, Ptr};
 use crate::hooks::share::use_page_url;
 use crate::hooks::{browser, copy_text, storage};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
@@ -521,7 +521,7 @@ fn holds(
 
 /// A read-only link field with its Copy button.
 fn link_row(
-    dispatch: &super::Dispatch,
+    dispatch: &Dispatch,
     label: &str,
     link: &Rc<String>,
     (testid, copy_testid): (&'static str, &'static str),
@@ -687,7 +687,7 @@ fn capitalized(s: &str) -> String {
 
 /// A share link arrived while the project has changes no file holds: open it (the current project
 /// stays in Recent, and Undo brings it back) or keep the current one.
-fn confirm_shared(dispatch: &super::Dispatch, shared: &share::Shared) -> Html {
+fn confirm_shared(dispatch: &Dispatch, shared: &share::Shared) -> Html {
     let doc = &shared.document;
     let flow = doc.flow();
     let title = flow
@@ -717,7 +717,6 @@ fn confirm_shared(dispatch: &super::Dispatch, shared: &share::Shared) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct OverlayViewProps {
     pub overlay: Option<Overlay>,
     /// The flow on the canvas.
@@ -733,9 +732,7 @@ pub struct OverlayViewProps {
 }
 
 /// The open dialog, if any (the canvas draws its own menus: "add a widget here", a widget's).
-#[function_component(OverlayView)]
-pub fn overlay_view(props: &OverlayViewProps) -> Html {
-    let dispatch = use_dispatch();
+pub fn overlay_view(dispatch: &Dispatch, props: &OverlayViewProps) -> Html {
     match &props.overlay {
         Some(Overlay::Import) => html! { <ImportDialog /> },
         Some(Overlay::ConfirmNew) => html! { <ConfirmNew /> },
@@ -743,7 +740,7 @@ pub fn overlay_view(props: &OverlayViewProps) -> Html {
         Some(Overlay::ConfirmRemoveSubflow(index)) => html! {
             <ConfirmRemoveSubflow index={*index} name={props.subflows.get(*index).map(|s| s.name.clone()).unwrap_or_default()} />
         },
-        Some(Overlay::ConfirmShared(pending)) => confirm_shared(&dispatch, &pending.0),
+        Some(Overlay::ConfirmShared(pending)) => confirm_shared(dispatch, &pending.0),
         Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
         Some(Overlay::Help) => help_dialog(),
         Some(Overlay::Share) => html! {

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use super::icons;
 use super::inspector::fields::event_value;
-use super::{send, use_dispatch, Ptr};
+use super::{send, use_dispatch, Dispatch, Ptr};
 use crate::hooks::browser;
 
 #[derive(Properties, PartialEq)]
@@ -118,23 +118,20 @@ pub fn flow_tabs(props: &FlowTabsProps) -> Html {
             </div>
             if let Some(i) = props.open {
                 if let Some(s) = props.subflows.get(i) {
-                    <SubflowSettings index={i} subflow={Rc::new(s.clone())} />
+                    { subflow_settings(&dispatch, &SubflowSettingsProps { index: i, subflow: Rc::new(s.clone()) }) }
                 }
             }
         </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct SubflowSettingsProps {
     index: usize,
     subflow: Rc<Subflow>,
 }
 
 /// The open subflow's name and SID, and Remove.
-#[function_component(SubflowSettings)]
-fn subflow_settings(props: &SubflowSettingsProps) -> Html {
-    let dispatch = use_dispatch();
+fn subflow_settings(dispatch: &Dispatch, props: &SubflowSettingsProps) -> Html {
     let index = props.index;
     let rename = {
         let dispatch = dispatch.clone();
@@ -166,7 +163,7 @@ fn subflow_settings(props: &SubflowSettingsProps) -> Html {
                     oninput={set_sid} placeholder="FW…" autocomplete="off" spellcheck="false" />
             </label>
             <button type="button" class="btn small" data-testid="subflow-remove"
-                onclick={send(&dispatch, Action::RemoveSubflow(index))}>
+                onclick={send(dispatch, Action::RemoveSubflow(index))}>
                 { icons::glyph(icons::TRASH) }{ "Remove" }
             </button>
         </div>

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use super::icons;
 use super::inspector::fields::event_value;
-use super::{send, use_dispatch, Ptr};
+use super::{send, use_dispatch, Dispatch, Ptr};
 use flowpen_playground::editor::Action;
 use flowpen_playground::project::functions::{self as project, EnvField, FunctionsProject};
 use flowpen_playground::trust::Pending;
@@ -115,7 +115,7 @@ pub fn functions_panel(props: &FunctionsPanelProps) -> Html {
                 if let Some(i) = selected {
                     <FunctionEditor key={i} index={i} functions={props.functions.clone()} flow={props.flow.clone()} readonly={props.readonly} />
                 }
-                <EnvEditor functions={props.functions.clone()} readonly={props.readonly} />
+                { env_editor(&dispatch, &EnvEditorProps { functions: props.functions.clone(), readonly: props.readonly }) }
             </div>
         </section>
     }
@@ -308,16 +308,13 @@ fn code_editor(props: &CodeEditorProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 struct EnvEditorProps {
     functions: Ptr<FunctionsProject>,
     readonly: bool,
 }
 
 /// The environment variables (`context.NAME` in every Function).
-#[function_component(EnvEditor)]
-fn env_editor(props: &EnvEditorProps) -> Html {
-    let dispatch = use_dispatch();
+fn env_editor(dispatch: &Dispatch, props: &EnvEditorProps) -> Html {
     let env = &props.functions.env;
     let set = |item: usize, field: EnvField| {
         let dispatch = dispatch.clone();
@@ -345,7 +342,7 @@ fn env_editor(props: &EnvEditorProps) -> Html {
                     if !props.readonly {
                     <div class="row-actions">
                         <button type="button" class="icon-btn danger" title="Remove" aria-label="Remove"
-                            data-testid={format!("env-{i}-remove")} onclick={send(&dispatch, Action::RemoveEnv(i))}>
+                            data-testid={format!("env-{i}-remove")} onclick={send(dispatch, Action::RemoveEnv(i))}>
                             { icons::glyph(icons::CLOSE) }
                         </button>
                     </div>
@@ -356,7 +353,7 @@ fn env_editor(props: &EnvEditorProps) -> Html {
                 </div>
             }) }
             if !props.readonly {
-            <button type="button" class="btn small" data-testid="env-add" onclick={send(&dispatch, Action::AddEnv)}>
+            <button type="button" class="btn small" data-testid="env-add" onclick={send(dispatch, Action::AddEnv)}>
                 { icons::glyph(icons::PLUS) }{ "Add variable" }
             </button>
             }

@@ -14,14 +14,14 @@ use yew::prelude::*;
 
 use super::canvas::HighlightContext;
 use super::icons;
-use super::{send, use_dispatch, Ptr};
+use super::{send, use_dispatch, Dispatch, Ptr};
 use fields::{event_value, NameField, TextField};
 use flowpen_playground::editor::cards::{type_class, type_label, CardModel};
 use flowpen_playground::editor::clipboard::{parse_widget, state_json};
 use flowpen_playground::editor::debug::stubbable;
 use flowpen_playground::editor::{Action, Overlay};
 use flowpen_playground::project::WidgetStub;
-use form::WidgetForm;
+use form::{widget_form, WidgetFormProps};
 use stub::StubSection;
 
 #[derive(Properties, PartialEq)]
@@ -34,13 +34,14 @@ pub struct InspectorProps {
     pub stub: Option<WidgetStub>,
 }
 
-/// The panel on the right.
+/// The panel on the right. The flow's panel and the many-selected panel are plain functions (a
+/// Yew component costs code of its own in the wasm); this component renders again only when its
+/// props change.
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
+    let dispatch = use_dispatch();
     let body = match props.selection.len() {
-        0 => {
-            html! { <FlowPanel flow={props.flow.clone()} diagnostics={props.diagnostics.clone()} /> }
-        }
+        0 => flow_panel(&dispatch, &props.flow, &props.diagnostics),
         1 => {
             let index = props.selection.iter().next().copied().unwrap_or_default();
             html! {
@@ -48,44 +49,34 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     diagnostics={props.diagnostics.clone()} index={index} stub={props.stub.clone()} />
             }
         }
-        n => html! { <MultiPanel count={n} /> },
+        n => multi_panel(&dispatch, n),
     };
     html! {
         <aside class="inspector" data-testid="inspector" aria-label="Inspector">{ body }</aside>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct FlowPanelProps {
-    flow: Ptr<Flow>,
-    diagnostics: Ptr<Vec<Diagnostic>>,
-}
-
 /// Nothing selected: the flow's description and a summary.
-#[function_component(FlowPanel)]
-fn flow_panel(props: &FlowPanelProps) -> Html {
-    let dispatch = use_dispatch();
+fn flow_panel(dispatch: &Dispatch, flow: &Flow, diagnostics: &[Diagnostic]) -> Html {
     let oninput = {
         let dispatch = dispatch.clone();
         Callback::from(move |text: String| dispatch.dispatch(Action::SetDescription(text)))
     };
-    let widgets = props.flow.states.len();
-    let transitions: usize = props
-        .flow
+    let widgets = flow.states.len();
+    let transitions: usize = flow
         .states
         .iter()
         .map(|s| s.transitions.iter().filter(|t| t.next.is_some()).count())
         .sum();
-    let errors = props
-        .diagnostics
+    let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = props.diagnostics.len() - errors;
+    let warnings = diagnostics.len() - errors;
     html! {
         <div class="panel" data-testid="flow-panel">
             <h2>{ "Flow" }</h2>
-            <TextField label="Description" value={props.flow.description().unwrap_or_default().to_owned()}
+            <TextField label="Description" value={flow.description().unwrap_or_default().to_owned()}
                 testid="flow-description" {oninput} />
             <dl class="stats">
                 <div><dt>{ "Widgets" }</dt><dd>{ widgets }</dd></div>
@@ -103,23 +94,17 @@ fn flow_panel(props: &FlowPanelProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct MultiPanelProps {
-    count: usize,
-}
-
-#[function_component(MultiPanel)]
-fn multi_panel(props: &MultiPanelProps) -> Html {
-    let dispatch = use_dispatch();
+/// Several widgets selected.
+fn multi_panel(dispatch: &Dispatch, count: usize) -> Html {
     html! {
         <div class="panel" data-testid="multi-panel">
-            <h2>{ format!("{} widgets selected", props.count) }</h2>
+            <h2>{ format!("{count} widgets selected") }</h2>
             <p class="muted">{ "Drag any of them to move them together; arrows move them by a grid step." }</p>
             <div class="button-row">
-                <button type="button" class="btn" onclick={send(&dispatch, Action::Duplicate)}>
+                <button type="button" class="btn" onclick={send(dispatch, Action::Duplicate)}>
                     { icons::glyph(icons::COPY) }{ "Duplicate" }
                 </button>
-                <button type="button" class="btn danger" data-testid="delete-selection" onclick={send(&dispatch, Action::Delete)}>
+                <button type="button" class="btn danger" data-testid="delete-selection" onclick={send(dispatch, Action::Delete)}>
                     { icons::glyph(icons::TRASH) }{ "Delete" }
                 </button>
             </div>
@@ -176,9 +161,9 @@ fn widget_panel(props: &WidgetPanelProps) -> Html {
                 </div>
             </div>
             <NameField flow={props.flow.clone()} index={index} name={state.name.clone()} />
-            <WidgetForm index={index} state={state.clone()} />
+            { widget_form(&dispatch, &WidgetFormProps { index, state: state.clone() }) }
             if let Some(card) = props.cards.get(index) {
-                <Transitions index={index} card={Ptr::new(card)} />
+                { transitions(&dispatch, index, card) }
             }
             if stubbable(&state.kind) {
                 <StubSection key={format!("{index}/{}", state.name)} index={index} stub={props.stub.clone()} />
@@ -206,26 +191,17 @@ fn widget_panel(props: &WidgetPanelProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct TransitionsProps {
-    index: usize,
-    card: Ptr<CardModel>,
-}
-
 /// Where each port leads; "Connect…" opens the list of widgets.
-#[function_component(Transitions)]
-fn transitions(props: &TransitionsProps) -> Html {
-    let dispatch = use_dispatch();
-    let index = props.index;
+fn transitions(dispatch: &Dispatch, index: usize, card: &CardModel) -> Html {
     html! {
         <section class="section" data-testid="transitions">
             <h3>{ "Transitions" }</h3>
             <ul class="transition-list">
-                { for props.card.ports.iter().enumerate().map(|(p, port)| {
+                { for card.ports.iter().enumerate().map(|(p, port)| {
                     let target = match (&port.target, port.target_index) {
                         (Some(t), Some(ti)) => html! {
                             <button type="button" class="link" title="Go to this widget"
-                                onclick={send(&dispatch, Action::Reveal(ti))}>{ t }</button>
+                                onclick={send(dispatch, Action::Reveal(ti))}>{ t }</button>
                         },
                         (Some(t), None) => html! { <span class="bad">{ format!("{t} (missing)") }</span> },
                         (None, _) => html! { <span class="muted">{ "ends the flow" }</span> },
@@ -236,7 +212,7 @@ fn transitions(props: &TransitionsProps) -> Html {
                             <span class="t-arrow" aria-hidden="true">{ "→" }</span>
                             <span class="t-target">{ target }</span>
                             <button type="button" class="btn tiny" data-testid={format!("transition-{p}-connect")}
-                                onclick={send(&dispatch, Action::StartConnect { from: index, port: p })}>
+                                onclick={send(dispatch, Action::StartConnect { from: index, port: p })}>
                                 { "Connect…" }
                             </button>
                         </li>

@@ -4,17 +4,14 @@
 use yew::prelude::*;
 
 use super::icons;
-use super::{send, use_dispatch};
+use super::{send, Dispatch};
 use flowpen_playground::editor::{Action, Level, Notice};
 
-#[derive(Properties, PartialEq)]
 pub struct NoticeViewProps {
     pub notice: Option<Notice>,
 }
 
-#[function_component(NoticeView)]
-pub fn notice_view(props: &NoticeViewProps) -> Html {
-    let dispatch = use_dispatch();
+pub fn notice_view(dispatch: &Dispatch, props: &NoticeViewProps) -> Html {
     let Some(n) = &props.notice else {
         return html! { <div class="notice-slot" aria-live="polite"></div> };
     };
@@ -26,7 +23,7 @@ pub fn notice_view(props: &NoticeViewProps) -> Html {
                 if error { { icons::glyph(icons::ERROR) } }
                 <span class="notice-text">{ &n.text }</span>
                 <button type="button" class="icon-btn" aria-label="Dismiss" title="Dismiss" data-testid="notice-dismiss"
-                    onclick={send(&dispatch, Action::DismissNotice)}>
+                    onclick={send(dispatch, Action::DismissNotice)}>
                     { icons::glyph(icons::CLOSE) }
                 </button>
             </div>

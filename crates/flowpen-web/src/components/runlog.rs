@@ -8,7 +8,7 @@ use flowpen_flow::{Flow, WidgetType};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::debug::PausedBar;
+use super::debug::{paused_bar, PausedBarProps};
 use super::icons;
 use super::inspector::fields::event_value;
 use super::{use_dispatch, Ptr};
@@ -250,7 +250,7 @@ fn execution_view(props: &ExecutionViewProps) -> Html {
                         }
                         if paused {
                             <li class="step-waiting step-paused" data-testid="step-paused">
-                                <PausedBar sim={sim.clone()} />
+                                { paused_bar(&dispatch, &PausedBarProps { sim: sim.clone() }) }
                             </li>
                         }
                         { for ended }

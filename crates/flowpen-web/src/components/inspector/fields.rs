@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::icons;
-use crate::components::{use_dispatch, Ptr};
+use crate::components::{use_dispatch, Dispatch, Ptr};
 use flowpen_playground::editor::{liquid, Action};
 
 /// The value of the input, textarea or select an event came from.
@@ -207,21 +207,19 @@ pub fn name_field(props: &NameFieldProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct KeyValueListProps {
     pub index: usize,
     /// The property (`parameters`, `variables`, …).
-    pub key_name: AttrValue,
-    pub label: AttrValue,
+    pub key_name: &'static str,
+    pub label: &'static str,
     pub items: Vec<(String, String)>,
     /// What one item is called (`parameter`, `variable`).
-    pub noun: AttrValue,
+    pub noun: &'static str,
 }
 
-/// An ordered `{key, value}` list: values are Liquid.
-#[function_component(KeyValueList)]
-pub fn key_value_list(props: &KeyValueListProps) -> Html {
-    let dispatch = use_dispatch();
+/// An ordered `{key, value}` list: values are Liquid. A plain function (a Yew component costs
+/// code of its own in the wasm): the widget form shows it, when the widget changes.
+pub fn key_value_list(dispatch: &Dispatch, props: &KeyValueListProps) -> Html {
     let index = props.index;
     let key = props.key_name.to_string();
     let n = props.items.len();

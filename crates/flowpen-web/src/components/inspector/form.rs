@@ -6,10 +6,10 @@ use flowpen_flow::spec::{widget_spec, PropKind, PropSpec};
 use flowpen_flow::{Json, State, WidgetType};
 use yew::prelude::*;
 
-use super::fields::{choice_field, ChoiceFieldProps, KeyValueList, TextField};
-use super::split::Conditions;
+use super::fields::{choice_field, key_value_list, ChoiceFieldProps, KeyValueListProps, TextField};
+use super::split::conditions;
 use crate::components::icons;
-use crate::components::{use_dispatch, FunctionsContext};
+use crate::components::{use_dispatch, Dispatch, FunctionsContext};
 use flowpen_playground::editor::{Action, Panel};
 use flowpen_playground::project::functions as project;
 use flowpen_playground::simulator::http::is_twilio_function;
@@ -36,16 +36,15 @@ fn text_of(v: Option<&Json>) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct WidgetFormProps {
     pub index: usize,
     pub state: State,
 }
 
-/// Every property of a typed widget.
-#[function_component(WidgetForm)]
-pub fn widget_form(props: &WidgetFormProps) -> Html {
-    let dispatch = use_dispatch();
+/// Every property of a typed widget. A plain function, not a component (a Yew component costs code
+/// of its own in the wasm): the widget panel that shows it renders again only when the widget or
+/// its surroundings change, and its text fields are components.
+pub fn widget_form(dispatch: &Dispatch, props: &WidgetFormProps) -> Html {
     let s = &props.state;
     let index = props.index;
     let Some(spec) = widget_spec(&s.kind) else {
@@ -119,11 +118,20 @@ pub fn widget_form(props: &WidgetFormProps) -> Html {
                 choices,
                 onchange: set,
             }),
-            PropKind::KeyValues => html! {
-                <KeyValueList index={index} key_name={p.key} label={p.label}
-                    items={s.key_values(p.key)}
-                    noun={if p.key == "variables" { "variable" } else { "parameter" }} />
-            },
+            PropKind::KeyValues => key_value_list(
+                dispatch,
+                &KeyValueListProps {
+                    index,
+                    key_name: p.key,
+                    label: p.label,
+                    items: s.key_values(p.key),
+                    noun: if p.key == "variables" {
+                        "variable"
+                    } else {
+                        "parameter"
+                    },
+                },
+            ),
             PropKind::Bool => {
                 let checked = matches!(value, Some(Json::Bool(true)));
                 let dispatch = dispatch.clone();
@@ -164,7 +172,7 @@ pub fn widget_form(props: &WidgetFormProps) -> Html {
                 <FunctionPicker index={index} url={text_of(s.properties.get("url"))} />
             }
             if s.kind == WidgetType::SplitBasedOn {
-                <Conditions index={index} state={s.clone()} />
+                { conditions(dispatch, index, s) }
             }
             if !more.is_empty() {
                 <details class="more">

@@ -7,20 +7,13 @@ use yew::prelude::*;
 
 use super::fields::{event_value, liquid_error};
 use crate::components::icons;
-use crate::components::use_dispatch;
+use crate::components::Dispatch;
 use flowpen_playground::editor::{Action, CondField};
 
-#[derive(Properties, PartialEq)]
-pub struct ConditionsProps {
-    pub index: usize,
-    pub state: State,
-}
-
-#[function_component(Conditions)]
-pub fn conditions(props: &ConditionsProps) -> Html {
-    let dispatch = use_dispatch();
-    let index = props.index;
-    let conds = edit::conditions(&props.state);
+/// A Split Based On's conditions. A plain function (a Yew component costs code of its own in the
+/// wasm): the widget form shows it, when the widget changes.
+pub fn conditions(dispatch: &Dispatch, index: usize, state: &State) -> Html {
+    let conds = edit::conditions(state);
     let n = conds.len();
     let onblur = {
         let dispatch = dispatch.clone();
