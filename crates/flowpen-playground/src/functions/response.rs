@@ -334,17 +334,26 @@ fn is_token(text: &str) -> bool {
 }
 
 /// The `content-type` package's parse → `charset=utf-8` → format, which Express applies to every
-/// string body: the type is lower-cased and the parameters sorted. A value it cannot parse is left
-/// as it is (Express would fail the response).
+/// string body: the type is lower-cased and the parameters sorted by name, one per name (its parse
+/// keeps the last value of a name given twice). A value it cannot parse is left as it is (Express
+/// would fail the response).
 pub(crate) fn with_utf8_charset(value: &str) -> String {
     parse_content_type(value).map_or_else(
         || value.to_owned(),
         |(media, mut params)| {
             params.retain(|(name, _)| name != "charset");
             params.push(("charset".to_owned(), "utf-8".to_owned()));
-            params.sort();
+            // Stable: of the values of one name, the last given comes last, and is kept.
+            params.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut kept: Vec<(String, String)> = Vec::with_capacity(params.len());
+            for p in params {
+                match kept.last_mut() {
+                    Some(last) if last.0 == p.0 => *last = p,
+                    _ => kept.push(p),
+                }
+            }
             let mut out = media;
-            for (name, value) in params {
+            for (name, value) in kept {
                 let value = if is_token(&value) {
                     value
                 } else {
@@ -735,6 +744,11 @@ mod tests {
         assert_eq!(
             with_utf8_charset("a/b; z=1; A=\"x y\""),
             "a/b; a=\"x y\"; charset=utf-8; z=1"
+        );
+        // A name given twice: the last value, once (content-type's parse fills an object).
+        assert_eq!(
+            with_utf8_charset("a/b; x=2; Y=3; x=1"),
+            "a/b; charset=utf-8; x=1; y=3"
         );
         assert_eq!(with_utf8_charset("not a type"), "not a type");
         assert_eq!(with_utf8_charset("a/b; broken"), "a/b; broken");
