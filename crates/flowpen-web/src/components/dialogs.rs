@@ -133,19 +133,18 @@ pub fn import_dialog() -> Html {
     }
 }
 
-/// "New flow" replaces the current one: confirm first.
-#[function_component(ConfirmNew)]
-pub fn confirm_new() -> Html {
-    let dispatch = use_dispatch();
-    let node = use_autofocus();
+/// "New flow" replaces the current one: confirm first. The three confirmations are plain functions
+/// (a Yew component costs code of its own in the wasm): the modal focuses their `data-autofocus`
+/// button, and its key makes a different question a new modal (focused again).
+pub fn confirm_new(dispatch: &Dispatch) -> Html {
     html! {
-        <Modal title="Start a new flow?" testid="confirm-new">
+        <Modal key="confirm-new" title="Start a new flow?" testid="confirm-new">
             <p>{ "The current flow will be replaced by an empty one with just a Trigger. Your project stays in Recent, and Undo brings it back." }</p>
             <div class="button-row end">
-                <button type="button" class="btn" ref={node} data-testid="confirm-new-cancel"
-                    onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep editing" }</button>
+                <button type="button" class="btn" data-autofocus="true" data-testid="confirm-new-cancel"
+                    onclick={send(dispatch, Action::CloseOverlay)}>{ "Keep editing" }</button>
                 <button type="button" class="btn danger" data-testid="confirm-new-ok"
-                    onclick={send(&dispatch, Action::ConfirmNewFlow)}>{ "Discard and start new" }</button>
+                    onclick={send(dispatch, Action::ConfirmNewFlow)}>{ "Discard and start new" }</button>
             </div>
         </Modal>
     }
@@ -153,10 +152,7 @@ pub fn confirm_new() -> Html {
 
 /// Another tab saved the project: load that version (this one stays one Undo away) or keep this
 /// one (it overwrites theirs). Autosave waits for the answer.
-#[function_component(ChangedElsewhere)]
-pub fn changed_elsewhere() -> Html {
-    let dispatch = use_dispatch();
-    let node = use_autofocus();
+pub fn changed_elsewhere(dispatch: &Dispatch) -> Html {
     let load = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| match storage::saved_project() {
@@ -168,38 +164,29 @@ pub fn changed_elsewhere() -> Html {
         })
     };
     html! {
-        <Modal title="The project was changed in another tab" testid="changed-elsewhere">
+        <Modal key="changed-elsewhere" title="The project was changed in another tab" testid="changed-elsewhere">
             <p>{ "Another Flowpen tab saved its project in this browser while this one was open. Autosave is paused here until you choose." }</p>
             <p class="muted">{ "Keep mine saves this tab's project over theirs (that tab then asks the same question), so nothing is lost either way." }</p>
             <div class="button-row end">
                 <button type="button" class="btn" data-testid="changed-elsewhere-load" onclick={load}>
                     { "Load theirs (yours stays in Recent)" }</button>
-                <button type="button" class="btn primary" ref={node} data-testid="changed-elsewhere-keep"
-                    onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep mine" }</button>
+                <button type="button" class="btn primary" data-autofocus="true" data-testid="changed-elsewhere-keep"
+                    onclick={send(dispatch, Action::CloseOverlay)}>{ "Keep mine" }</button>
             </div>
         </Modal>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ConfirmRemoveSubflowProps {
-    pub index: usize,
-    pub name: AttrValue,
-}
-
 /// Removing a subflow cannot be undone: ask first.
-#[function_component(ConfirmRemoveSubflow)]
-pub fn confirm_remove_subflow(props: &ConfirmRemoveSubflowProps) -> Html {
-    let dispatch = use_dispatch();
-    let node = use_autofocus();
+pub fn confirm_remove_subflow(dispatch: &Dispatch, index: usize, name: &str) -> Html {
     html! {
-        <Modal title="Remove this subflow?" testid="confirm-remove-subflow">
-            <p>{ format!("The subflow \"{}\" leaves the project; this cannot be undone. Export it first (open it and use Export) to keep a copy.", props.name) }</p>
+        <Modal key="confirm-remove-subflow" title="Remove this subflow?" testid="confirm-remove-subflow">
+            <p>{ format!("The subflow \"{name}\" leaves the project; this cannot be undone. Export it first (open it and use Export) to keep a copy.") }</p>
             <div class="button-row end">
-                <button type="button" class="btn" ref={node} data-testid="confirm-remove-subflow-cancel"
-                    onclick={send(&dispatch, Action::CloseOverlay)}>{ "Keep it" }</button>
+                <button type="button" class="btn" data-autofocus="true" data-testid="confirm-remove-subflow-cancel"
+                    onclick={send(dispatch, Action::CloseOverlay)}>{ "Keep it" }</button>
                 <button type="button" class="btn danger" data-testid="confirm-remove-subflow-ok"
-                    onclick={send(&dispatch, Action::ConfirmRemoveSubflow(props.index))}>{ "Remove" }</button>
+                    onclick={send(dispatch, Action::ConfirmRemoveSubflow(index))}>{ "Remove" }</button>
             </div>
         </Modal>
     }
@@ -735,11 +722,13 @@ pub struct OverlayViewProps {
 pub fn overlay_view(dispatch: &Dispatch, props: &OverlayViewProps) -> Html {
     match &props.overlay {
         Some(Overlay::Import) => html! { <ImportDialog /> },
-        Some(Overlay::ConfirmNew) => html! { <ConfirmNew /> },
-        Some(Overlay::ChangedElsewhere) => html! { <ChangedElsewhere /> },
-        Some(Overlay::ConfirmRemoveSubflow(index)) => html! {
-            <ConfirmRemoveSubflow index={*index} name={props.subflows.get(*index).map(|s| s.name.clone()).unwrap_or_default()} />
-        },
+        Some(Overlay::ConfirmNew) => confirm_new(dispatch),
+        Some(Overlay::ChangedElsewhere) => changed_elsewhere(dispatch),
+        Some(Overlay::ConfirmRemoveSubflow(index)) => confirm_remove_subflow(
+            dispatch,
+            *index,
+            props.subflows.get(*index).map_or("", |s| s.name.as_str()),
+        ),
         Some(Overlay::ConfirmShared(pending)) => confirm_shared(dispatch, &pending.0),
         Some(Overlay::Search) => html! { <SearchDialog flow={props.flow.clone()} /> },
         Some(Overlay::Help) => help_dialog(),
