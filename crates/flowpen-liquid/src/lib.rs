@@ -489,30 +489,28 @@ impl Liquid {
         let mut buf = Vec::with_capacity(template.len() + 64);
         let mut writer = Limited::new(&mut buf, self.config.output_limit, &shared.budget);
         let result = compiled.render_to(&mut writer, &scope, &shared.budget);
-        // A refusal of the budget ends the render even when the path that met it could not report
-        // it (a lookup through `try_get`, a write whose error became another one).
-        if let Some(message) = shared.budget.refusal() {
-            let offset = result
+        // Where the render stopped: the error's own offset, else the last tag or output started.
+        let stopped_at = || {
+            result
                 .as_ref()
                 .err()
                 .and_then(|e| payload(e))
                 .and_then(|p| p.offset)
-                .unwrap_or_else(|| shared.cursor.get());
+                .unwrap_or_else(|| shared.cursor.get())
+        };
+        // A refusal of the budget ends the render even when the path that met it could not report
+        // it (a lookup through `try_get`, a write whose error became another one).
+        if let Some(message) = shared.budget.refusal() {
             return Err(TemplateError::at(
                 ErrorKind::TooMuchWork,
                 message,
                 template,
-                offset,
+                stopped_at(),
             ));
         }
         if writer.exceeded {
             let limit = self.config.output_limit.unwrap_or(0);
-            let offset = result
-                .as_ref()
-                .err()
-                .and_then(|e| payload(e))
-                .and_then(|p| p.offset)
-                .unwrap_or_else(|| shared.cursor.get());
+            let offset = stopped_at();
             return Err(TemplateError::at(
                 ErrorKind::OutputTooLarge,
                 format!("output exceeds the {} limit", human_size(limit)),

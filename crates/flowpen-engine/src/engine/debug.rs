@@ -28,7 +28,7 @@ use serde_json::Value;
 use super::{Engine, InputError, Phase};
 use crate::input::{Breakpoint, PauseReason};
 use crate::setup::complete_flow_data;
-use crate::step::{Change, Step, StepDetail};
+use crate::step::{Change, StepDetail};
 
 impl Engine {
     /// Whether to pause before widget `i` of the flow that runs now, and why.
@@ -104,26 +104,16 @@ impl Engine {
         for c in &changes {
             c.apply(&mut self.ctx);
         }
-        let state = &self.flow.states[i];
         let n = changes.len();
-        let step = Step {
-            index: self.steps.len(),
-            widget: state.name.clone(),
-            widget_type: state.kind.as_str().to_owned(),
-            event: None,
-            next: Some(state.name.clone()),
-            started_ms: now_ms,
-            ended_ms: now_ms,
-            inputs: Vec::new(),
-            outcome: format!(
-                "Flow Data edited while paused before \"{}\" ({n} change{})",
-                state.name,
-                if n == 1 { "" } else { "s" }
-            ),
-            detail: StepDetail::FlowDataEdited,
-            changes,
-            subflow: self.subflow.clone(),
-        };
+        let mut step = self.new_step(i, now_ms);
+        step.next = Some(step.widget.clone());
+        step.outcome = format!(
+            "Flow Data edited while paused before \"{}\" ({n} change{})",
+            step.widget,
+            if n == 1 { "" } else { "s" }
+        );
+        step.detail = StepDetail::FlowDataEdited;
+        step.changes = changes;
         self.finish_step(step, now_ms);
         Ok(())
     }

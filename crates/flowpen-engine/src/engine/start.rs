@@ -14,7 +14,7 @@ use crate::call::InboundCall;
 use crate::conditions::Conditions;
 use crate::io::{EndReason, Trigger, TriggerKind};
 use crate::setup::{complete_flow_data, Entry, Setup, StartAt, StartError};
-use crate::step::{Step, StepDetail};
+use crate::step::StepDetail;
 use crate::subflows::Subflows;
 
 impl Engine {
@@ -168,29 +168,19 @@ impl Engine {
         };
         engine.ctx = ctx.clone();
         engine.initial = ctx;
-        let state = &engine.flow.states[i];
         let on_call = if engine.call.is_some() {
             " (on a call)"
         } else {
             ""
         };
-        let step = Step {
-            index: 0,
-            widget: state.name.clone(),
-            widget_type: state.kind.as_str().to_owned(),
-            event: None,
-            next: Some(state.name.clone()),
-            started_ms: now_ms,
-            ended_ms: now_ms,
-            inputs: Vec::new(),
-            outcome: format!(
-                "started mid-flow at \"{}\" with edited Flow Data{on_call}",
-                state.name
-            ),
-            detail: StepDetail::StartedAt { kind: at.kind },
-            changes: Vec::new(),
-            subflow: None,
-        };
+        // A blank engine: the first step, of the top flow.
+        let mut step = engine.new_step(i, now_ms);
+        step.next = Some(step.widget.clone());
+        step.outcome = format!(
+            "started mid-flow at \"{}\" with edited Flow Data{on_call}",
+            step.widget
+        );
+        step.detail = StepDetail::StartedAt { kind: at.kind };
         engine.finish_step(step, now_ms);
         engine.phase = Phase::Enter(i);
         engine.run(now_ms);
