@@ -246,6 +246,22 @@ impl Simulator {
         self.executions.iter_mut().find(|e| e.id == id)
     }
 
+    /// Runs `act` on execution `id` if it is still kept, with the "next message fails" switch
+    /// (an execution's drain may use it up), and gives back the commands it made.
+    fn on_execution(
+        &mut self,
+        id: u32,
+        act: impl FnOnce(&mut Execution, &mut bool, &mut Vec<Command>),
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let mut fail = self.fail_next_send;
+        if let Some(e) = self.execution_mut(id) {
+            act(e, &mut fail, &mut commands);
+        }
+        self.fail_next_send = fail;
+        commands
+    }
+
     /// The execution the log shows.
     pub fn selected(&self) -> Option<&Execution> {
         self.selected.and_then(|id| self.execution(id))
@@ -417,9 +433,7 @@ impl Simulator {
             return self.start(flow, flow_rev, trigger, Origin::Chat, now);
         };
         self.selected = Some(id);
-        let mut commands = Vec::new();
-        let mut fail = self.fail_next_send;
-        if let Some(e) = self.execution_mut(id) {
+        self.on_execution(id, |e, fail, commands| {
             let (contact, flow_address) = e.addresses();
             let now = e.clock(now);
             match e.status() {
@@ -436,7 +450,7 @@ impl Simulator {
                         media_urls: Vec::new(),
                     };
                     if e.give(Input::Message(message), now).is_ok() {
-                        e.drain(&mut fail, now, &mut commands);
+                        e.drain(fail, now, commands);
                     }
                 }
                 status => {
@@ -458,9 +472,7 @@ impl Simulator {
                     });
                 }
             }
-        }
-        self.fail_next_send = fail;
-        commands
+        })
     }
 
     /// Starts a new execution with the trigger of the selected one (or of the last one), or at
@@ -481,12 +493,10 @@ impl Simulator {
 
     /// Stops the active execution.
     pub fn stop(&mut self, now: u64) -> Vec<Command> {
-        let mut commands = Vec::new();
         let Some(id) = self.active_id() else {
-            return commands;
+            return Vec::new();
         };
-        let mut fail = self.fail_next_send;
-        if let Some(e) = self.execution_mut(id) {
+        self.on_execution(id, |e, fail, commands| {
             if let Some(request) = e.pending_request() {
                 commands.push(Command::Cancel {
                     execution: id,
@@ -495,10 +505,8 @@ impl Simulator {
             }
             let now = e.clock(now);
             let _ = e.give(Input::Stop, now);
-            e.drain(&mut fail, now, &mut commands);
-        }
-        self.fail_next_send = fail;
-        commands
+            e.drain(fail, now, commands);
+        })
     }
 
     /// Fires the active execution's reply timeout now ("skip wait"): the execution's clock jumps
@@ -535,9 +543,7 @@ impl Simulator {
     }
 
     fn fire(&mut self, execution: u32, deadline_ms: u64, now: u64) -> Vec<Command> {
-        let mut commands = Vec::new();
-        let mut fail = self.fail_next_send;
-        if let Some(e) = self.execution_mut(execution) {
+        self.on_execution(execution, |e, fail, commands| {
             // A browser timer may run a millisecond before the clock says the deadline passed.
             let now = e.clock(now).max(deadline_ms);
             if e.engine().poll_timeout() == Some(deadline_ms) {
@@ -546,11 +552,9 @@ impl Simulator {
                 if let Some(request) = pending.filter(|r| e.pending_request() != Some(*r)) {
                     commands.push(Command::Cancel { execution, request });
                 }
-                e.drain(&mut fail, now, &mut commands);
+                e.drain(fail, now, commands);
             }
-        }
-        self.fail_next_send = fail;
-        commands
+        })
     }
 
     /// The answer to a request: the response (or why there is none), and what the shell learnt
@@ -564,9 +568,7 @@ impl Simulator {
         answer: Answer,
         now: u64,
     ) -> Vec<Command> {
-        let mut commands = Vec::new();
-        let mut fail = self.fail_next_send;
-        if let Some(e) = self.execution_mut(execution) {
+        self.on_execution(execution, |e, fail, commands| {
             let note = e.requests.get_or_default(request.0);
             note.logs = answer.logs;
             note.duration_ms = Some(answer.duration_ms);
@@ -578,11 +580,9 @@ impl Simulator {
                 response: result,
             };
             if e.give(input, now).is_ok() {
-                e.drain(&mut fail, now, &mut commands);
+                e.drain(fail, now, commands);
             }
-        }
-        self.fail_next_send = fail;
-        commands
+        })
     }
 
     /// The caller does something on the active execution's call: keys, speech, a recording or
@@ -593,9 +593,7 @@ impl Simulator {
             return Vec::new();
         };
         self.selected = Some(id);
-        let mut commands = Vec::new();
-        let mut fail = self.fail_next_send;
-        if let Some(e) = self.execution_mut(id) {
+        self.on_execution(id, |e, fail, commands| {
             let now = e.clock(now);
             let result = match &input {
                 _ if !e.on_call() => Err("this execution is not on a call".to_owned()),
@@ -631,11 +629,9 @@ impl Simulator {
                 note,
             });
             if taken {
-                e.drain(&mut fail, now, &mut commands);
+                e.drain(fail, now, commands);
             }
-        }
-        self.fail_next_send = fail;
-        commands
+        })
     }
 
     /// The outside world answers the active execution's waiting widget with `event`, setting
@@ -650,16 +646,14 @@ impl Simulator {
             return Vec::new();
         };
         self.selected = Some(id);
-        let mut commands = Vec::new();
-        let mut fail = self.fail_next_send;
-        if let Some(e) = self.execution_mut(id) {
+        self.on_execution(id, |e, fail, commands| {
             let now = e.clock(now);
             let Some(wait) = e
                 .engine()
                 .pending_external()
                 .map(|x| (x.id, x.widget.clone()))
             else {
-                return commands;
+                return;
             };
             let outcome = ExternalOutcome {
                 event: event.to_owned(),
@@ -684,11 +678,9 @@ impl Simulator {
                     .map(|why| format!("Not taken by the flow: {why}.")),
             });
             if result.is_ok() {
-                e.drain(&mut fail, now, &mut commands);
+                e.drain(fail, now, commands);
             }
-        }
-        self.fail_next_send = fail;
-        commands
+        })
     }
 
     /// Forgets every ended execution.
