@@ -718,18 +718,7 @@ impl CaseRun {
             }
             return;
         }
-        if let Some(p) = self.pending.pop_front() {
-            let widget = Some(p.output.widget().to_owned());
-            self.fail(
-                FailureKind::ExtraOutput {
-                    actual: p.output,
-                    before: Some(describe_input(&action)),
-                },
-                widget,
-            );
-            if let Some(f) = &mut self.failure {
-                f.log_step = Some(p.log_step);
-            }
+        if self.fail_on_unexpected(Some(&action)) {
             return;
         }
         self.transcript.push(Line::Input {
@@ -827,24 +816,33 @@ impl CaseRun {
         self.fail(kind, widget);
     }
 
+    /// Fails the case on the first output the file did not expect (`before`: the input it came
+    /// before, if any), pointing at its step in the log. Whether there was one.
+    fn fail_on_unexpected(&mut self, before: Option<&Action>) -> bool {
+        let Some(p) = self.pending.pop_front() else {
+            return false;
+        };
+        let widget = Some(p.output.widget().to_owned());
+        self.fail(
+            FailureKind::ExtraOutput {
+                actual: p.output,
+                before: before.map(describe_input),
+            },
+            widget,
+        );
+        if let Some(f) = &mut self.failure {
+            f.log_step = Some(p.log_step);
+        }
+        true
+    }
+
     /// The conversation is over: nothing may be left unexpected, then `expect` must hold.
     fn finish(&mut self) {
         if self.options.drive {
             self.done = true;
             return;
         }
-        if let Some(p) = self.pending.pop_front() {
-            let widget = Some(p.output.widget().to_owned());
-            self.fail(
-                FailureKind::ExtraOutput {
-                    actual: p.output,
-                    before: None,
-                },
-                widget,
-            );
-            if let Some(f) = &mut self.failure {
-                f.log_step = Some(p.log_step);
-            }
+        if self.fail_on_unexpected(None) {
             return;
         }
         let expect = self.case.expect.clone();
