@@ -5,6 +5,7 @@
 // readFile (fetch them, say).
 
 import * as wasm from '../wasm/flowpen.js';
+import { callOnWorker } from './worker-call.js';
 
 let url = null;
 const runtimeUrl = () => {
@@ -13,51 +14,19 @@ const runtimeUrl = () => {
 };
 
 export function runFunction(request, handle) {
-  const max = wasm.maxMessageChars();
-  return new Promise((resolve) => {
-    let done = false;
-    let worker = null;
-    let timer = null;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (worker) worker.terminate();
-      handle.functionDone();
-      resolve();
-    };
-    try {
-      worker = new Worker(runtimeUrl(), { name: 'flowpen-function' });
-    } catch (e) {
-      handle.functionCrash(`the Function's worker could not start: ${e}`);
-      finish();
-      return;
-    }
-    timer = setTimeout(() => {
-      if (done) return;
-      handle.functionTimeout();
-      finish();
-    }, request.timeoutMs);
-    worker.onmessage = (event) => {
-      if (done) return;
-      const data = event.data;
-      if (typeof data !== 'string') {
-        handle.functionCrash('the Function posted a message that is not text (with self.postMessage); the sandbox stopped it');
-        finish();
-      } else if (data.length > max) {
-        handle.functionTooLarge(data.length);
-        finish();
-      } else if (handle.functionMessage(data)) {
-        finish();
-      }
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      if (done) return;
-      handle.functionCrash(`the Function's worker failed: ${event.message || 'unknown error'}`);
-      finish();
-    };
-    worker.postMessage(request.invocation);
+  return callOnWorker(request, handle, {
+    max: wasm.maxMessageChars(),
+    start(events) {
+      const worker = new Worker(runtimeUrl(), { name: 'flowpen-function' });
+      worker.onmessage = (event) => events.message(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        events.crash(`the Function's worker failed: ${event.message || 'unknown error'}`);
+      };
+      worker.postMessage(request.invocation);
+      return () => worker.terminate();
+    },
+    startFailure: (e) => `the Function's worker could not start: ${e}`,
   });
 }
 

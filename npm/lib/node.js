@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as wasm from '../wasm/flowpen.js';
+import { callOnWorker } from './worker-call.js';
 
 let sources = null;
 const runtime = () => {
@@ -16,60 +17,24 @@ const runtime = () => {
 /** Runs a project Function call (`request.invocation`) and gives its messages to the case. */
 export function runFunction(request, handle) {
   const { adapter, worker: code, max } = runtime();
-  return new Promise((resolve) => {
-    let done = false;
-    let worker = null;
-    let timer = null;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (worker) worker.terminate().catch(() => {});
-      handle.functionDone();
-      resolve();
-    };
-    try {
-      worker = new Worker(adapter, {
+  return callOnWorker(request, handle, {
+    max,
+    start(events) {
+      const worker = new Worker(adapter, {
         eval: true,
         workerData: { runtime: code, invocation: request.invocation },
         stdout: true,
         stderr: true,
       });
-    } catch (e) {
-      handle.functionCrash(`the Function's worker could not start: ${e && e.message}`);
-      finish();
-      return;
-    }
-    // What the Function writes to its standard streams is dropped (the runtime captures console).
-    worker.stdout.resume();
-    worker.stderr.resume();
-    timer = setTimeout(() => {
-      if (done) return;
-      handle.functionTimeout();
-      finish();
-    }, request.timeoutMs);
-    worker.on('message', (data) => {
-      if (done) return;
-      if (typeof data !== 'string') {
-        handle.functionCrash('the Function posted a message that is not text (with self.postMessage); the sandbox stopped it');
-        finish();
-      } else if (data.length > max) {
-        handle.functionTooLarge(data.length);
-        finish();
-      } else if (handle.functionMessage(data)) {
-        finish();
-      }
-    });
-    worker.on('error', (e) => {
-      if (done) return;
-      handle.functionCrash(`the Function's worker failed: ${e && e.message ? e.message : e}`);
-      finish();
-    });
-    worker.on('exit', (code) => {
-      if (done) return;
-      handle.functionCrash(`the Function's worker ended without an answer (exit code ${code})`);
-      finish();
-    });
+      // What the Function writes to its standard streams is dropped (the runtime captures console).
+      worker.stdout.resume();
+      worker.stderr.resume();
+      worker.on('message', (data) => events.message(data));
+      worker.on('error', (e) => events.crash(`the Function's worker failed: ${e && e.message ? e.message : e}`));
+      worker.on('exit', (code) => events.crash(`the Function's worker ended without an answer (exit code ${code})`));
+      return () => worker.terminate().catch(() => {});
+    },
+    startFailure: (e) => `the Function's worker could not start: ${e && e.message}`,
   });
 }
 
