@@ -20,38 +20,6 @@ use flowpen_playground::simulator::{
 };
 use serde_json::json;
 
-/// The only HTTP command in `commands`.
-fn http_command(commands: &[Command]) -> (u32, Via, HttpRequest) {
-    let found: Vec<_> = commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Http {
-                execution,
-                via,
-                request,
-            } => Some((*execution, *via, request.clone())),
-            Command::Cancel { .. } | Command::Answer { .. } => None,
-        })
-        .collect();
-    assert_eq!(found.len(), 1, "one request in {commands:?}");
-    found[0].clone()
-}
-
-/// The texts the flow sent in the selected execution.
-fn flow_texts(s: &Simulator) -> Vec<String> {
-    s.selected()
-        .map(|e| {
-            e.chat
-                .iter()
-                .filter_map(|b| match b {
-                    Bubble::Flow { text, .. } => Some(text.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn last_event(s: &Simulator) -> String {
     s.selected()
         .and_then(|e| {

@@ -13,8 +13,7 @@ use common::*;
 use std::collections::BTreeSet;
 
 use flowpen_engine::{
-    Breakpoint, EndReason, HttpRequest, Input, InputError, PauseReason, Status, StepDetail,
-    TriggerKind,
+    Breakpoint, EndReason, Input, InputError, PauseReason, Status, StepDetail, TriggerKind,
 };
 use flowpen_flow::Flow;
 use flowpen_playground::simulator::{
@@ -23,37 +22,11 @@ use flowpen_playground::simulator::{
 };
 use serde_json::json;
 
-/// The only request in `commands`.
-fn request(commands: &[Command]) -> HttpRequest {
-    let found: Vec<&HttpRequest> = commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Http { request, .. } => Some(request),
-            Command::Cancel { .. } | Command::Answer { .. } => None,
-        })
-        .collect();
-    assert_eq!(found.len(), 1, "one request in {commands:?}");
-    found[0].clone()
-}
-
-/// The texts the flow sent in the selected execution.
-fn flow_texts(s: &Simulator) -> Vec<String> {
-    s.selected()
-        .expect("selected")
-        .chat
-        .iter()
-        .filter_map(|b| match b {
-            Bubble::Flow { text, .. } => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The random number example run to its end: min 1, max 6, the Function answers 4.
 fn finished_run(s: &mut Simulator, f: &Flow) {
     s.chat(f, 1, "hi", T0);
     s.chat(f, 1, "1", T0 + 4_000);
-    let r = request(&s.chat(f, 1, "6", T0 + 9_000));
+    let r = only_request(&s.chat(f, 1, "6", T0 + 9_000));
     let commands = s.http_done(
         1,
         r.id,
@@ -176,7 +149,7 @@ fn a_rewound_execution_takes_the_other_branch_on_its_own_clock() {
     assert_eq!(timer.deadline_ms, T0 + 4_000 + 3_600_000);
     assert_eq!(timer.fire_at_ms, now + 3_600_000);
     // Answering differently: the Function fails, and the flow takes its fail path.
-    let r = request(&s.chat(&f, 1, "six", now + 1_000));
+    let r = only_request(&s.chat(&f, 1, "six", now + 1_000));
     assert_eq!(r.body.as_deref(), Some("min=1&max=six"));
     s.http_done(
         2,
@@ -232,7 +205,7 @@ fn rewinding_an_active_execution_stops_it_and_a_missing_answer_is_fetched_again(
     let mut s = sim();
     s.chat(&f, 1, "hi", T0);
     s.chat(&f, 1, "1", T0 + 1_000);
-    let r = request(&s.chat(&f, 1, "6", T0 + 2_000));
+    let r = only_request(&s.chat(&f, 1, "6", T0 + 2_000));
     // Rewound while it waits for the Function: the old one stops (its request is cancelled), and
     // the new one, rewound to its last step, asks for the same request again: the record has no
     // answer for it.
@@ -241,7 +214,7 @@ fn rewinding_an_active_execution_stops_it_and_a_missing_answer_is_fetched_again(
         execution: 1,
         request: r.id
     }));
-    let again = request(&commands);
+    let again = only_request(&commands);
     assert_eq!(again.body, r.body);
     assert!(commands.contains(&Command::Http {
         execution: 2,
@@ -345,7 +318,7 @@ fn a_breakpoint_pauses_before_the_widget_and_continue_and_step_go_on() {
         (pause.widget.as_str(), pause.reason),
         ("get_num", PauseReason::Step)
     );
-    let r = request(&s.continue_(T0 + 4_000));
+    let r = only_request(&s.continue_(T0 + 4_000));
     assert_eq!(r.body.as_deref(), Some("min=1&max=6"));
     // Continue and Step do nothing when nothing is paused.
     assert!(s.continue_(T0 + 4_100).is_empty());
@@ -389,7 +362,7 @@ fn flow_data_edited_while_paused_changes_what_the_next_widget_renders() {
     assert!(!s.toggle_breakpoint(Breakpoint::at("get_num"), T0 + 3_500));
     assert!(s.breakpoints().is_empty());
     assert!(s.active().expect("active").paused().is_some());
-    let r = request(&s.continue_(T0 + 4_000));
+    let r = only_request(&s.continue_(T0 + 4_000));
     assert_eq!(r.body.as_deref(), Some("min=1&max=100"));
     // The edit and the debugger's inputs are in the record, so a rewind to the edit gives the
     // paused execution with the edited Flow Data back.
@@ -473,7 +446,7 @@ fn run_from_here_starts_mid_flow_with_the_flow_data_of_the_last_run_there() {
     // The user edits the proposal and runs from get_num.
     let mut data = p.flow_data.clone();
     data["widgets"]["max_value"]["inbound"]["Body"] = json!("10");
-    let r = request(
+    let r = only_request(
         &s.start_at(&f, 1, "get_num", data, p.kind, T0 + 50_000)
             .expect("starts"),
     );
@@ -516,7 +489,7 @@ fn run_from_here_starts_mid_flow_with_the_flow_data_of_the_last_run_there() {
     // The proposal now comes from the newest execution that ran get_num.
     assert_eq!(s.proposed_flow_data("get_num").from, Some((2, 1)));
     // Restart runs from the same widget with the same Flow Data; a rewind replays it too.
-    let r = request(&s.restart(&f, 1, T0 + 60_000));
+    let r = only_request(&s.restart(&f, 1, T0 + 60_000));
     assert_eq!(r.body.as_deref(), Some("min=1&max=10"));
     assert!(s.selected().expect("selected").began_mid_flow());
     s.rewind(2, 2, T0 + 70_000).expect("rewinds");
@@ -546,11 +519,11 @@ fn an_execution_stopped_while_it_waited_for_a_response_is_rewound_to_that_wait()
     let mut s = sim();
     s.chat(&f, 1, "hi", T0);
     s.chat(&f, 1, "1", T0 + 1_000);
-    let r = request(&s.chat(&f, 1, "6", T0 + 2_000));
+    let r = only_request(&s.chat(&f, 1, "6", T0 + 2_000));
     s.stop(T0 + 2_500);
     // The user's stop is not replayed: the rewound execution waits for the Function again.
     let commands = s.rewind(1, 2, T0 + 3_000).expect("rewinds");
-    assert_eq!(request(&commands).body, r.body);
+    assert_eq!(only_request(&commands).body, r.body);
     assert!(
         !commands.iter().any(|c| matches!(c, Command::Cancel { .. })),
         "nothing else to cancel"
