@@ -117,30 +117,12 @@ fn worst_case(liquid: &Liquid, template: &str) -> (f64, u64, String) {
     (best, stats.work, ended)
 }
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
-
 fn fixture(dir: &Path) -> (Liquid, String, Value) {
-    let mut partials = Vec::new();
-    let mut index = String::new();
-    for entry in std::fs::read_dir(dir.join("templates")).expect("templates dir") {
-        let path = entry.expect("entry").path();
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        if name == "index.liquid" {
-            index = read(&path);
-        } else {
-            partials.push((name, read(&path)));
-        }
-    }
-    let data = serde_json::from_str(&read(&dir.join("data.json"))).expect("data.json");
+    let f = flowpen_testkit::bench_fixture(dir);
+    let data = serde_json::from_str(&f.data).expect("data.json");
     (
-        Liquid::with_partials(Config::standard(), partials),
-        index,
+        Liquid::with_partials(Config::standard(), f.partials),
+        f.index,
         data,
     )
 }
@@ -165,8 +147,10 @@ fn main() {
         let (rate, us) = measure(&liquid, &template, &data, budget);
         println!("| golden-liquid benchmark {name} | standard | {rate:.0} | {us:.2} |");
     }
-    let studio: Value =
-        serde_json::from_str(&read(&root.join("tests/bench/studio_templates.json"))).expect("json");
+    let studio: Value = serde_json::from_str(&flowpen_testkit::read_text(
+        &root.join("tests/bench/studio_templates.json"),
+    ))
+    .expect("json");
     let liquid = Liquid::studio();
     for case in studio["cases"].as_array().expect("cases") {
         if !wanted(case["name"].as_str().unwrap_or_default()) {

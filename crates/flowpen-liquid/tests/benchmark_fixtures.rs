@@ -10,31 +10,13 @@ use flowpen_liquid::{Config, Liquid};
 const NOW_MS: i64 = 1_748_736_000_000;
 
 fn fixture(dir: &Path) -> (Liquid, String, serde_json::Value, String) {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
-    };
-    let mut partials = Vec::new();
-    let mut index = String::new();
-    for entry in std::fs::read_dir(dir.join("templates")).expect("templates dir") {
-        let path = entry.expect("entry").path();
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        if name == "index.liquid" {
-            index = read(&path);
-        } else {
-            partials.push((name, read(&path)));
-        }
-    }
-    let data = serde_json::from_str(&read(&dir.join("data.json"))).expect("data.json is JSON");
-    let expected = read(&dir.join("expected_result.txt"));
+    let f = flowpen_testkit::bench_fixture(dir);
+    let data = serde_json::from_str(&f.data).expect("data.json is JSON");
     (
-        Liquid::with_partials(Config::standard(), partials),
-        index,
+        Liquid::with_partials(Config::standard(), f.partials),
+        f.index,
         data,
-        expected,
+        f.expected,
     )
 }
 

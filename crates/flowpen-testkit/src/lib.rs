@@ -19,6 +19,53 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| here.to_path_buf())
 }
 
+/// A file's text.
+///
+/// # Panics
+///
+/// When it cannot be read (a test fixture that is missing is a failure).
+pub fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// One of golden-liquid's benchmark fixtures: `templates/index.liquid`, the other templates of
+/// `templates/` as partials by file name, `data.json` (as text) and `expected_result.txt`.
+pub struct BenchFixture {
+    pub index: String,
+    pub partials: Vec<(String, String)>,
+    pub data: String,
+    pub expected: String,
+}
+
+/// Reads the benchmark fixture in `dir`.
+///
+/// # Panics
+///
+/// When one of its files cannot be read.
+pub fn bench_fixture(dir: &Path) -> BenchFixture {
+    let mut partials = Vec::new();
+    let mut index = String::new();
+    for entry in std::fs::read_dir(dir.join("templates")).expect("templates dir") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name == "index.liquid" {
+            index = read_text(&path);
+        } else {
+            partials.push((name, read_text(&path)));
+        }
+    }
+    BenchFixture {
+        index,
+        partials,
+        data: read_text(&dir.join("data.json")),
+        expected: read_text(&dir.join("expected_result.txt")),
+    }
+}
+
 /// The `../shared` directory, or `None` (after printing why) when it is missing outside CI.
 ///
 /// # Panics
