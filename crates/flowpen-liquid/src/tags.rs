@@ -5,6 +5,19 @@
 //! [`BlockDef`] read them so that each parser receives a [`Head`]. Render errors are located at the
 //! tag that raised them.
 
+/// liquid-core's `Renderable` requires `Debug`, and a trait object's vtable keeps that code in
+/// the app whether or not anything prints it: a rendered tag's `Debug` prints its name only (the
+/// derived ones pulled in every field's, ≈ 1 kB gzip; tests/known/SIZE-NOTES.md).
+macro_rules! debug_by_name {
+    ($($tag:ident),+) => {
+        $(impl std::fmt::Debug for $tag {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(stringify!($tag))
+            }
+        })+
+    };
+}
+
 mod cond;
 mod loops;
 mod partial;

@@ -15,6 +15,8 @@ use crate::error::{locate, render_error, syntax_error};
 use crate::runtime::{shared, Shared};
 use crate::value::{compare, equals, kind, to_text, truthy, Kind};
 
+debug_by_name!(If, Case);
+
 #[derive(Debug, Clone, Copy)]
 enum Op {
     Eq,
@@ -155,7 +157,6 @@ fn eval(cond: &Cond, runtime: &dyn Runtime, sh: &Shared, tag: &'static str) -> R
     })
 }
 
-#[derive(Debug)]
 struct If {
     /// `(condition, where it is, body)`; no condition for `else`.
     branches: Vec<(Option<Cond>, usize, Body)>,
@@ -241,7 +242,6 @@ impl Renderable for If {
     }
 }
 
-#[derive(Debug)]
 struct Case {
     at: usize,
     target: FilterChain,

@@ -19,6 +19,8 @@ use crate::filters::to_integer;
 use crate::runtime::{shared, state, Frame, LoopInfo, Slot, DETACHED};
 use crate::value::{kind, to_number, Kind, Num, Val};
 
+debug_by_name!(For, TableRow);
+
 #[derive(Debug)]
 enum Source {
     Range(Expression, Expression),
@@ -255,7 +257,6 @@ fn segment(head: &LoopHead, len: i64, runtime: &dyn Runtime, m: &Meter<'_>) -> R
     Ok((from, to.max(from)))
 }
 
-#[derive(Debug)]
 struct For {
     at: usize,
     head: LoopHead,
@@ -353,7 +354,6 @@ impl Renderable for For {
     }
 }
 
-#[derive(Debug)]
 struct TableRow {
     at: usize,
     head: LoopHead,

@@ -16,6 +16,8 @@ use crate::runtime::{shared, Frame, LoopInfo, Scope, Slot, MAX_PARTIAL_DEPTH};
 use crate::value::{kind, to_text, Kind, Val};
 use crate::Compiled;
 
+debug_by_name!(Partial);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Bind {
     None,
@@ -23,7 +25,6 @@ enum Bind {
     For,
 }
 
-#[derive(Debug)]
 struct Partial {
     at: usize,
     isolated: bool,

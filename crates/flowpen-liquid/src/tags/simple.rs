@@ -15,6 +15,8 @@ use crate::error::{locate, raise, syntax_error, ErrorKind};
 use crate::runtime::{render_capped, shared, state};
 use crate::value::{kind, print, to_text, Kind};
 
+debug_by_name!(Echo, Assign, Capture, Counter, Cycle, Stop, IfChanged, Raw, Nothing);
+
 /// A value as printed by an output (or `cycle`), charging the work of printing it first.
 fn printed(v: &dyn ValueView, studio: bool, budget: &Budget) -> Result<String> {
     budget.meter(Site::Output).value(v)?;
@@ -34,7 +36,6 @@ fn emit_at(writer: &mut dyn Write, text: &str, at: Option<usize>) -> Result<()> 
         .map_err(|_| raise(ErrorKind::OutputTooLarge, "output too large", at))
 }
 
-#[derive(Debug)]
 struct Echo {
     at: usize,
     expr: Option<FilterChain>,
@@ -75,7 +76,6 @@ impl Renderable for Echo {
     }
 }
 
-#[derive(Debug)]
 struct Assign {
     at: usize,
     name: KString,
@@ -154,7 +154,6 @@ fn store(runtime: &dyn Runtime, name: KString, value: Value, at: usize) -> Resul
     }
 }
 
-#[derive(Debug)]
 struct Capture {
     at: usize,
     name: KString,
@@ -198,7 +197,6 @@ impl Renderable for Capture {
     }
 }
 
-#[derive(Debug)]
 struct Counter {
     at: usize,
     name: KString,
@@ -261,7 +259,6 @@ impl Renderable for Counter {
     }
 }
 
-#[derive(Debug)]
 struct Cycle {
     at: usize,
     group: Option<FilterChain>,
@@ -341,7 +338,6 @@ impl Renderable for Cycle {
     }
 }
 
-#[derive(Debug)]
 struct Stop(Interrupt);
 
 pub(super) fn break_(
@@ -372,7 +368,6 @@ impl Renderable for Stop {
     }
 }
 
-#[derive(Debug)]
 struct IfChanged {
     at: usize,
     body: Body,
@@ -413,7 +408,6 @@ impl Renderable for IfChanged {
 }
 
 /// Literal text that source preparation could not leave as plain text.
-#[derive(Debug)]
 struct Raw(String);
 
 pub(super) fn raw(
@@ -437,7 +431,6 @@ impl Renderable for Raw {
     }
 }
 
-#[derive(Debug)]
 struct Nothing;
 
 pub(super) fn comment(

@@ -686,7 +686,16 @@ impl EditorState {
             let r = f64::from(ring);
             for along in 0..=ring {
                 let o = f64::from(along);
-                for (dx, dy) in [(r, o), (r, -o), (-r, o), (-r, -o), (o, r), (-o, r), (o, -r), (-o, -r)] {
+                for (dx, dy) in [
+                    (r, o),
+                    (r, -o),
+                    (-r, o),
+                    (-r, -o),
+                    (o, r),
+                    (-o, r),
+                    (o, -r),
+                    (-o, -r),
+                ] {
                     let p = Point::new(snap(pos.x + dx * step), snap(pos.y + dy * step));
                     if free(p) {
                         return p;
