@@ -21,6 +21,8 @@
 //! - Only the Function's own headers are sent: Express's transport headers (`X-Powered-By`, `ETag`,
 //!   `Date`, `Content-Length`, the `--live` no-cache headers) are not emulated.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 use flowpen_engine::HttpResponse;
@@ -340,18 +342,16 @@ fn is_token(text: &str) -> bool {
 pub(crate) fn with_utf8_charset(value: &str) -> String {
     parse_content_type(value).map_or_else(
         || value.to_owned(),
-        |(media, mut params)| {
-            params.retain(|(name, _)| name != "charset");
-            params.push(("charset".to_owned(), "utf-8".to_owned()));
-            // Stable: of the values of one name, the last given comes last, and is kept.
-            params.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut kept: Vec<(String, String)> = Vec::with_capacity(params.len());
-            for p in params {
-                match kept.last_mut() {
-                    Some(last) if last.0 == p.0 => *last = p,
-                    _ => kept.push(p),
+        |(media, params)| {
+            // By name, one per name: inserting in order keeps the last value given. Built by
+            // insertion, not `collect` (which sorts first: one more copy of the sort in the app).
+            let mut kept = BTreeMap::new();
+            for (name, value) in params {
+                if name != "charset" {
+                    kept.insert(name, value);
                 }
             }
+            kept.insert("charset".to_owned(), "utf-8".to_owned());
             let mut out = media;
             for (name, value) in kept {
                 let value = if is_token(&value) {
