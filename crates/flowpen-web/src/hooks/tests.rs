@@ -38,8 +38,8 @@ pub fn project_key(editor: &flowpen_playground::editor::EditorState) -> ProjectK
 /// The results of the last run.
 #[derive(Default)]
 pub struct TestsState {
-    /// By case position; `None`: not run.
-    pub results: Vec<Option<CaseResult>>,
+    /// By case position; `None`: not run. Shared: the panel takes them on every render.
+    pub results: Vec<Option<Rc<CaseResult>>>,
     /// Each result's engine, to show its run in the log (taken when shown).
     /// Each case's engine as the run left it, with the inputs it took (for the log).
     engines: Vec<Option<CaseEngine>>,
@@ -187,7 +187,7 @@ impl Tests {
                 let (result, engine, inputs) = run.into_parts();
                 change(&inner, |s| {
                     if s.against == Some(key) && i < s.results.len() {
-                        s.results[i] = Some(result);
+                        s.results[i] = Some(Rc::new(result));
                         s.engines[i] = Some((engine, inputs));
                         s.shown[i] = None;
                     }
