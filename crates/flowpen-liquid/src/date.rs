@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 
 use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
 
+use crate::calendar::{civil_from_days, days_from_civil};
+
 /// An instant with the offset and zone name it is shown in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Zoned {
@@ -21,29 +23,6 @@ pub(crate) struct Zoned {
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
-
-/// Days since 1970-01-01 of a civil date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The year of a day count.
-fn year_of(days: i64) -> i64 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(m <= 2)
-}
 
 /// The day count of the `n`th (1-based) Sunday of a month, or the last one when `n` is 0.
 fn sunday(y: i64, m: i64, n: i64) -> i64 {
@@ -66,7 +45,7 @@ fn sunday(y: i64, m: i64, n: i64) -> i64 {
 /// second Sunday of March 02:00 to first Sunday of November 02:00; the 1987 and 1967 rules before).
 pub(crate) fn pacific_offset(unix: i64) -> i32 {
     let standard = unix - 8 * HOUR;
-    let y = year_of(standard.div_euclid(DAY));
+    let y = civil_from_days(standard.div_euclid(DAY)).0;
     let (start, end) = if y >= 2007 {
         (sunday(y, 3, 2), sunday(y, 11, 1))
     } else if y >= 1987 {

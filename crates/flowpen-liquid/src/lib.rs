@@ -24,6 +24,7 @@
 //! units of work, each charged before it is done.
 
 mod budget;
+pub mod calendar;
 mod date;
 mod error;
 mod filters;

@@ -146,24 +146,10 @@ impl Engine {
     }
 }
 
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-fn split(now_ms: u64) -> (i64, u32, u32, u64, u64, u64, usize) {
+fn split(now_ms: u64) -> (i64, i64, i64, u64, u64, u64, usize) {
     let secs = now_ms / 1000;
     let days = (secs / 86_400) as i64;
-    let (y, m, d) = civil(days);
+    let (y, m, d) = flowpen_liquid::calendar::civil_from_days(days);
     let rem = secs % 86_400;
     // 1970-01-01 was a Thursday.
     let weekday = ((days + 4).rem_euclid(7)) as usize;
