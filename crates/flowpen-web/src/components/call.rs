@@ -331,7 +331,7 @@ fn external_answers(props: &ExternalProps) -> Html {
         .get(chosen_index)
         .map(|e| {
             let o: serde_json::Map<String, Value> = e.variables.iter().cloned().collect();
-            serde_json::to_string_pretty(&Value::Object(o)).unwrap_or_default()
+            super::debug::pretty(&Value::Object(o))
         })
         .unwrap_or_default();
     let draft = use_state(|| None::<String>);

@@ -158,9 +158,11 @@ pub fn card_menu(props: &CardMenuProps) -> Html {
     }
 }
 
-/// Flow Data as the editors show it.
-fn pretty(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
+/// JSON as the editors show it (Flow Data, an outside event's variables): 2-space indented.
+/// `Value`'s alternate `Display` writes what `to_string_pretty` does, and the app already has that
+/// code for `Display` (which serializes compact or pretty at run time): no third serializer.
+pub(super) fn pretty(v: &serde_json::Value) -> String {
+    format!("{v:#}")
 }
 
 #[derive(Properties, PartialEq)]
