@@ -26,8 +26,10 @@ use crate::budget::{key_cost, units, Budget, Meter, Site, ITEM};
 
 mod json;
 
-/// A value owned by the renderer.
-#[derive(Clone, Debug)]
+/// A value owned by the renderer. Its `Debug` is its printed form (`ValueView` requires `Debug`,
+/// and a vtable keeps it in the app whether or not anything prints it; the derived one carried
+/// every field's).
+#[derive(Clone)]
 pub(crate) enum Val {
     Nil,
     /// The `empty` literal.
@@ -45,8 +47,8 @@ pub(crate) enum Val {
 /// `type_name` of an object that keeps insertion order (see [`entries`]).
 pub(crate) const ORDERED_OBJECT: &str = "hash";
 
-/// An object that keeps insertion order.
-#[derive(Debug, Default)]
+/// An object that keeps insertion order (`Debug`: its printed form, as [`Val`]'s).
+#[derive(Default)]
 pub(crate) struct Obj {
     entries: Vec<(KString, Val)>,
     /// Key to position, for objects too large for a linear search.
@@ -635,6 +637,18 @@ pub(crate) fn ruby_inspect(out: &mut String, v: &dyn ValueView) {
 }
 
 struct Printed<'a>(&'a Val, bool);
+
+impl fmt::Debug for Val {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Printed(self, false), f)
+    }
+}
+
+impl fmt::Debug for Obj {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&PrintedView(self, false), f)
+    }
+}
 
 impl fmt::Display for Printed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
