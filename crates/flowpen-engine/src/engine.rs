@@ -62,7 +62,9 @@ mod world;
 
 pub use http::form_encode;
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::SortedSet;
 use std::rc::Rc;
 
 use flowpen_flow::{Flow, WidgetType};
@@ -339,7 +341,7 @@ pub struct Engine {
     started_ms: u64,
     /// The breakpoints now, and the debugger's state: `resuming` lets the paused widget run
     /// without pausing again, `stepping` pauses before the next widget whatever its breakpoints.
-    breakpoints: BTreeSet<Breakpoint>,
+    breakpoints: SortedSet<Breakpoint>,
     resuming: bool,
     stepping: bool,
     phase: Phase,
@@ -494,7 +496,7 @@ impl Engine {
     }
 
     /// The breakpoints now.
-    pub fn breakpoints(&self) -> &BTreeSet<Breakpoint> {
+    pub fn breakpoints(&self) -> &SortedSet<Breakpoint> {
         &self.breakpoints
     }
 

@@ -4,7 +4,7 @@
 //! The engine records nothing itself: recording belongs to the driver, which keeps the inputs
 //! [`crate::Engine::handle`] accepted, each with the time it was given.
 
-use std::collections::BTreeSet;
+use crate::SortedSet;
 use std::fmt;
 
 use serde_json::Value;
@@ -54,7 +54,7 @@ pub enum Input {
     /// step that records the edit ([`crate::StepDetail::FlowDataEdited`]).
     SetFlowData(Value),
     /// The breakpoints from now on. Accepted unless the execution has ended.
-    Breakpoints(BTreeSet<Breakpoint>),
+    Breakpoints(SortedSet<Breakpoint>),
 }
 
 impl Input {

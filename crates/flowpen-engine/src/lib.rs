@@ -13,6 +13,7 @@ mod input;
 mod io;
 pub mod replay;
 mod setup;
+mod sorted_set;
 mod step;
 mod subflows;
 
@@ -30,5 +31,6 @@ pub use io::{
 };
 pub use replay::{replay, ReplayError};
 pub use setup::{Entry, Setup, StartAt, StartError};
+pub use sorted_set::SortedSet;
 pub use step::{Change, Comparison, Step, StepDetail, SubflowRef};
 pub use subflows::Subflows;

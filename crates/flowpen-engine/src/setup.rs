@@ -3,7 +3,7 @@
 //! service, the project's subflows and the breakpoints. An [`crate::Engine`] keeps its `Setup`
 //! (`Engine::setup`), so its recorded inputs can rebuild it (`crate::replay`).
 
-use std::collections::BTreeSet;
+use crate::SortedSet;
 use std::fmt;
 use std::rc::Rc;
 
@@ -25,7 +25,7 @@ pub struct Setup {
     pub liquid: Rc<Liquid>,
     pub subflows: Subflows,
     /// The breakpoints at the start (`Input::Breakpoints` changes them later).
-    pub breakpoints: BTreeSet<Breakpoint>,
+    pub breakpoints: SortedSet<Breakpoint>,
 }
 
 impl fmt::Debug for Setup {
@@ -95,7 +95,7 @@ impl Setup {
             config: Config::default(),
             liquid: Rc::new(Liquid::studio()),
             subflows: Subflows::new(),
-            breakpoints: BTreeSet::new(),
+            breakpoints: SortedSet::new(),
         }
     }
 
@@ -114,7 +114,7 @@ impl Setup {
         self
     }
 
-    pub fn breakpoints(mut self, breakpoints: BTreeSet<Breakpoint>) -> Setup {
+    pub fn breakpoints(mut self, breakpoints: SortedSet<Breakpoint>) -> Setup {
         self.breakpoints = breakpoints;
         self
     }

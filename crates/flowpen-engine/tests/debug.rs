@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use flowpen_engine::SortedSet;
 use std::rc::Rc;
 
 use common::{call, effects, flow, message, T0};
@@ -244,7 +244,7 @@ fn the_limits_still_hold_with_breakpoints() {
     };
     let setup = Setup::new(chain(), message("hi"))
         .config(config)
-        .breakpoints(BTreeSet::from([Breakpoint::at("ask")]));
+        .breakpoints(SortedSet::from([Breakpoint::at("ask")]));
     let mut e = Engine::begin(setup, T0).unwrap();
     for n in 0..3 {
         e.handle(Input::SetFlowData(json!({"n": n})), T0).unwrap();
@@ -315,12 +315,12 @@ fn breakpoints_change_with_an_input_and_apply_inside_subflows_by_their_key() {
     assert_eq!(paused(&e).map(|p| p.0), Some("Trigger".into()));
     assert!(e.current_subflow().is_some());
     // Clearing the breakpoints: Continue runs to the end.
-    e.handle(Input::Breakpoints(BTreeSet::new()), T0).unwrap();
+    e.handle(Input::Breakpoints(SortedSet::new()), T0).unwrap();
     assert!(e.breakpoints().is_empty());
     e.handle(Input::Continue, T0).unwrap();
     assert!(e.end_reason().is_some_and(EndReason::is_normal));
     assert_eq!(
-        e.handle(Input::Breakpoints(BTreeSet::new()), T0),
+        e.handle(Input::Breakpoints(SortedSet::new()), T0),
         Err(InputError::NotWaiting)
     );
 }
@@ -469,7 +469,7 @@ fn a_mid_flow_start_says_what_is_wrong() {
 #[test]
 fn a_mid_flow_start_with_a_breakpoint_on_its_widget_pauses_at_once() {
     let setup =
-        Setup::new(tail(), message("hi")).breakpoints(BTreeSet::from([Breakpoint::at("ask")]));
+        Setup::new(tail(), message("hi")).breakpoints(SortedSet::from([Breakpoint::at("ask")]));
     let e = Engine::start_at(
         setup,
         "ask",

@@ -29,7 +29,7 @@
 //! automatic "sent" and "audio complete" too) as data, and rebuilding the execution from those
 //! inputs gives the same effects, steps and Flow Data after every input, and after any prefix.
 
-use std::collections::BTreeSet;
+use flowpen_engine::SortedSet;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::rc::Rc;
@@ -155,7 +155,7 @@ struct Run {
     config: Config,
     flow: Flow,
     subflows: Subflows,
-    breakpoints: BTreeSet<Breakpoint>,
+    breakpoints: SortedSet<Breakpoint>,
     /// Every input the engine took, with its time, and the point after the start and after each.
     log: Vec<(Input, u64)>,
     points: Vec<Point>,
@@ -675,7 +675,7 @@ fn run_scenario(text: &str) -> Option<String> {
     let mut config = Config::default();
     let mut flow = None;
     let mut subflows = Subflows::new();
-    let mut breakpoints = BTreeSet::new();
+    let mut breakpoints = SortedSet::new();
     let mut header = String::new();
     // Each input with the comment lines written just before it.
     let mut inputs: Vec<(String, Line)> = Vec::new();

@@ -28,7 +28,7 @@ mod execution;
 pub mod http;
 mod rewind;
 
-use std::collections::BTreeSet;
+use flowpen_engine::SortedSet;
 use std::fmt;
 use std::rc::Rc;
 
@@ -185,7 +185,7 @@ pub struct Simulator {
     /// The project's subflows, for Run Subflow.
     subflows: Subflows,
     /// The breakpoints the user set (every execution started later gets them).
-    breakpoints: BTreeSet<Breakpoint>,
+    breakpoints: SortedSet<Breakpoint>,
     /// The stubbed widgets (every execution's next requests see the latest).
     stubs: Rc<Vec<WidgetStub>>,
 }
@@ -205,7 +205,7 @@ impl Simulator {
             next_id: 1,
             fail_next_send: false,
             subflows: Subflows::new(),
-            breakpoints: BTreeSet::new(),
+            breakpoints: SortedSet::new(),
             stubs: Rc::default(),
         }
     }

@@ -10,7 +10,7 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeSet;
+use flowpen_engine::SortedSet;
 
 use flowpen_engine::{
     Breakpoint, EndReason, Input, InputError, PauseReason, Status, StepDetail, TriggerKind,
@@ -275,7 +275,7 @@ fn a_failed_message_is_failed_again_in_the_rewound_chat() {
 fn a_breakpoint_pauses_before_the_widget_and_continue_and_step_go_on() {
     let f = flow("random-number.json");
     let mut s = sim();
-    s.set_breakpoints(BTreeSet::from([Breakpoint::at("max_value")]), T0);
+    s.set_breakpoints(SortedSet::from([Breakpoint::at("max_value")]), T0);
     s.chat(&f, 1, "hi", T0);
     s.chat(&f, 1, "1", T0 + 1_000);
     let e = s.active().expect("active");

@@ -21,7 +21,7 @@
 //! - Breakpoints change with `Input::Breakpoints` at any time before the end; a pause already
 //!   taken stays until Continue or Step.
 
-use std::collections::BTreeSet;
+use crate::SortedSet;
 
 use serde_json::Value;
 
@@ -121,7 +121,7 @@ impl Engine {
     /// The breakpoints from now on.
     pub(super) fn handle_breakpoints(
         &mut self,
-        breakpoints: BTreeSet<Breakpoint>,
+        breakpoints: SortedSet<Breakpoint>,
     ) -> Result<(), InputError> {
         if self.end_reason().is_some() {
             return Err(InputError::NotWaiting);

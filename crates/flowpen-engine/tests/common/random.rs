@@ -1,7 +1,7 @@
 //! The random driver of the robustness and replay tests: one random input for whatever the
 //! engine waits for, given as data (`Engine::handle`) and recorded when taken.
 
-use std::collections::BTreeSet;
+use flowpen_engine::SortedSet;
 use std::rc::Rc;
 
 use flowpen_engine::{
@@ -128,7 +128,7 @@ pub fn connected(flow: &Flow) -> Vec<String> {
 }
 
 /// Random breakpoints on the widgets of `flow` (about one in `one_in`).
-pub fn breakpoints(flow: &Flow, rng: &mut Rng, one_in: u64) -> BTreeSet<Breakpoint> {
+pub fn breakpoints(flow: &Flow, rng: &mut Rng, one_in: u64) -> SortedSet<Breakpoint> {
     flow.states
         .iter()
         .filter(|_| rng.below(one_in) == 0)
@@ -285,7 +285,7 @@ pub fn step(
                     data["flow"]["variables"]["edited"] = json!(rng.below(100));
                     Input::SetFlowData(data)
                 }
-                _ => Input::Breakpoints(BTreeSet::new()),
+                _ => Input::Breakpoints(SortedSet::new()),
             };
             give(engine, log, input, now).unwrap();
         }

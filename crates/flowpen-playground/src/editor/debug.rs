@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use flowpen_engine::Breakpoint;
+use flowpen_engine::{Breakpoint, SortedSet};
 use flowpen_flow::WidgetType;
 
 use super::{Action, EditorState};
@@ -101,11 +101,11 @@ impl EditorState {
     /// subflow's tab that subflow is the execution's own flow: its breakpoints become plain ones
     /// and the main flow's are left out (the main flow does not run). Decision: a breakpoint in
     /// a subflow pauses it whether it runs from its own tab or under a Run Subflow widget.
-    pub fn engine_breakpoints(&self, runs: Option<&str>) -> BTreeSet<Breakpoint> {
+    pub fn engine_breakpoints(&self, runs: Option<&str>) -> SortedSet<Breakpoint> {
         let Some(key) = runs else {
             return (*self.project.breakpoints).clone();
         };
-        let mut set = BTreeSet::new();
+        let mut set = SortedSet::new();
         set.extend(
             self.project
                 .breakpoints
@@ -229,7 +229,7 @@ impl EditorState {
     pub(super) fn rekey_subflow(&mut self, was: &str, now: &str) {
         let moved = |k: &Option<String>| k.as_deref() == Some(was);
         if self.project.breakpoints.iter().any(|b| moved(&b.subflow)) {
-            let mut set = BTreeSet::new();
+            let mut set = SortedSet::new();
             set.extend(
                 self.project
                     .breakpoints

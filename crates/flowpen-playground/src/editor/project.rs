@@ -69,7 +69,7 @@ pub struct ProjectState {
     pub(super) parked: Vec<Option<Parked>>,
     /// Where executions pause (before these widgets run): a widget of the main flow, or of a
     /// subflow by its SID (or name). Kept for the session, not saved.
-    pub breakpoints: Rc<std::collections::BTreeSet<flowpen_engine::Breakpoint>>,
+    pub breakpoints: Rc<flowpen_engine::SortedSet<flowpen_engine::Breakpoint>>,
     /// What waits for consent (the project came from a link).
     pub untrusted: Option<Pending>,
     /// The keys of link contents the user consented to run (the shell keeps them in

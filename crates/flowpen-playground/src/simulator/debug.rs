@@ -4,7 +4,7 @@
 //! [`Simulator::proposed_flow_data`]). Each goes to the active execution's engine as an input, so
 //! it is recorded and a rewind replays it.
 
-use std::collections::BTreeSet;
+use flowpen_engine::SortedSet;
 use std::fmt;
 
 use flowpen_engine::{Breakpoint, Entry, Input, InputError, StartAt, StartError, TriggerKind};
@@ -85,13 +85,13 @@ pub fn parse_flow_data(text: &str) -> Result<Value, FlowDataError> {
 
 impl Simulator {
     /// The breakpoints every new execution gets.
-    pub fn breakpoints(&self) -> &BTreeSet<Breakpoint> {
+    pub fn breakpoints(&self) -> &SortedSet<Breakpoint> {
         &self.breakpoints
     }
 
     /// Sets the breakpoints: for the executions started later, and for the active one from now
     /// on (a pause it is in stays until Continue or Step).
-    pub fn set_breakpoints(&mut self, breakpoints: BTreeSet<Breakpoint>, now: u64) {
+    pub fn set_breakpoints(&mut self, breakpoints: SortedSet<Breakpoint>, now: u64) {
         self.breakpoints = breakpoints;
         let set = self.breakpoints.clone();
         if let Some(e) = self.active_mut() {

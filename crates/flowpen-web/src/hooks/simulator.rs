@@ -14,8 +14,8 @@
 //! Components read the simulator through the [`Sim`] context value, which changes (by its
 //! revision) after every change, and send inputs through its methods.
 
+use flowpen_engine::SortedSet;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::rc::{Rc, Weak};
 
 use flowpen_engine::{Breakpoint, Trigger, TriggerKind};
@@ -269,7 +269,7 @@ impl Sim {
 }
 
 /// The project's breakpoints and stubs as the executions' flow sees them.
-fn wanted(inner: &Inner) -> (BTreeSet<Breakpoint>, Vec<WidgetStub>) {
+fn wanted(inner: &Inner) -> (SortedSet<Breakpoint>, Vec<WidgetStub>) {
     let editor = inner.editor.borrow();
     let runs = inner.runs.borrow();
     (
