@@ -17,7 +17,7 @@
 //! - `timeout` jumps to the deadline of what waits; `wait` moves the clock and fires every
 //!   deadline that falls within it. Inputs take no time.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use flowpen_engine::{
@@ -161,7 +161,7 @@ impl Runner {
             now,
             next,
             pending: VecDeque::new(),
-            calls: BTreeMap::new(),
+            calls: Vec::new(),
             shell: None,
             wake_at: None,
             // The contact's first message (when it started the execution) is being played.
@@ -292,8 +292,8 @@ pub struct CaseRun {
     /// The next conversation step to play.
     next: usize,
     pending: VecDeque<Pending>,
-    /// Calls made per stub URL.
-    calls: BTreeMap<String, usize>,
+    /// Calls made per stub URL (a list, as the stubs are: a case has a few).
+    calls: Vec<(String, usize)>,
     /// A request the shell must answer.
     shell: Option<ShellRequest>,
     /// A `wait` in progress: the clock moves to this time.
@@ -548,7 +548,14 @@ impl CaseRun {
     /// A request: a stub answers it, or the shell, or the case fails.
     fn request(&mut self, request: HttpRequest) {
         if let Some(stub) = self.stubs.find(&request.url) {
-            let calls = self.calls.entry(stub.url.clone()).or_insert(0);
+            let at = match self.calls.iter().position(|(url, _)| *url == stub.url) {
+                Some(at) => at,
+                None => {
+                    self.calls.push((stub.url.clone(), 0));
+                    self.calls.len() - 1
+                }
+            };
+            let calls = &mut self.calls[at].1;
             let response = stub.responses[(*calls).min(stub.responses.len() - 1)].clone();
             *calls += 1;
             if response.times_out(&request) {
