@@ -14,7 +14,7 @@
 //! floats); a quoted or block scalar is always text, and so is anything tagged `!!str`. Every
 //! scalar keeps the text it was written as, so a field that wants text can take `3.50` as "3.50".
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
@@ -233,10 +233,16 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
-    /// Anchored nodes with their node count and height.
-    anchors: BTreeMap<usize, (Node, usize, usize)>,
+    /// Anchored nodes with their node count and height, by anchor id: saphyr numbers anchors 1,
+    /// 2, … as it meets them, so the list is as long as the anchors met (each one input bytes).
+    anchors: Vec<Option<(Node, usize, usize)>>,
     nodes: usize,
     root: Option<Node>,
+}
+
+/// The node anchored under `id`, if an anchor with that id was met.
+fn anchored(anchors: &[Option<(Node, usize, usize)>], id: usize) -> Option<&(Node, usize, usize)> {
+    anchors.get(id).and_then(Option::as_ref)
 }
 
 impl Builder {
@@ -255,7 +261,10 @@ impl Builder {
     fn attach(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
         if anchor > 0 {
             let (count, height) = (node.count(), node.height());
-            self.anchors.insert(anchor, (node.clone(), count, height));
+            if self.anchors.len() <= anchor {
+                self.anchors.resize_with(anchor + 1, || None);
+            }
+            self.anchors[anchor] = Some((node.clone(), count, height));
         }
         match self.stack.last_mut() {
             None => {
@@ -388,7 +397,7 @@ pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut b = Builder {
         stack: Vec::new(),
-        anchors: BTreeMap::new(),
+        anchors: Vec::new(),
         nodes: 0,
         root: None,
     };
@@ -423,7 +432,8 @@ pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
                 }
             }
             Event::Alias(id) => {
-                let Some((count, height)) = b.anchors.get(&id).map(|(_, c, h)| (*c, *h)) else {
+                let Some((count, height)) = anchored(&b.anchors, id).map(|(_, c, h)| (*c, *h))
+                else {
                     return Err(YamlError {
                         at,
                         kind: YamlErrorKind::Syntax("an alias names no anchor".into()),
@@ -438,7 +448,7 @@ pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
                 }
                 // Spend before copying: the budget bounds the copy too.
                 b.spend(count, at)?;
-                let Some((node, _, _)) = b.anchors.get(&id).cloned() else {
+                let Some((node, _, _)) = anchored(&b.anchors, id).cloned() else {
                     continue;
                 };
                 let node = Node { at, end, ..node };
@@ -674,5 +684,14 @@ mod tests {
             node.get("other").expect("other").to_json(),
             serde_json::json!({"status": 200})
         );
+        // The inner anchor (met second) is finished first; both resolve, and an unknown one fails.
+        let node = parse("a: &o [&i x, y]\nb: *o\nc: *i\n").expect("nested anchors");
+        assert_eq!(
+            node.get("b").expect("b").to_json(),
+            serde_json::json!(["x", "y"])
+        );
+        assert_eq!(node.get("c").expect("c").to_json(), serde_json::json!("x"));
+        let err = parse("a: *nowhere\n").expect_err("unknown alias");
+        assert!(matches!(err.kind, YamlErrorKind::Syntax(_)), "{err:?}");
     }
 }
