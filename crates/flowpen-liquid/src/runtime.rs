@@ -97,10 +97,11 @@ impl Shared {
 #[derive(Default)]
 pub(crate) struct State {
     pub shared: Option<Rc<Shared>>,
-    pub cycles: HashMap<String, usize>,
+    /// Keys are `KString`s as for assigned variables: one hash map's code for both in the app.
+    pub cycles: HashMap<KString, usize>,
     pub ifchanged: Option<String>,
     /// `offset: continue` positions of `for` loops.
-    pub offsets: HashMap<String, usize>,
+    pub offsets: HashMap<KString, usize>,
 }
 
 pub(crate) fn state(runtime: &dyn Runtime) -> RefMut<'_, State> {

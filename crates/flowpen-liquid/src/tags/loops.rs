@@ -227,9 +227,11 @@ fn items<'v>(
 fn segment(head: &LoopHead, len: i64, runtime: &dyn Runtime, m: &Meter<'_>) -> Result<(i64, i64)> {
     let from = match &head.offset {
         None => 0,
-        Some(Offset::Continue) => {
-            state(runtime).offsets.get(&head.key).copied().unwrap_or(0) as i64
-        }
+        Some(Offset::Continue) => state(runtime)
+            .offsets
+            .get(head.key.as_str())
+            .copied()
+            .unwrap_or(0) as i64,
         Some(Offset::Value(e)) => {
             let v = e.evaluate(runtime)?;
             if v.is_nil() {
@@ -306,7 +308,7 @@ impl Renderable for For {
             .map_err(|e| locate(e, at))?;
         state(runtime)
             .offsets
-            .insert(self.head.key.clone(), to as usize);
+            .insert(KString::from_ref(&self.head.key), to as usize);
         let total = to - from;
         if total == 0 {
             if let Some(otherwise) = &self.otherwise {

@@ -325,7 +325,11 @@ impl Renderable for Cycle {
             }
             None => format!("list:{}", self.key),
         };
-        let i = state(runtime).cycles.get(&key).copied().unwrap_or(0);
+        let i = state(runtime)
+            .cycles
+            .get(key.as_str())
+            .copied()
+            .unwrap_or(0);
         if let Some(expr) = self.values.get(i) {
             let v = expr.evaluate(runtime).map_err(|e| locate(e, self.at))?;
             let text =
@@ -333,7 +337,7 @@ impl Renderable for Cycle {
             emit(writer, &text, self.at)?;
         }
         let next = if i + 1 >= self.values.len() { 0 } else { i + 1 };
-        state(runtime).cycles.insert(key, next);
+        state(runtime).cycles.insert(KString::from(key), next);
         Ok(())
     }
 }
