@@ -5,13 +5,12 @@
 
 mod common;
 
-use flowpen_engine::SortedSet;
 use std::rc::Rc;
 
 use common::{call, effects, flow, message, T0};
 use flowpen_engine::{
     Breakpoint, Config, Effect, EndReason, Engine, InboundMessage, Input, InputError, PauseReason,
-    Setup, StartError, Status, StepDetail, Subflows, Trigger, TriggerKind,
+    Setup, SortedSet, StartError, Status, StepDetail, Subflows, Trigger, TriggerKind,
 };
 use flowpen_flow::Flow;
 use serde_json::{json, Value};

@@ -29,7 +29,6 @@
 //! automatic "sent" and "audio complete" too) as data, and rebuilding the execution from those
 //! inputs gives the same effects, steps and Flow Data after every input, and after any prefix.
 
-use flowpen_engine::SortedSet;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::rc::Rc;
@@ -37,9 +36,9 @@ use std::rc::Rc;
 use flowpen_engine::replay::{replay_with, rewind};
 use flowpen_engine::{
     Breakpoint, Config, Effect, Engine, ExternalOutcome, HttpResponse, InboundCall, InboundMessage,
-    Input, InputError, MessageId, Recording, RecordingEnd, RequestId, Setup, Status, Step,
-    StepDetail, SubflowStart, Subflows, TransportError, TransportErrorKind, Trigger, TriggerKind,
-    WaitId,
+    Input, InputError, MessageId, Recording, RecordingEnd, RequestId, Setup, SortedSet, Status,
+    Step, StepDetail, SubflowStart, Subflows, TransportError, TransportErrorKind, Trigger,
+    TriggerKind, WaitId,
 };
 use flowpen_flow::Flow;
 use flowpen_testkit::{assert_golden, shared_dir, workspace_root};

@@ -10,10 +10,10 @@
 mod common;
 
 use common::*;
-use flowpen_engine::SortedSet;
 
 use flowpen_engine::{
-    Breakpoint, EndReason, Input, InputError, PauseReason, Status, StepDetail, TriggerKind,
+    Breakpoint, EndReason, Input, InputError, PauseReason, SortedSet, Status, StepDetail,
+    TriggerKind,
 };
 use flowpen_flow::Flow;
 use flowpen_playground::simulator::{

@@ -1,12 +1,12 @@
 //! The random driver of the robustness and replay tests: one random input for whatever the
 //! engine waits for, given as data (`Engine::handle`) and recorded when taken.
 
-use flowpen_engine::SortedSet;
 use std::rc::Rc;
 
+pub use flowpen_engine::replay::give;
 use flowpen_engine::{
     Breakpoint, Engine, ExternalOutcome, HttpResponse, InboundCall, InboundMessage, Input,
-    InputError, Recording, RecordingEnd, Status, SubflowStart, Subflows, TransportError,
+    Recording, RecordingEnd, SortedSet, Status, SubflowStart, Subflows, TransportError,
     TransportErrorKind, Trigger,
 };
 use flowpen_flow::{Flow, WidgetType};
@@ -134,18 +134,6 @@ pub fn breakpoints(flow: &Flow, rng: &mut Rng, one_in: u64) -> SortedSet<Breakpo
         .filter(|_| rng.below(one_in) == 0)
         .map(|s| Breakpoint::at(&s.name))
         .collect()
-}
-
-/// Gives `input` to the engine and records it when taken.
-pub fn give(
-    engine: &mut Engine,
-    log: &mut Vec<(Input, u64)>,
-    input: Input,
-    now: u64,
-) -> Result<(), InputError> {
-    engine.handle(input.clone(), now)?;
-    log.push((input, now));
-    Ok(())
 }
 
 /// One random input for what the engine waits for (`None`: it has ended). The effects of the
