@@ -28,14 +28,13 @@ mod execution;
 pub mod http;
 mod rewind;
 
-use flowpen_engine::SortedSet;
 use std::fmt;
 use std::rc::Rc;
 
 use flowpen_engine::{
     Breakpoint, Config, Engine, Entry, ExternalOutcome, HttpRequest, HttpResponse, InboundMessage,
-    Input, Recording, RecordingEnd, RequestId, Setup, StartError, Status, Subflows, TransportError,
-    Trigger,
+    Input, Recording, RecordingEnd, RequestId, Setup, SortedSet, StartError, Status, Subflows,
+    TransportError, Trigger,
 };
 use flowpen_flow::Flow;
 use flowpen_liquid::Liquid;

@@ -105,18 +105,16 @@ impl EditorState {
         let Some(key) = runs else {
             return (*self.project.breakpoints).clone();
         };
-        let mut set = SortedSet::new();
-        set.extend(
-            self.project
-                .breakpoints
-                .iter()
-                .filter_map(|b| match &b.subflow {
-                    None => None,
-                    Some(k) if k == key => Some(Breakpoint::at(&b.widget)),
-                    Some(_) => Some(b.clone()),
-                }),
-        );
-        set
+        // A `SortedSet` collects by insertion (no sort).
+        self.project
+            .breakpoints
+            .iter()
+            .filter_map(|b| match &b.subflow {
+                None => None,
+                Some(k) if k == key => Some(Breakpoint::at(&b.widget)),
+                Some(_) => Some(b.clone()),
+            })
+            .collect()
     }
 
     /// The stub of widget `index` of the flow on the canvas, if it has one (on or off).
@@ -229,16 +227,15 @@ impl EditorState {
     pub(super) fn rekey_subflow(&mut self, was: &str, now: &str) {
         let moved = |k: &Option<String>| k.as_deref() == Some(was);
         if self.project.breakpoints.iter().any(|b| moved(&b.subflow)) {
-            let mut set = SortedSet::new();
-            set.extend(
-                self.project
-                    .breakpoints
-                    .iter()
-                    .map(|b| match moved(&b.subflow) {
-                        true => Breakpoint::in_subflow(now, &b.widget),
-                        false => b.clone(),
-                    }),
-            );
+            let set: SortedSet<Breakpoint> = self
+                .project
+                .breakpoints
+                .iter()
+                .map(|b| match moved(&b.subflow) {
+                    true => Breakpoint::in_subflow(now, &b.widget),
+                    false => b.clone(),
+                })
+                .collect();
             self.project.breakpoints = Rc::new(set);
         }
         if self.project.stubs.iter().any(|s| moved(&s.subflow)) {

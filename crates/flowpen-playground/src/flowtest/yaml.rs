@@ -234,7 +234,7 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     /// Anchored nodes with their node count and height, by anchor id: saphyr numbers anchors 1,
-    /// 2, … as it meets them, so the list is as long as the anchors met (each one input bytes).
+    /// 2, … as it meets them, so the list is as long as the anchors met (each costs input bytes).
     anchors: Vec<Option<(Node, usize, usize)>>,
     nodes: usize,
     root: Option<Node>,

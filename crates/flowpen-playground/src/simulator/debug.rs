@@ -4,10 +4,11 @@
 //! [`Simulator::proposed_flow_data`]). Each goes to the active execution's engine as an input, so
 //! it is recorded and a rewind replays it.
 
-use flowpen_engine::SortedSet;
 use std::fmt;
 
-use flowpen_engine::{Breakpoint, Entry, Input, InputError, StartAt, StartError, TriggerKind};
+use flowpen_engine::{
+    Breakpoint, Entry, Input, InputError, SortedSet, StartAt, StartError, TriggerKind,
+};
 use flowpen_flow::Flow;
 use serde_json::{json, Value};
 

@@ -14,11 +14,10 @@
 //! Components read the simulator through the [`Sim`] context value, which changes (by its
 //! revision) after every change, and send inputs through its methods.
 
-use flowpen_engine::SortedSet;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use flowpen_engine::{Breakpoint, Trigger, TriggerKind};
+use flowpen_engine::{Breakpoint, SortedSet, Trigger, TriggerKind};
 use flowpen_playground::editor::{Action, Level};
 use gloo_timers::callback::Timeout;
 use web_sys::AbortController;
