@@ -435,7 +435,7 @@ fn a_request_timer_fails_the_widget_and_cancels_the_fetch() {
     let e = s.selected().expect("selected");
     assert_eq!(e.steps().len(), 5);
     assert_eq!(
-        e.requests.get(request.id.0).expect("noted").logs,
+        e.requests.get(&request.id.0).expect("noted").logs,
         vec![LogLine::new("log", "late")]
     );
 }

@@ -97,7 +97,7 @@ fn a_stubbed_widget_is_answered_by_its_stub_after_its_delay() {
     let StepDetail::Http { request, .. } = &http.detail else {
         unreachable!()
     };
-    let note = e.requests.get(request.id.0).expect("noted");
+    let note = e.requests.get(&request.id.0).expect("noted");
     assert!(note.stubbed && note.via.is_none(), "{note:?}");
 }
 

@@ -41,7 +41,7 @@ use super::time::format_duration;
 use super::DEFAULT_TIME_MS;
 use crate::functions::{FakeFetchResponse, InvokeOptions, LogLine, DEFAULT_TIMEOUT_MS};
 use crate::project::functions::{is_function_url, url_path, FunctionsProject};
-use crate::simulator::{CONTACT, FLOW_ADDRESS, SIMULATED_FAILURE};
+use crate::simulator::{ById, CONTACT, FLOW_ADDRESS, SIMULATED_FAILURE};
 
 /// How a run may reach outside the runner.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -161,7 +161,7 @@ impl Runner {
             now,
             next,
             pending: VecDeque::new(),
-            calls: Vec::new(),
+            calls: ById::default(),
             shell: None,
             wake_at: None,
             // The contact's first message (when it started the execution) is being played.
@@ -292,8 +292,8 @@ pub struct CaseRun {
     /// The next conversation step to play.
     next: usize,
     pending: VecDeque<Pending>,
-    /// Calls made per stub URL (a list, as the stubs are: a case has a few).
-    calls: Vec<(String, usize)>,
+    /// Calls made per stub URL.
+    calls: ById<usize, String>,
     /// A request the shell must answer.
     shell: Option<ShellRequest>,
     /// A `wait` in progress: the clock moves to this time.
@@ -548,14 +548,7 @@ impl CaseRun {
     /// A request: a stub answers it, or the shell, or the case fails.
     fn request(&mut self, request: HttpRequest) {
         if let Some(stub) = self.stubs.find(&request.url) {
-            let at = match self.calls.iter().position(|(url, _)| *url == stub.url) {
-                Some(at) => at,
-                None => {
-                    self.calls.push((stub.url.clone(), 0));
-                    self.calls.len() - 1
-                }
-            };
-            let calls = &mut self.calls[at].1;
+            let calls = self.calls.get_or_default(stub.url.clone());
             let response = stub.responses[(*calls).min(stub.responses.len() - 1)].clone();
             *calls += 1;
             if response.times_out(&request) {

@@ -161,7 +161,7 @@ pub(super) fn show(
 
 /// Marks the bubble of message `id` as failed.
 pub(super) fn mark_failed(chat: &mut [Bubble], state: &ChatState, id: u32) {
-    if let Some(Bubble::Flow { failed, .. }) = state.sent.get(id).and_then(|&i| chat.get_mut(i)) {
+    if let Some(Bubble::Flow { failed, .. }) = state.sent.get(&id).and_then(|&i| chat.get_mut(i)) {
         *failed = true;
     }
 }
@@ -191,7 +191,7 @@ pub(super) fn input_bubble(input: &Input, at_ms: u64, state: &ChatState) -> Opti
         Input::Recording(r) => caller(CallerInput::Recording(r.transcript.clone())),
         Input::HangUp => caller(CallerInput::HangUp),
         Input::External { wait, outcome } => caller(CallerInput::Outcome {
-            widget: state.externals.get(wait.0).cloned().unwrap_or_default(),
+            widget: state.externals.get(&wait.0).cloned().unwrap_or_default(),
             event: outcome.event.clone(),
         }),
         _ => None,

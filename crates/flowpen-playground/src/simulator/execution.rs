@@ -288,7 +288,7 @@ impl Execution {
     /// The note of a step's request, if the step made one.
     pub fn request_note(&self, step: &Step) -> Option<&RequestNote> {
         match &step.detail {
-            StepDetail::Http { request, .. } => self.requests.get(request.id.0),
+            StepDetail::Http { request, .. } => self.requests.get(&request.id.0),
             _ => None,
         }
     }
@@ -403,7 +403,7 @@ impl Execution {
     /// Whether the request the execution waits for is a stubbed one.
     pub fn waits_for_stub(&self) -> bool {
         self.pending_request()
-            .and_then(|id| self.requests.get(id.0))
+            .and_then(|id| self.requests.get(&id.0))
             .is_some_and(|n| n.stubbed)
     }
 

@@ -101,7 +101,7 @@ impl Simulator {
         e.chat = head;
         e.skew_ms = clock_skew(resumed_at, now);
         for r in &requests {
-            if let Some(note) = notes.get(r.id.0) {
+            if let Some(note) = notes.get(&r.id.0) {
                 e.requests.insert(r.id.0, note.clone());
             }
         }

@@ -328,7 +328,7 @@ fn step_detail(e: &Execution, st: &Step, rewind: &Callback<usize>) -> Html {
     // What went wrong with a request, and what to know about it, come first.
     let explanation = match &st.detail {
         StepDetail::Http { request, response } => {
-            let note = e.requests.get(request.id.0).and_then(|n| n.note.clone());
+            let note = e.requests.get(&request.id.0).and_then(|n| n.note.clone());
             html! {
                 <>
                     if let Err(err) = response {
@@ -371,7 +371,7 @@ fn step_detail(e: &Execution, st: &Step, rewind: &Callback<usize>) -> Html {
             </div>
         },
         StepDetail::Http { request, response } => {
-            let note: Option<&RequestNote> = e.requests.get(request.id.0);
+            let note: Option<&RequestNote> = e.requests.get(&request.id.0);
             let via = match note {
                 Some(n) if n.stubbed => {
                     "answered by the widget's stub in the simulator (the real call was not made)"
