@@ -63,8 +63,6 @@ mod world;
 pub use http::form_encode;
 
 use std::collections::VecDeque;
-
-use crate::SortedSet;
 use std::rc::Rc;
 
 use flowpen_flow::{Flow, WidgetType};
@@ -76,6 +74,7 @@ use crate::input::{Breakpoint, PauseReason};
 use crate::io::{Effect, EndReason, HttpRequest, MessageId, RequestId, Trigger};
 use crate::setup::Setup;
 use crate::step::{Change, Step, StepDetail, SubflowRef};
+use crate::SortedSet;
 
 /// Limits and identities of an execution. The defaults are Studio's.
 #[derive(Clone, Debug, PartialEq, Eq)]

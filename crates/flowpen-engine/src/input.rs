@@ -4,13 +4,13 @@
 //! The engine records nothing itself: recording belongs to the driver, which keeps the inputs
 //! [`crate::Engine::handle`] accepted, each with the time it was given.
 
-use crate::SortedSet;
 use std::fmt;
 
 use serde_json::Value;
 
 use crate::call::{ExternalOutcome, Recording, WaitId};
 use crate::io::{HttpResponse, InboundMessage, MessageId, RequestId, TransportError};
+use crate::SortedSet;
 
 /// One input to an execution. `Engine::handle(input, now_ms)` takes any of them.
 #[derive(Clone, Debug, PartialEq)]

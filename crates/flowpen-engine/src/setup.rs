@@ -3,7 +3,6 @@
 //! service, the project's subflows and the breakpoints. An [`crate::Engine`] keeps its `Setup`
 //! (`Engine::setup`), so its recorded inputs can rebuild it (`crate::replay`).
 
-use crate::SortedSet;
 use std::fmt;
 use std::rc::Rc;
 
@@ -15,6 +14,7 @@ use crate::engine::Config;
 use crate::input::Breakpoint;
 use crate::io::{Trigger, TriggerKind};
 use crate::subflows::Subflows;
+use crate::SortedSet;
 
 /// Everything an execution starts from, except the time.
 #[derive(Clone)]

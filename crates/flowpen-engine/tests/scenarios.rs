@@ -41,7 +41,7 @@ use flowpen_engine::{
     TriggerKind, WaitId,
 };
 use flowpen_flow::Flow;
-use flowpen_testkit::{assert_golden, shared_dir, workspace_root};
+use flowpen_testkit::{assert_golden, read_text, shared_dir, workspace_root};
 use serde_json::Value;
 
 /// 2026-01-01T00:00:00Z: scenario time 0.
@@ -650,8 +650,7 @@ fn load_flow(spec: &str) -> Option<Flow> {
             .join(name.trim()),
         None => workspace_root().join(spec.trim()),
     };
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text = read_text(&path);
     Some(Flow::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 

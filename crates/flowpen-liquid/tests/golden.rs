@@ -90,8 +90,7 @@ fn golden_liquid_in_standard_mode() {
         return;
     };
     let path = shared.join("fixtures/golden-liquid/golden_liquid.json");
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text = flowpen_testkit::read_text(&path);
     let suite: Value = serde_json::from_str(&text).expect("golden_liquid.json is JSON");
     let cases = suite["tests"].as_array().expect("a `tests` array");
     let mut expected = expected_failures();

@@ -21,14 +21,13 @@
 //! - Breakpoints change with `Input::Breakpoints` at any time before the end; a pause already
 //!   taken stays until Continue or Step.
 
-use crate::SortedSet;
-
 use serde_json::Value;
 
 use super::{Engine, InputError, Phase};
 use crate::input::{Breakpoint, PauseReason};
 use crate::setup::complete_flow_data;
 use crate::step::{Change, StepDetail};
+use crate::SortedSet;
 
 impl Engine {
     /// Whether to pause before widget `i` of the flow that runs now, and why.

@@ -40,8 +40,8 @@ pub fn project_key(editor: &flowpen_playground::editor::EditorState) -> ProjectK
 pub struct TestsState {
     /// By case position; `None`: not run. Shared: the panel takes them on every render.
     pub results: Vec<Option<Rc<CaseResult>>>,
-    /// Each result's engine, to show its run in the log (taken when shown).
-    /// Each case's engine as the run left it, with the inputs it took (for the log).
+    /// Each case's engine as the run left it, with the inputs it took, to show its run in the log
+    /// (taken when shown).
     engines: Vec<Option<CaseEngine>>,
     /// The execution each case's run became in the log, once shown.
     shown: Vec<Option<u32>>,
